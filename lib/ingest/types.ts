@@ -1,0 +1,53 @@
+// Shared shapes for the import pipeline: parsers turn a tracker export into a stream of
+// ParseItems; the importer (import.ts) upserts the records and resolves duplicate links.
+
+/** One bug report as the importer sees it, independent of the tracker it came from. */
+export interface ReportRecord {
+  /** Tracker key, e.g. "bugzilla:bugzilla.mozilla.org", "github:org/repo", "jira:HADOOP", "demo". */
+  source: string;
+  /** Id of the report inside its tracker (bug number, issue key, ...). */
+  externalId: string;
+  url?: string;
+  title: string;
+  description: string;
+  product?: string;
+  component?: string;
+  version?: string;
+  platform?: string;
+  status?: string;
+  resolution?: string;
+  reporter?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** External ids (same source) of the reports this one duplicates (its masters). */
+  duplicateOf?: string[];
+  /**
+   * External ids (same source) of reports that duplicate this one — the reverse direction,
+   * e.g. Jira's "Inward issue link (Duplicate)" column. Resolved like duplicateOf.
+   */
+  duplicatedBy?: string[];
+  /**
+   * Other ids the tracker uses for this report (Jira: numeric "Issue id" when the key is the
+   * externalId). Duplicate references in the same import may use any of them.
+   */
+  aliases?: string[];
+}
+
+/**
+ * One parsed unit. `line` is the physical 1-based line where the record starts (JSONL line,
+ * CSV record start, start of the JSON array element). `index` is the 1-based record number
+ * (used for JSON documents, where "record N" reads better than a line).
+ * Exactly one of record / error is set.
+ */
+export interface ParseItem {
+  line: number;
+  index?: number;
+  record?: ReportRecord;
+  error?: string;
+}
+
+/** Text to parse: a whole string, or chunks (e.g. fs.createReadStream(file)). */
+export type TextInput = string | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
+export type Format = "bugzilla" | "github" | "jira" | "jsonl" | "csv";
+export const FORMATS: readonly Format[] = ["bugzilla", "github", "jira", "jsonl", "csv"];

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one command that runs every test (README, `npm test`, `.ci/run`).
+# Installs the system packages the browser and Postgres tests need when they are missing (Debian, root),
+# starts a throwaway Postgres on 127.0.0.1, builds the Next.js app once, then runs unit, integration and
+# browser tests in one node:test run so the closing summary counts all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-system-deps.sh
+
+if [ -z "${TEST_POSTGRES_URL:-}" ] && [ -f scripts/pg-test-server.sh ]; then
+  if url=$(bash scripts/pg-test-server.sh); then
+    export TEST_POSTGRES_URL="$url"
+    echo "postgres for tests: $TEST_POSTGRES_URL"
+  else
+    echo "WARNING: could not start a test Postgres; Postgres tests will be skipped" >&2
+  fi
+fi
+
+if [ -z "${QDRANT_URL:-}" ]; then
+  echo "NOTE: QDRANT_URL is not set: the Qdrant contract suite will be skipped (no Qdrant server here)."
+fi
+
+echo "== next build"
+npx next build > tmp-next-build.log 2>&1 || { cat tmp-next-build.log; exit 1; }
+tail -n 5 tmp-next-build.log; rm -f tmp-next-build.log
+
+shopt -s nullglob
+files=(tests/unit/*.test.ts tests/integration/*.test.ts tests/e2e/*.test.ts)
+echo "== node --test (${#files[@]} files)"
+exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
