@@ -3,13 +3,12 @@
 // Two clients are generated (lib/generated/prisma and lib/generated/prisma-pg)
 // because Prisma fixes the provider per generated client; their model APIs are
 // identical, so callers only ever see the SQLite client's `PrismaClient` type.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient } from "../generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client";
+import { parsePgUrl } from "./pg-url";
+import { databaseUrl, isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "./url";
 
 export type PrismaClient = SqlitePrismaClient;
 // Model row types and the Prisma namespace (input types; runtime error classes such as
@@ -18,59 +17,18 @@ export type PrismaClient = SqlitePrismaClient;
 export type { Report, DuplicateLink, TriageDecision, IndexJob, ModelVersion, DedupThreshold } from "../generated/prisma/client";
 export { Prisma } from "../generated/prisma/client";
 
-export const DEFAULT_DATABASE_URL = "file:./data/bugsift.db";
-
-/** DATABASE_URL from the environment, or the default SQLite file under ./data. */
-export function databaseUrl(): string {
-  const url = process.env.DATABASE_URL?.trim();
-  return url ? url : DEFAULT_DATABASE_URL;
-}
-
-export function isPostgres(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
-
-export function isSqlite(url: string): boolean {
-  return /^file:/i.test(url);
-}
-
-/**
- * Absolute file path for a `file:` URL. Relative paths resolve against the current
- * working directory (the repo root for `npm run ...`), not the schema directory.
- * Query strings (`file:./x.db?connection_limit=1`) are dropped.
- */
-export function sqlitePathFromUrl(url: string): string {
-  if (!isSqlite(url)) {
-    throw new Error(`DATABASE_URL must start with "file:" for SQLite (got "${redact(url)}")`);
-  }
-  let p = url.slice("file:".length);
-  const q = p.indexOf("?");
-  if (q >= 0) p = p.slice(0, q);
-  if (p.startsWith("//")) p = p.slice(2); // file:///abs/path
-  if (!p) throw new Error(`DATABASE_URL "${url}" has no file path`);
-  return path.resolve(process.cwd(), decodeURIComponent(p));
-}
-
-/** Hide the password when a URL ends up in an error message. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
-}
-
-/** Creates the DB file's directory and switches the file to WAL (persistent per file). */
-export function prepareSqliteFile(file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  try {
-    db.pragma("journal_mode = WAL");
-  } finally {
-    db.close();
-  }
-}
+export { DEFAULT_DATABASE_URL, databaseUrl, isPostgres, isSqlite, sqlitePathFromUrl, redact } from "./url";
 
 /** A new client for `url`; the caller owns it and must `$disconnect()` it. */
 export function createPrisma(url: string = databaseUrl()): PrismaClient {
   if (isPostgres(url)) {
-    const adapter = new PrismaPg({ connectionString: url });
+    // Prisma's ?schema= parameter is not a libpq option: hand it to the adapter instead.
+    const { connectionString, schema } = parsePgUrl(url);
+    // search_path too, so raw SQL ($queryRaw) sees the same tables as the model API.
+    const adapter =
+      schema === "public"
+        ? new PrismaPg({ connectionString })
+        : new PrismaPg({ connectionString, options: `-c search_path=${schema}` }, { schema });
     // Same models and delegates; only the SQL dialect underneath differs.
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }

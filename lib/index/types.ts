@@ -45,6 +45,11 @@ export interface HybridHit extends Hit {
 export interface ReindexSession {
   readonly generation: string;
   upsert(points: IndexPoint[]): Promise<void>;
+  /**
+   * Ids already written to this generation. Optional extension (added by the index task): a re-index job
+   * resumed with beginReindex({ resumeGeneration }) uses it to skip reports that are already in.
+   */
+  ids?(): Promise<number[]>;
   /** Atomically make this generation the live one and drop the old one. */
   commit(): Promise<void>;
   abort(): Promise<void>;

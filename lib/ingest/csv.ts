@@ -66,13 +66,20 @@ export async function* readCsv(input: TextInput, delimiter = ","): AsyncGenerato
             state = S.Unquoted;
           }
           break;
-        case S.Quoted:
-          if (c === '"') state = S.QuoteInQuoted;
-          else {
-            if (c === "\n") line++;
-            field += c;
+        case S.Quoted: {
+          if (c === '"') {
+            state = S.QuoteInQuoted;
+            break;
           }
+          // Copy the run up to the next quote in one slice: descriptions are most of the bytes.
+          let end = chunk.indexOf('"', i);
+          if (end < 0) end = chunk.length;
+          const run = chunk.slice(i, end);
+          for (let k = run.indexOf("\n"); k >= 0; k = run.indexOf("\n", k + 1)) line++;
+          field += run;
+          i = end - 1;
           break;
+        }
         case S.QuoteInQuoted:
           if (c === '"') {
             field += '"';

@@ -37,13 +37,30 @@ export interface ReportRecord {
  * One parsed unit. `line` is the physical 1-based line where the record starts (JSONL line,
  * CSV record start, start of the JSON array element). `index` is the 1-based record number
  * (used for JSON documents, where "record N" reads better than a line).
- * Exactly one of record / error is set.
+ * Exactly one of record / error / skipped / link is set.
  */
 export interface ParseItem {
   line: number;
   index?: number;
   record?: ReportRecord;
   error?: string;
+  /** Input that is valid but not a bug report (e.g. a GitHub pull request); the reason. */
+  skipped?: string;
+  /** A duplicate pair from a side file (Jira --links), resolved like duplicateOf. */
+  link?: LinkRef;
+  /** The file `line` refers to when it is not the main input (e.g. the --links file). */
+  file?: string;
+}
+
+export interface LinkRef {
+  source: string;
+  /** External id of the duplicate. */
+  duplicate: string;
+  /** External id of its master. */
+  master: string;
+  /** Line of the pair in its file, and that file's name when it is not the main input. */
+  line: number;
+  file?: string;
 }
 
 /** Text to parse: a whole string, or chunks (e.g. fs.createReadStream(file)). */

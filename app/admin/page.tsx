@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { SESSION_COOKIE, verifySession } from "@/lib/auth/token";
+import { prisma } from "@/lib/reports/context";
+import { stats } from "@/lib/reports/facets";
+import { listModels } from "@/lib/jobs/models";
+import { listJobs } from "@/lib/jobs/store";
+import { attempt } from "../_data/attempt";
+import { ErrorNote } from "@/components/ErrorNote";
+import { LoginForm } from "@/components/admin/LoginForm";
+import { LogoutButton } from "@/components/admin/LogoutButton";
+import { StatsCards } from "@/components/admin/StatsCards";
+import { ReindexPanel } from "@/components/admin/ReindexPanel";
+import { ImportPanel } from "@/components/admin/ImportPanel";
+import { ModelsTable } from "@/components/admin/ModelsTable";
+import { ThresholdsTable } from "@/components/admin/ThresholdsTable";
+import { JobsTable } from "@/components/admin/JobsTable";
+
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  const session = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!verifySession(session)) return <LoginForm />;
+
+  const db = prisma();
+  const [s, models, jobs, reindexJobs] = await Promise.all([
+    attempt(() => stats(db)),
+    attempt(() => listModels(db)),
+    attempt(() => listJobs(db, { limit: 15 })),
+    attempt(() => listJobs(db, { kind: "reindex", limit: 1 })),
+  ]);
+  const runningReindex = s.ok ? (s.value.jobs.running.find((j) => j.kind === "reindex") ?? null) : null;
+  const lastReindex = reindexJobs.ok ? (reindexJobs.value[0] ?? null) : null;
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold tracking-tight sm:text-2xl">Admin</h1>
+          <p className="mt-1 text-sm text-slate-600">Corpus, index, models and thresholds.</p>
+        </div>
+        <LogoutButton />
+      </div>
+      {s.ok ? <StatsCards s={s.value} /> : <ErrorNote title="Statistics unavailable" message={s.message} />}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <ReindexPanel running={runningReindex} last={lastReindex} />
+        <ImportPanel />
+      </div>
+      {models.ok ? <ModelsTable data={models.value} /> : <ErrorNote title="Models unavailable" message={models.message} />}
+      {s.ok && <ThresholdsTable thresholds={s.value.thresholds} />}
+      {jobs.ok ? <JobsTable jobs={jobs.value} /> : <ErrorNote title="Jobs unavailable" message={jobs.message} />}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { badRequest, isMultipart, json, readJson, readMultipart, route } from "@/lib/api";
+import { ImportRequestSchema } from "@/lib/api/schemas";
+import { config } from "@/lib/config";
+import { startImport } from "@/lib/jobs/import";
+import { prisma } from "@/lib/reports/context";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const POST = route(
+  async (req) => {
+    const limit = config().maxImportBytes;
+    let body;
+    if (isMultipart(req)) {
+      const form = await readMultipart(req, limit);
+      const file = form.get("file");
+      if (!file || typeof file === "string") throw badRequest('multipart import needs a file field named "file"');
+      body = ImportRequestSchema.parse({
+        format: form.get("format"),
+        source: form.get("source") ?? undefined,
+        index: form.get("index") === "false" ? false : undefined,
+        content: await file.text(),
+      });
+    } else {
+      body = ImportRequestSchema.parse(await readJson(req, limit));
+    }
+    const { job } = await startImport(prisma(), body);
+    return json({ jobId: job.id, job }, 202);
+  },
+  { admin: true },
+);

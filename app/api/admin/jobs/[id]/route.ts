@@ -1,0 +1,10 @@
+import { json, route } from "@/lib/api";
+import { getJob } from "@/lib/jobs/store";
+import { prisma } from "@/lib/reports/context";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(
+  async (_req, params) => json({ job: await getJob(prisma(), String(params.id ?? "")) }),
+  { admin: true },
+);

@@ -1,0 +1,21 @@
+import { ApiError, json, readJson, route } from "@/lib/api";
+import { LoginRequestSchema } from "@/lib/api/schemas";
+import { checkToken, createSession, SESSION_COOKIE } from "@/lib/auth/token";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const POST = route(async (req) => {
+  const { token } = LoginRequestSchema.parse(await readJson(req, 4096));
+  if (!checkToken(token)) throw new ApiError(401, "unauthorized", "wrong admin token");
+  const s = createSession();
+  const secure = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  const cookie = [
+    `${SESSION_COOKIE}=${encodeURIComponent(s.value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Strict",
+    `Max-Age=${Math.floor((s.expiresAt.getTime() - Date.now()) / 1000)}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+  return json({ ok: true, expiresAt: s.expiresAt.toISOString() }, 200, { "set-cookie": cookie });
+});

@@ -1,0 +1,14 @@
+import { json, queryObject, route } from "@/lib/api";
+import { SweepQuerySchema } from "@/lib/api/schemas";
+import { sweepDuplicates } from "@/lib/dedup/sweep";
+import { prisma } from "@/lib/reports/context";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(
+  async (req) => {
+    const q = SweepQuerySchema.parse(queryObject(req));
+    return json(await sweepDuplicates(prisma(), q));
+  },
+  { admin: true },
+);

@@ -1,0 +1,7 @@
+import { json, route } from "@/lib/api";
+import { prisma } from "@/lib/reports/context";
+import { facets } from "@/lib/reports/facets";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(async () => json(await facets(prisma())));

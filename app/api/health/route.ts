@@ -1,0 +1,10 @@
+import { json, route } from "@/lib/api";
+import { prisma } from "@/lib/reports/context";
+import { health } from "@/lib/reports/health";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(async () => {
+  const h = await health(prisma());
+  return json(h, h.ok ? 200 : 503);
+});

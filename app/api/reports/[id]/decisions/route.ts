@@ -1,0 +1,10 @@
+import { idParam, json, route } from "@/lib/api";
+import { prisma } from "@/lib/reports/context";
+import { decisionHistory } from "@/lib/triage/record";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(async (_req, params) => {
+  const reportId = idParam(params);
+  return json({ reportId, decisions: await decisionHistory(prisma(), reportId) });
+});

@@ -1,0 +1,15 @@
+import { idParam, json, queryObject, route } from "@/lib/api";
+import { SimilarQuerySchema } from "@/lib/api/schemas";
+import { prisma } from "@/lib/reports/context";
+import { similarTo } from "@/lib/search/similar";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(
+  async (req, params) => {
+    const id = idParam(params);
+    const { k } = SimilarQuerySchema.parse(queryObject(req));
+    return json(await similarTo(prisma(), id, k));
+  },
+  { rateLimited: true },
+);

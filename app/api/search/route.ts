@@ -1,0 +1,14 @@
+import { json, queryObject, route } from "@/lib/api";
+import { SearchQuerySchema } from "@/lib/api/schemas";
+import { prisma } from "@/lib/reports/context";
+import { searchReports } from "@/lib/search/search";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const GET = route(
+  async (req) => {
+    const q = SearchQuerySchema.parse(queryObject(req));
+    return json(await searchReports(prisma(), q.q, q, { limit: q.limit, offset: q.offset }));
+  },
+  { rateLimited: true },
+);

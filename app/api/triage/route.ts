@@ -1,0 +1,14 @@
+import { json, readJson, route } from "@/lib/api";
+import { TriageRequestSchema } from "@/lib/api/schemas";
+import { ACTOR_HEADER, resolveActor } from "@/lib/auth/actor";
+import { config } from "@/lib/config";
+import { prisma } from "@/lib/reports/context";
+import { recordDecision } from "@/lib/triage/record";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const POST = route(async (req) => {
+  const body = TriageRequestSchema.parse(await readJson(req, config().maxBodyBytes));
+  const actor = resolveActor(body.actor, req.headers.get(ACTOR_HEADER));
+  return json(await recordDecision(prisma(), { ...body, actor }), 201);
+});

@@ -1,0 +1,141 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReportRef, Verdict } from "@/lib/api/schemas";
+import { prisma } from "@/lib/reports/context";
+import { getReport } from "@/lib/reports/service";
+import { findDuplicates } from "@/lib/dedup/find";
+import { toRef } from "@/lib/reports/dto";
+import { attempt } from "../../_data/attempt";
+import { DescriptionText } from "@/components/DescriptionText";
+import { DuplicateLinks } from "@/components/DuplicateLinks";
+import { DecisionHistory } from "@/components/DecisionHistory";
+import { TriagePanel } from "@/components/TriagePanel";
+import { StatusBadge } from "@/components/StatusBadge";
+import { ErrorNote } from "@/components/ErrorNote";
+import { fmtDateTime, reportKey } from "@/components/format";
+
+type Params = Promise<{ id: string }>;
+
+function parseId(raw: string): number | null {
+  return /^\d{1,10}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 2 ** 31 - 1 ? Number(raw) : null;
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const id = parseId((await params).id);
+  if (id === null) return { title: "Report not found" };
+  const r = await attempt(() => getReport(prisma(), id));
+  return { title: r.ok ? `${reportKey(r.value)} ${r.value.title.slice(0, 80)}` : "Report" };
+}
+
+export default async function ReportPage({ params }: { params: Params }) {
+  const id = parseId((await params).id);
+  if (id === null) notFound();
+  const loaded = await attempt(() => getReport(prisma(), id));
+  if (!loaded.ok && loaded.status === 404) notFound();
+  if (!loaded.ok) {
+    return <ErrorNote title="Could not load the report" message={loaded.message} />;
+  }
+  const report = loaded.value;
+  const similar = await attempt(() => findDuplicates(prisma(), report, { reportId: id, k: 10, product: report.product }));
+
+  // Titles for reports named in the decision history.
+  const otherIds = [...new Set(report.decisions.map((d) => (d.reportId === id ? d.otherId : d.reportId)))];
+  const refRows = otherIds.length
+    ? await prisma().report.findMany({ where: { id: { in: otherIds } }, select: { id: true, externalId: true, title: true, status: true } })
+    : [];
+  const refs: Record<number, ReportRef> = Object.fromEntries(refRows.map((r) => [r.id, toRef(r)]));
+  const current: Record<number, Verdict> = {};
+  for (const d of report.decisions) if (d.current) current[d.reportId === id ? d.otherId : d.reportId] = d.verdict;
+
+  const fields: [string, string | null][] = [
+    ["Product", report.product],
+    ["Component", report.component],
+    ["Version", report.version],
+    ["Platform", report.platform],
+    ["Reporter", report.reporter],
+    ["Source", report.source],
+  ];
+
+  return (
+    <article aria-labelledby="report-title" className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <ol className="flex flex-wrap items-center gap-1">
+          <li>
+            <Link href="/" className="hover:text-indigo-700 hover:underline">Search</Link>
+          </li>
+          <li aria-hidden="true">/</li>
+          <li aria-current="page" className="font-mono">{reportKey(report)}</li>
+        </ol>
+      </nav>
+
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <span className="font-mono text-sm text-slate-600">{reportKey(report)}</span>
+          <StatusBadge status={report.status} resolution={report.resolution} />
+          {!report.indexed && (
+            <span className="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-inset ring-amber-600/30">
+              not yet indexed
+            </span>
+          )}
+          {report.cluster.memberIds.length > 1 && (
+            <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-600/20">
+              cluster of {report.cluster.memberIds.length}
+              {report.cluster.masterId !== report.id ? (
+                <>
+                  {" "}· master <Link href={`/reports/${report.cluster.masterId}`} className="underline">#{report.cluster.masterId}</Link>
+                </>
+              ) : (
+                " · master"
+              )}
+            </span>
+          )}
+        </div>
+        <h1 id="report-title" className="break-words text-xl font-semibold leading-snug tracking-tight sm:text-2xl">
+          {report.title}
+        </h1>
+        <p className="text-xs text-slate-600">
+          Opened <time dateTime={report.createdAt}>{fmtDateTime(report.createdAt)}</time> · updated{" "}
+          <time dateTime={report.updatedAt}>{fmtDateTime(report.updatedAt)}</time>
+          {report.url && (
+            <>
+              {" "}·{" "}
+              <a href={report.url} rel="noopener noreferrer nofollow" target="_blank" className="font-medium text-indigo-700 hover:underline">
+                view in tracker ↗
+              </a>
+            </>
+          )}
+        </p>
+      </header>
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="min-w-0 space-y-6">
+          <section aria-labelledby="fields-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <h2 id="fields-title" className="sr-only">Fields</h2>
+            <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
+              {fields.map(([k, v]) => (
+                <div key={k} className="min-w-0">
+                  <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{k}</dt>
+                  <dd className="mt-0.5 break-words text-sm text-slate-900">{v || "—"}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+          <section aria-labelledby="desc-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <h2 id="desc-title" className="mb-3 text-sm font-semibold">Description</h2>
+            <DescriptionText text={report.description} />
+          </section>
+          <DuplicateLinks duplicateOf={report.duplicateOf} duplicates={report.duplicates} />
+          <DecisionHistory reportId={report.id} decisions={report.decisions} refs={refs} />
+        </div>
+        <div className="min-w-0">
+          {similar.ok ? (
+            <TriagePanel reportId={report.id} reportLabel={reportKey(report)} candidates={similar.value.candidates} current={current} />
+          ) : (
+            <ErrorNote title="Similar reports unavailable" message={similar.message} />
+          )}
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,242 @@
+// Search benchmark for the embedded sqlite-vec backend.
+//   BENCH_SIZES=10k,100k[,1M]  collection sizes (default 10k,100k)
+//   BENCH_QUERIES=100          queries per size (latency + recall)
+//   BENCH_DIR=/tmp/...         where the temporary SQLite files go (deleted afterwards unless BENCH_KEEP=1)
+// Run: node --import tsx bench/search.ts
+//
+// Data: 384-dim L2-normalised vectors around 256 seeded cluster centroids (cosine to own centroid ~0.7),
+// product = one of 10 values, short synthetic title/body text. Recall@10 is measured against an exact
+// brute force computed in JS while the data is generated (streamed, so 1M points never sit in memory).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import { SqliteVecIndex } from "../lib/index/sqlite-vec";
+import type { IndexPoint, SearchFilter } from "../lib/index/types";
+
+const DIMS = 384;
+const K = 10;
+const CLUSTERS = 256;
+const PRODUCTS = Array.from({ length: 10 }, (_, i) => `product-${i}`);
+const VOCAB = 5000;
+const BATCH = 1000;
+
+function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
+  if (!m) throw new Error(`BENCH_SIZES: cannot parse "${s}" (use e.g. 10k,100k,1M)`);
+  const mult = { "": 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2]] as number;
+  return Math.round(Number(m[1]) * mult);
+}
+
+const sizes = (process.env.BENCH_SIZES ?? "10k,100k").split(",").map(parseSize);
+const nQueries = Number(process.env.BENCH_QUERIES ?? 100);
+const baseDir = process.env.BENCH_DIR ?? os.tmpdir();
+
+// ---------- seeded data ----------
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    const u = Math.max(r(), 1e-12);
+    const v = r();
+    const mag = Math.sqrt(-2 * Math.log(u));
+    spare = mag * Math.sin(2 * Math.PI * v);
+    return mag * Math.cos(2 * Math.PI * v);
+  };
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const inv = 1 / Math.sqrt(s);
+  for (let i = 0; i < v.length; i++) v[i] *= inv;
+  return v;
+}
+
+const centroids: Float32Array[] = (() => {
+  const g = gaussian(mulberry32(42));
+  return Array.from({ length: CLUSTERS }, () => normalise(Float32Array.from({ length: DIMS }, g)));
+})();
+
+/** Stream of points: cluster centroid + noise (per-dim sd 1/sqrt(dims), so |noise| ~ 1). */
+function makeGenerator(seed: number) {
+  const r = mulberry32(seed);
+  const g = gaussian(r);
+  const sd = 1 / Math.sqrt(DIMS);
+  const word = () => `w${Math.floor(VOCAB * Math.pow(r(), 2))}`; // skewed word frequencies
+  return (id: number) => {
+    const c = Math.floor(r() * CLUSTERS);
+    const v = new Float32Array(DIMS);
+    const cen = centroids[c];
+    for (let i = 0; i < DIMS; i++) v[i] = cen[i] + g() * sd;
+    normalise(v);
+    const product = PRODUCTS[Math.floor(r() * PRODUCTS.length)];
+    const title = `c${c} ${Array.from({ length: 6 }, word).join(" ")}`;
+    const body = Array.from({ length: 24 }, word).join(" ");
+    return { id, vector: v, cluster: c, product, title, body };
+  };
+}
+
+// ---------- exact top-k (streamed) ----------
+
+class TopK {
+  ids: number[] = [];
+  scores: number[] = [];
+  constructor(private readonly k: number) {}
+  push(id: number, score: number): void {
+    if (this.ids.length === this.k && score <= this.scores[this.k - 1]) return;
+    let i = this.ids.length;
+    while (i > 0 && this.scores[i - 1] < score) i--;
+    this.ids.splice(i, 0, id);
+    this.scores.splice(i, 0, score);
+    if (this.ids.length > this.k) {
+      this.ids.pop();
+      this.scores.pop();
+    }
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+// ---------- stats ----------
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+interface Row {
+  size: number;
+  what: string;
+  p50: number;
+  p99: number;
+  qps: number;
+  recall?: number;
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(2)} GiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
+}
+
+async function timeQueries(size: number, what: string, run: (i: number) => Promise<number[]>, truth?: number[][]): Promise<Row> {
+  for (let i = 0; i < Math.min(3, nQueries); i++) await run(i); // warm-up (page cache, statements)
+  const lat: number[] = [];
+  let hits = 0;
+  let wanted = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < nQueries; i++) {
+    const s = performance.now();
+    const got = await run(i);
+    lat.push(performance.now() - s);
+    if (truth) {
+      const want = new Set(truth[i]);
+      wanted += want.size;
+      hits += got.filter((id) => want.has(id)).length;
+    }
+  }
+  const secs = (performance.now() - t0) / 1000;
+  return { size, what, p50: pct(lat, 50), p99: pct(lat, 99), qps: nQueries / secs, recall: truth ? hits / Math.max(1, wanted) : undefined };
+}
+
+async function benchSize(size: number): Promise<{ rows: Row[]; info: string }> {
+  const dir = fs.mkdtempSync(path.join(baseDir, "bench-search-"));
+  const file = path.join(dir, "bench.db");
+  const ix = new SqliteVecIndex({ path: file, dims: DIMS });
+
+  // queries: drawn like the data, each with a product filter
+  const qgen = makeGenerator(7);
+  const queries = Array.from({ length: nQueries }, (_, i) => qgen(i));
+  const exact = queries.map(() => new TopK(K));
+  const exactFiltered = queries.map(() => new TopK(K));
+
+  const gen = makeGenerator(1);
+  let insertMs = 0;
+  const progressEvery = Math.max(BATCH, Math.floor(size / 20));
+  const tStart = performance.now();
+  for (let start = 1; start <= size; start += BATCH) {
+    const batch: IndexPoint[] = [];
+    for (let id = start; id < Math.min(start + BATCH, size + 1); id++) {
+      const p = gen(id);
+      for (let q = 0; q < queries.length; q++) {
+        const s = dot(p.vector, queries[q].vector);
+        exact[q].push(id, s);
+        if (p.product === queries[q].product) exactFiltered[q].push(id, s);
+      }
+      batch.push({ id, vector: p.vector, meta: { product: p.product, createdAt: 1_600_000_000_000 + id }, text: { title: p.title, body: p.body } });
+    }
+    const t = performance.now();
+    await ix.upsert(batch);
+    insertMs += performance.now() - t;
+    const done = Math.min(start + BATCH - 1, size);
+    if (size >= 100_000 && done % progressEvery < BATCH) {
+      const el = (performance.now() - tStart) / 1000;
+      process.stderr.write(`  [${size}] inserted ${done}/${size} (${(done / (insertMs / 1000)).toFixed(0)} points/s in upsert, ${el.toFixed(0)} s elapsed)\n`);
+    }
+  }
+  const insertRate = size / (insertMs / 1000);
+
+  const filt = (i: number): SearchFilter => ({ product: queries[i].product });
+  const kwQuery = (i: number) => queries[i].title.split(" ").slice(0, 3).join(" ");
+  const rows: Row[] = [];
+  rows.push(await timeQueries(size, "dense k=10", async (i) => (await ix.search(queries[i].vector, K)).map((h) => h.id), exact.map((t) => t.ids)));
+  rows.push(
+    await timeQueries(size, "dense k=10, product filter (1 of 10)", async (i) => (await ix.search(queries[i].vector, K, filt(i))).map((h) => h.id), exactFiltered.map((t) => t.ids)),
+  );
+  rows.push(await timeQueries(size, "keyword (BM25) k=10", async (i) => (await ix.keywordSearch(kwQuery(i), K)).map((h) => h.id)));
+  rows.push(await timeQueries(size, "hybrid (RRF, 100+100 candidates) k=10", async (i) => (await ix.hybridSearch(queries[i].vector, kwQuery(i), K)).map((h) => h.id)));
+  rows.push(
+    await timeQueries(size, "hybrid k=10, product filter", async (i) => (await ix.hybridSearch(queries[i].vector, kwQuery(i), K, filt(i))).map((h) => h.id)),
+  );
+  await ix.close();
+
+  const db = new Database(file);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+  const bytes = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  const rss = process.memoryUsage().rss;
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  if (process.env.BENCH_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
+  const info =
+    `${size} points: insert ${insertRate.toFixed(0)} points/s (upsert batches of ${BATCH}, vectors + FTS), ` +
+    `file ${fmtBytes(bytes)} (${(bytes / size).toFixed(0)} B/point), RSS ${fmtBytes(rss)} (peak ${fmtBytes(maxRss)})`;
+  return { rows, info };
+}
+
+console.log(`bench/search: sqlite-vec ${DIMS}-dim, ${nQueries} queries per size, node ${process.version}, ${os.cpus().length} CPUs`);
+const infos: string[] = [];
+const allRows: Row[] = [];
+for (const size of sizes) {
+  process.stderr.write(`size ${size}...\n`);
+  const { rows, info } = await benchSize(size);
+  infos.push(info);
+  allRows.push(...rows);
+  console.log(info);
+}
+console.log("\n| points | query | p50 ms | p99 ms | queries/s | recall@10 |");
+console.log("|---:|---|---:|---:|---:|---:|");
+for (const r of allRows) {
+  console.log(
+    `| ${r.size} | ${r.what} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.qps.toFixed(1)} | ${r.recall === undefined ? "-" : r.recall.toFixed(4)} |`,
+  );
+}

@@ -1,0 +1,263 @@
+"use client";
+import { useEffect, useId, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import type { DuplicateCandidate, DuplicatesResponse, ReportResponse } from "@/lib/api/schemas";
+import { LIMITS } from "@/lib/api/schemas";
+import { apiFetch, isAbort } from "./api-client";
+import { CandidateCard } from "./CandidateCard";
+
+const DEBOUNCE_MS = 300;
+const STORAGE_KEY = "bugsift.checkDraft";
+
+interface Draft {
+  title: string;
+  description: string;
+  product: string;
+  component: string;
+}
+
+const EMPTY: Draft = { title: "", description: "", product: "", component: "" };
+
+type Status =
+  | { kind: "idle" }
+  | { kind: "loading" }
+  | { kind: "done"; res: DuplicatesResponse }
+  | { kind: "error"; message: string };
+
+const GROUPS: { tier: DuplicateCandidate["tier"]; title: string }[] = [
+  { tier: "likely", title: "Likely duplicates" },
+  { tier: "related", title: "Related reports" },
+  { tier: "below", title: "Less similar" },
+];
+
+/**
+ * "Check a new report": duplicate candidates appear as the user types. Requests are debounced and
+ * a newer keystroke aborts the request in flight, so results never arrive out of order.
+ */
+export function CheckForm({ products, components }: { products: string[]; components: { value: string; product: string | null }[] }) {
+  const router = useRouter();
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [filing, setFiling] = useState<string | null>(null);
+  const restored = useRef(false);
+  const ids = { title: useId(), desc: useId(), product: useId(), component: useId(), pl: useId(), cl: useId() };
+
+  // Keep the draft across navigation to a candidate and back (per tab only).
+  useEffect(() => {
+    try {
+      const saved = sessionStorage.getItem(STORAGE_KEY);
+      if (saved) setDraft({ ...EMPTY, ...(JSON.parse(saved) as Partial<Draft>) });
+    } catch {
+      /* storage unavailable or corrupt: start empty */
+    }
+    restored.current = true;
+  }, []);
+  useEffect(() => {
+    if (!restored.current) return;
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(draft));
+    } catch {
+      /* ignore quota / privacy mode */
+    }
+  }, [draft]);
+
+  useEffect(() => {
+    const title = draft.title.trim();
+    if (!title) {
+      setStatus({ kind: "idle" });
+      return;
+    }
+    const ctrl = new AbortController();
+    const timer = setTimeout(async () => {
+      setStatus({ kind: "loading" });
+      try {
+        const res = await apiFetch<DuplicatesResponse>("/api/duplicates", {
+          method: "POST",
+          signal: ctrl.signal,
+          json: {
+            title,
+            description: draft.description,
+            product: draft.product.trim() || undefined,
+            component: draft.component.trim() || undefined,
+            k: 10,
+          },
+        });
+        if (!ctrl.signal.aborted) setStatus({ kind: "done", res });
+      } catch (e) {
+        if (isAbort(e) || ctrl.signal.aborted) return;
+        setStatus({ kind: "error", message: e instanceof Error ? e.message : String(e) });
+      }
+    }, DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [draft.title, draft.description, draft.product, draft.component]);
+
+  const set = (k: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+    setDraft((d) => ({ ...d, [k]: e.target.value }));
+
+  async function fileReport() {
+    setFiling("Filing…");
+    try {
+      const res = await apiFetch<ReportResponse>("/api/reports", {
+        method: "POST",
+        json: {
+          title: draft.title.trim(),
+          description: draft.description,
+          product: draft.product.trim() || undefined,
+          component: draft.component.trim() || undefined,
+        },
+      });
+      sessionStorage.removeItem(STORAGE_KEY);
+      router.push(`/reports/${res.report.id}`);
+    } catch (e) {
+      setFiling(`Could not file the report: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  const candidates = status.kind === "done" ? status.res.candidates : [];
+  const likely = candidates.filter((c) => c.tier === "likely").length;
+  const related = candidates.filter((c) => c.tier === "related").length;
+  const componentOptions = components.filter((c) => !draft.product || !c.product || c.product === draft.product);
+
+  const liveText =
+    status.kind === "loading"
+      ? "Checking for duplicates…"
+      : status.kind === "error"
+        ? `Duplicate check failed: ${status.message}`
+        : status.kind === "done"
+          ? candidates.length === 0
+            ? "No similar reports found."
+            : `${likely} likely duplicate${likely === 1 ? "" : "s"}, ${related} related, ${candidates.length} clusters in total.`
+          : "";
+
+  const input =
+    "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-500 focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+      <form
+        aria-label="New report"
+        className="space-y-4 self-start rounded-lg border border-slate-200 bg-white p-4 shadow-sm lg:sticky lg:top-4"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <div>
+          <label htmlFor={ids.title} className="block text-sm font-medium text-slate-800">
+            Title <span className="text-rose-700" aria-hidden="true">*</span>
+          </label>
+          <input
+            id={ids.title}
+            name="title"
+            data-search-input
+            required
+            autoComplete="off"
+            maxLength={LIMITS.title}
+            value={draft.title}
+            onChange={set("title")}
+            placeholder="e.g. NameNode crashes when the edit log is full"
+            className={input}
+          />
+        </div>
+        <div>
+          <label htmlFor={ids.desc} className="block text-sm font-medium text-slate-800">
+            Description
+          </label>
+          <textarea
+            id={ids.desc}
+            name="description"
+            rows={9}
+            maxLength={LIMITS.description}
+            value={draft.description}
+            onChange={set("description")}
+            placeholder="Steps to reproduce, expected vs actual, stack trace…"
+            className={`${input} font-mono text-[13px] leading-5`}
+          />
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div>
+            <label htmlFor={ids.product} className="block text-sm font-medium text-slate-800">
+              Product
+            </label>
+            <input id={ids.product} name="product" list={ids.pl} value={draft.product} onChange={set("product")} maxLength={LIMITS.field} className={input} autoComplete="off" />
+            <datalist id={ids.pl}>
+              {products.map((p) => (
+                <option key={p} value={p} />
+              ))}
+            </datalist>
+          </div>
+          <div>
+            <label htmlFor={ids.component} className="block text-sm font-medium text-slate-800">
+              Component
+            </label>
+            <input id={ids.component} name="component" list={ids.cl} value={draft.component} onChange={set("component")} maxLength={LIMITS.field} className={input} autoComplete="off" />
+            <datalist id={ids.cl}>
+              {[...new Set(componentOptions.map((c) => c.value))].map((c) => (
+                <option key={c} value={c} />
+              ))}
+            </datalist>
+          </div>
+        </div>
+        <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+          <button
+            type="button"
+            onClick={fileReport}
+            disabled={!draft.title.trim() || filing === "Filing…"}
+            className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-900 disabled:cursor-not-allowed disabled:bg-slate-400"
+          >
+            File as new report
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(EMPTY);
+              setFiling(null);
+            }}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+          >
+            Clear
+          </button>
+          {filing && <p role="status" className="text-sm text-slate-700">{filing}</p>}
+        </div>
+      </form>
+
+      <section aria-labelledby="cands-title" aria-busy={status.kind === "loading"}>
+        <div className="flex items-baseline justify-between gap-2">
+          <h2 id="cands-title" className="text-lg font-semibold">Possible duplicates</h2>
+          {status.kind === "done" && (
+            <p className="text-xs text-slate-600">
+              model {status.res.model} · thresholds likely ≥ {status.res.thresholds.likely.toFixed(2)}, related ≥{" "}
+              {status.res.thresholds.related.toFixed(2)} · {status.res.tookMs} ms
+            </p>
+          )}
+        </div>
+        <p role="status" aria-live="polite" className="mt-1 min-h-5 text-sm text-slate-700" data-testid="check-status">
+          {status.kind === "idle" ? "Start typing a title — similar reports appear here as you type." : liveText}
+        </p>
+        {status.kind === "error" && (
+          <p className="mt-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">{status.message}</p>
+        )}
+        <div className={`mt-3 space-y-6 transition-opacity ${status.kind === "loading" ? "opacity-60" : ""}`}>
+          {GROUPS.map((g) => {
+            const list = candidates.filter((c) => c.tier === g.tier);
+            if (list.length === 0) return null;
+            return (
+              <section key={g.tier} aria-label={g.title}>
+                <h3 className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">
+                  {g.title} <span className="font-normal">({list.length})</span>
+                </h3>
+                <ol className="space-y-3" data-testid={`group-${g.tier}`}>
+                  {list.map((c) => (
+                    <li key={c.clusterId}>
+                      <CandidateCard c={c} headingLevel={4} />
+                    </li>
+                  ))}
+                </ol>
+              </section>
+            );
+          })}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { ReportSummary } from "@/lib/api/schemas";
+import { fmtDate } from "./format";
+
+/** One muted line: product / component · source · created date. */
+export function ReportMeta({ report }: { report: ReportSummary }) {
+  const parts = [report.product, report.component].filter(Boolean).join(" / ");
+  return (
+    <p className="flex flex-wrap gap-x-2 text-xs text-slate-600">
+      {parts && <span>{parts}</span>}
+      {parts && <span aria-hidden="true">·</span>}
+      <span>
+        opened <time dateTime={report.createdAt}>{fmtDate(report.createdAt)}</time>
+      </span>
+    </p>
+  );
+}

@@ -1,0 +1,14 @@
+import type { Snippet } from "@/lib/api/schemas";
+import { Highlight } from "./Highlight";
+
+/** A server-made snippet: highlights are offsets into snippet.text; ellipses mark cut ends. */
+export function SnippetText({ snippet, className = "" }: { snippet: Snippet; className?: string }) {
+  if (!snippet.text) return null;
+  return (
+    <p className={`break-words text-sm leading-6 text-slate-700 ${className}`}>
+      {snippet.truncatedStart ? "… " : null}
+      <Highlight text={snippet.text} ranges={snippet.highlights} />
+      {snippet.truncatedEnd ? " …" : null}
+    </p>
+  );
+}

@@ -1,0 +1,136 @@
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import type { JobStartedResponse, ModelsResponse } from "@/lib/api/schemas";
+import { apiFetch } from "../api-client";
+import { fmtDate, fmtNum } from "../format";
+import { JobProgress } from "./JobProgress";
+import { readMetrics } from "./metrics";
+import { isFinished, useJob } from "./useJob";
+
+/** Model versions with their held-out evaluation figures; activating one re-indexes with it. */
+export function ModelsTable({ data }: { data: ModelsResponse }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [target, setTarget] = useState<string | null>(null);
+  const { job, setJob } = useJob(null, () => router.refresh());
+  const busy = job !== null && !isFinished(job);
+
+  async function activate(id: number, name: string) {
+    setError(null);
+    setTarget(name);
+    try {
+      const res = await apiFetch<JobStartedResponse>(`/api/admin/models/${id}/activate`, { method: "POST", json: {} });
+      setJob(res.job);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+  const td = "px-3 py-2 align-top";
+  return (
+    <section aria-labelledby="models-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
+      <div className="flex flex-wrap items-baseline justify-between gap-2 px-4 pt-4">
+        <h2 id="models-title" className="text-base font-semibold">Model versions</h2>
+        <p className="text-xs text-slate-600">
+          Serving: <span className="font-mono">{data.serving.name ?? "—"}</span>
+          {data.serving.dims ? ` (${data.serving.dims} dims)` : ""}
+        </p>
+      </div>
+      <p className="px-4 pt-1 text-xs text-slate-600">
+        Recall-rate@k, MRR and MAP on the held-out split (hybrid ranker; dense-only below). Higher is better.
+      </p>
+      <div className="mt-2 overflow-x-auto">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">Model versions with evaluation figures</caption>
+          <thead className="border-y border-slate-100 bg-slate-50">
+            <tr>
+              <th scope="col" className={th}>Model</th>
+              <th scope="col" className={`${th} text-right`}>R@1</th>
+              <th scope="col" className={`${th} text-right`}>R@5</th>
+              <th scope="col" className={`${th} text-right`}>R@10</th>
+              <th scope="col" className={`${th} text-right`}>MRR</th>
+              <th scope="col" className={`${th} text-right`}>MAP</th>
+              <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {data.models.length === 0 && (
+              <tr>
+                <td colSpan={7} className="px-3 py-4 text-slate-600">
+                  No registered model versions; the server encodes with <span className="font-mono">{data.serving.dir}</span>.
+                </td>
+              </tr>
+            )}
+            {data.models.map((m) => {
+              const metrics = readMetrics(m.metrics);
+              const rows = metrics?.rows ?? [];
+              return (
+                <tr key={m.id} data-testid={`model-${m.id}`}>
+                  <td className={td}>
+                    <div className="flex flex-wrap items-center gap-2">
+                      <span className="font-mono font-medium text-slate-900">{m.name}</span>
+                      {m.active && (
+                        <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-inset ring-emerald-600/30">
+                          active
+                        </span>
+                      )}
+                      {!m.available && (
+                        <span className="rounded-full bg-rose-50 px-2 py-0.5 text-xs font-medium text-rose-800 ring-1 ring-inset ring-rose-600/30">
+                          files missing
+                        </span>
+                      )}
+                    </div>
+                    <p className="mt-0.5 text-xs text-slate-600">
+                      {m.kind} · {m.dims} dims · {m.pooling} pooling{m.baseModel ? ` · from ${m.baseModel}` : ""} · added {fmtDate(m.createdAt)}
+                      {metrics?.queries ? ` · ${metrics.queries} queries` : ""}
+                    </p>
+                  </td>
+                  {rows.length === 0 ? (
+                    <td colSpan={5} className={`${td} text-right text-xs text-slate-600`}>not evaluated</td>
+                  ) : (
+                    (["r1", "r5", "r10", "mrr", "map"] as const).map((k) => (
+                      <td key={k} className={`${td} text-right font-mono tabular-nums`}>
+                        {rows.map((r, i) => (
+                          <div key={r.ranker} className={i === 0 ? "text-slate-900" : "text-xs text-slate-600"} title={r.ranker}>
+                            {fmtNum(r[k], 3)}
+                          </div>
+                        ))}
+                      </td>
+                    ))
+                  )}
+                  <td className={`${td} text-right`}>
+                    {!m.active && (
+                      <button
+                        type="button"
+                        disabled={busy || !m.available}
+                        onClick={() => activate(m.id, m.name)}
+                        className="whitespace-nowrap rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50"
+                      >
+                        Activate
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div className="px-4 pb-4" aria-live="polite">
+        {job && (
+          <div className="mt-3">
+            <p className="mb-1 text-sm text-slate-700">Activating <span className="font-mono">{target}</span>: re-indexing with it; it goes live when the job succeeds.</p>
+            <JobProgress job={job} label={`Activation of ${target ?? "model"}`} />
+          </div>
+        )}
+        {error && (
+          <p role="alert" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-900">
+            {error}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

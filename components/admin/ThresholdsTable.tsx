@@ -1,0 +1,78 @@
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import type { CalibrateResponse, ThresholdDto } from "@/lib/api/schemas";
+import { apiFetch } from "../api-client";
+import { fmtDate, fmtNum, fmtPct } from "../format";
+
+/** Likely/related cut-offs per scope with the precision/recall they were calibrated at. */
+export function ThresholdsTable({ thresholds }: { thresholds: ThresholdDto[] }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function calibrate() {
+    setBusy(true);
+    setNote(null);
+    try {
+      const res = await apiFetch<CalibrateResponse>("/api/admin/thresholds/calibrate", { method: "POST", json: {} });
+      const d = res.details.map((x) => `${x.scope}: ${x.positives} pos / ${x.negatives} neg${x.f1 !== null ? `, F1 ${x.f1.toFixed(2)}` : ""}${x.note ? ` (${x.note})` : ""}`);
+      setNote({ ok: true, text: `Calibrated. ${d.join("; ")}` });
+      router.refresh();
+    } catch (e) {
+      setNote({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+  return (
+    <section aria-labelledby="thr-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
+      <div className="flex flex-wrap items-center justify-between gap-2 px-4 pt-4">
+        <h2 id="thr-title" className="text-base font-semibold">Duplicate thresholds</h2>
+        <button
+          type="button"
+          onClick={calibrate}
+          disabled={busy}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium text-slate-800 hover:bg-slate-50 disabled:cursor-wait disabled:opacity-60"
+        >
+          {busy ? "Calibrating…" : "Recalibrate from decisions"}
+        </button>
+      </div>
+      <div className="mt-2 overflow-x-auto">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">Thresholds per scope</caption>
+          <thead className="border-y border-slate-100 bg-slate-50">
+            <tr>
+              <th scope="col" className={th}>Scope</th>
+              <th scope="col" className={`${th} text-right`}>Likely ≥</th>
+              <th scope="col" className={`${th} text-right`}>Related ≥</th>
+              <th scope="col" className={`${th} text-right`}>Precision</th>
+              <th scope="col" className={`${th} text-right`}>Recall</th>
+              <th scope="col" className={`${th} text-right`}>Pairs</th>
+              <th scope="col" className={th}>Calibrated</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {thresholds.map((t) => (
+              <tr key={t.scope}>
+                <td className="px-3 py-2 font-mono">{t.scope === "*" ? "all products" : t.scope}</td>
+                <td className="px-3 py-2 text-right font-mono tabular-nums">{fmtNum(t.likely, 2)}</td>
+                <td className="px-3 py-2 text-right font-mono tabular-nums">{fmtNum(t.related, 2)}</td>
+                <td className="px-3 py-2 text-right font-mono tabular-nums">{fmtPct(t.precision)}</td>
+                <td className="px-3 py-2 text-right font-mono tabular-nums">{fmtPct(t.recall)}</td>
+                <td className="px-3 py-2 text-right font-mono tabular-nums">{t.support}</td>
+                <td className="px-3 py-2 text-xs text-slate-600">{t.isDefault ? "built-in default" : fmtDate(t.calibratedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p aria-live="polite" className={note ? `m-4 rounded-md px-3 py-2 text-sm ${note.ok ? "bg-emerald-50 text-emerald-900" : "bg-rose-50 text-rose-900"}` : "sr-only"}>
+        {note?.text ?? ""}
+      </p>
+      {!note && <div className="h-3" />}
+    </section>
+  );
+}

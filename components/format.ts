@@ -1,0 +1,47 @@
+// Small formatting helpers shared by server and client components (deterministic: UTC, en-US).
+
+const DATE = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+const DATE_TIME = new Intl.DateTimeFormat("en-US", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+  timeZone: "UTC",
+});
+
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "—" : DATE.format(d);
+}
+
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "—" : `${DATE_TIME.format(d)} UTC`;
+}
+
+export function fmtNum(n: number | null | undefined, digits = 3): string {
+  return typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "—";
+}
+
+export function fmtPct(n: number | null | undefined): string {
+  return typeof n === "number" && Number.isFinite(n) ? `${Math.round(n * 100)}%` : "—";
+}
+
+export function fmtInt(n: number | null | undefined): string {
+  return typeof n === "number" && Number.isFinite(n) ? n.toLocaleString("en-US") : "—";
+}
+
+/** "HADOOP-1234" style label for a report: its tracker id, else "#id". */
+export function reportKey(r: { id: number; externalId?: string | null }): string {
+  return r.externalId ? r.externalId : `#${r.id}`;
+}
+
+export const VERDICT_LABEL: Record<string, string> = {
+  duplicate: "Duplicate",
+  not_duplicate: "Not a duplicate",
+  related: "Related",
+};

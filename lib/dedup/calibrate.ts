@@ -1,0 +1,211 @@
+// Threshold calibration from the triage record. Positives: confirmed duplicate pairs (links that a
+// later not_duplicate verdict did not overrule). Negatives: not_duplicate verdicts, plus "hard"
+// negatives (the nearest neighbours of clustered reports that are outside their cluster — what the
+// duplicate check would wrongly show) and random pairs. Scores are cosines of stored vectors.
+// "likely" = the threshold with the best F1 (or the lowest one reaching a target precision);
+// "related" = the score that keeps 95% of confirmed duplicates (below "likely").
+import type { PrismaClient } from "../db/client";
+import type { CalibrateResponse } from "../api/schemas";
+import { queryServices } from "../reports/context";
+import { pairKey } from "../reports/dto";
+import { currentVerdicts } from "../triage/verdicts";
+import { allClusters } from "./clusters";
+import { DEFAULT_THRESHOLDS, listThresholds } from "./thresholds";
+
+export interface CalibrateOptions {
+  targetPrecision?: number;
+  /** Random negative pairs to sample (default: max(200, 2 x positives), at most 5000). */
+  negatives?: number;
+  /** Minimum positives for the "*" scope / a product scope. */
+  minPositives?: number;
+  minProductPositives?: number;
+  /** Seed for the random pair sampler (deterministic calibration). */
+  seed?: number;
+}
+
+export interface LabelledScore {
+  score: number;
+  positive: boolean;
+}
+
+export interface ThresholdChoice {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Best threshold over labelled scores: max F1, or the lowest reaching targetPrecision. */
+export function chooseThreshold(items: LabelledScore[], targetPrecision?: number): ThresholdChoice | null {
+  const P = items.filter((i) => i.positive).length;
+  if (P === 0) return null;
+  const sorted = [...items].sort((a, b) => b.score - a.score);
+  let tp = 0;
+  let fp = 0;
+  let bestF1: ThresholdChoice | null = null;
+  let bestTarget: ThresholdChoice | null = null;
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i]!.positive) tp++;
+    else fp++;
+    // Only cut between distinct scores (predict positive iff score >= threshold).
+    if (i + 1 < sorted.length && sorted[i + 1]!.score === sorted[i]!.score) continue;
+    const precision = tp / (tp + fp);
+    const recall = tp / P;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    const c = { threshold: sorted[i]!.score, precision, recall, f1 };
+    if (!bestF1 || f1 > bestF1.f1) bestF1 = c;
+    if (targetPrecision !== undefined && precision >= targetPrecision) bestTarget = c; // lower threshold, more recall
+  }
+  return targetPrecision !== undefined && bestTarget ? bestTarget : bestF1;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+export async function calibrateThresholds(prisma: PrismaClient, opts: CalibrateOptions = {}): Promise<CalibrateResponse> {
+  const { index } = await queryServices();
+  const minPos = opts.minPositives ?? 5;
+  const minProductPos = opts.minProductPositives ?? 20;
+  const rand = mulberry32(opts.seed ?? 1234);
+
+  const vectors = new Map<number, Float32Array | null>();
+  const vec = async (id: number) => {
+    if (!vectors.has(id)) vectors.set(id, (await index.get(id))?.vector ?? null);
+    return vectors.get(id)!;
+  };
+  const products = new Map<number, string | null>();
+  const productOf = async (ids: number[]) => {
+    const missing = ids.filter((i) => !products.has(i));
+    for (let i = 0; i < missing.length; i += 500) {
+      const rows = await prisma.report.findMany({ where: { id: { in: missing.slice(i, i + 500) } }, select: { id: true, product: true } });
+      for (const r of rows) products.set(r.id, r.product);
+    }
+  };
+
+  const { byId: clusterOf, groups } = await allClusters(prisma);
+  const sameCluster = (a: number, b: number) => {
+    const ca = clusterOf.get(a);
+    return ca !== undefined && ca === clusterOf.get(b);
+  };
+
+  // Positives: every pair inside a cluster that a link connects (the link graph's edges).
+  const pairs = new Map<string, { a: number; b: number; positive: boolean }>();
+  const links = await prisma.duplicateLink.findMany({ select: { duplicateId: true, masterId: true } });
+  for (const l of links) {
+    if (sameCluster(l.duplicateId, l.masterId)) pairs.set(pairKey(l.duplicateId, l.masterId), { a: l.duplicateId, b: l.masterId, positive: true });
+  }
+  // Negatives 1: not_duplicate verdicts in force.
+  const decided = await prisma.triageDecision.findMany({ where: { verdict: "not_duplicate" }, select: { reportId: true, otherId: true } });
+  const verdicts = await currentVerdicts(prisma, [...new Set(decided.flatMap((d) => [d.reportId, d.otherId]))]);
+  for (const [key, v] of verdicts) {
+    if (v !== "not_duplicate") continue;
+    const [a, b] = key.split(":").map(Number) as [number, number];
+    pairs.set(key, { a, b, positive: false });
+  }
+  // Negatives 2: nearest non-cluster neighbours of clustered reports (sampled).
+  const clustered = groups.flatMap((g) => g.members);
+  for (let i = clustered.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [clustered[i], clustered[j]] = [clustered[j]!, clustered[i]!];
+  }
+  for (const id of clustered.slice(0, 300)) {
+    const v = await vec(id);
+    if (!v) continue;
+    const hits = await index.search(v, 8, { excludeIds: [id] });
+    let taken = 0;
+    for (const h of hits) {
+      if (taken >= 3) break;
+      if (sameCluster(id, h.id)) continue;
+      const key = pairKey(id, h.id);
+      if (!pairs.has(key)) pairs.set(key, { a: id, b: h.id, positive: false });
+      taken++;
+    }
+  }
+  // Negatives 3: random pairs from different clusters.
+  const positives = [...pairs.values()].filter((p) => p.positive).length;
+  const nRandom = Math.min(opts.negatives ?? Math.max(200, 2 * positives), 5000);
+  const allIds = await index.ids();
+  for (let tries = 0, added = 0; added < nRandom && tries < nRandom * 5 && allIds.length > 1; tries++) {
+    const a = allIds[Math.floor(rand() * allIds.length)]!;
+    const b = allIds[Math.floor(rand() * allIds.length)]!;
+    if (a === b || sameCluster(a, b)) continue;
+    const key = pairKey(a, b);
+    if (pairs.has(key)) continue;
+    pairs.set(key, { a, b, positive: false });
+    added++;
+  }
+
+  // Score every pair; group by scope.
+  const list = [...pairs.values()];
+  await productOf([...new Set(list.flatMap((p) => [p.a, p.b]))]);
+  const scopes = new Map<string, LabelledScore[]>([["*", []]]);
+  for (const p of list) {
+    const va = await vec(p.a);
+    const vb = await vec(p.b);
+    if (!va || !vb || va.length !== vb.length) continue;
+    const item = { score: dot(va, vb), positive: p.positive };
+    scopes.get("*")!.push(item);
+    const pa = products.get(p.a);
+    if (pa && pa === products.get(p.b)) {
+      if (!scopes.has(pa)) scopes.set(pa, []);
+      scopes.get(pa)!.push(item);
+    }
+  }
+
+  const details: CalibrateResponse["details"] = [];
+  for (const [scope, items] of scopes) {
+    const pos = items.filter((i) => i.positive);
+    const neg = items.length - pos.length;
+    const need = scope === "*" ? minPos : minProductPos;
+    if (pos.length < need || neg === 0) {
+      if (scope === "*" || pos.length > 0) {
+        details.push({
+          scope,
+          positives: pos.length,
+          negatives: neg,
+          f1: null,
+          note: `not enough labelled pairs (${pos.length} confirmed duplicates, need ${need}); ${scope === "*" ? "defaults kept" : "uses the * thresholds"}`,
+        });
+      }
+      continue;
+    }
+    const choice = chooseThreshold(items, opts.targetPrecision)!;
+    const posScores = pos.map((p) => p.score).sort((a, b) => a - b);
+    const p05 = posScores[Math.floor(0.05 * (posScores.length - 1))]!;
+    const likely = round(choice.threshold);
+    let related = round(Math.min(p05, likely));
+    if (related >= likely) related = round(likely - 0.05);
+    await prisma.dedupThreshold.upsert({
+      where: { scope },
+      create: { scope, likely, related, precision: choice.precision, recall: choice.recall, support: pos.length, calibratedAt: new Date() },
+      update: { likely, related, precision: choice.precision, recall: choice.recall, support: pos.length, calibratedAt: new Date() },
+    });
+    details.push({
+      scope,
+      positives: pos.length,
+      negatives: neg,
+      f1: round(choice.f1),
+      ...(opts.targetPrecision !== undefined && choice.precision < opts.targetPrecision
+        ? { note: `target precision ${opts.targetPrecision} not reachable; max-F1 threshold used` }
+        : {}),
+    });
+  }
+  return { thresholds: await listThresholds(prisma), details };
+}
+

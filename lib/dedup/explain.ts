@@ -1,0 +1,90 @@
+// Why a candidate was suggested: equal fields, shared salient terms (with offsets on both sides),
+// and shared normalised stack frames. Salience = rarity among the candidate set (a term every
+// candidate shares explains nothing) times a bonus for identifier-like terms.
+import type { Highlight, TermMatch, Why } from "../api/schemas";
+import { buildReportText } from "../embedding/report-text";
+import { highlightTerm, tokenSpans, type TokenSpan } from "../search/highlight";
+
+export interface ExplainSide {
+  title: string;
+  description: string;
+  product?: string | null;
+  component?: string | null;
+  version?: string | null;
+  platform?: string | null;
+}
+
+/** Pre-tokenised side (so each text is scanned once per request). */
+export interface PreparedSide {
+  side: ExplainSide;
+  titleSpans: TokenSpan[];
+  descSpans: TokenSpan[];
+  terms: Set<string>;
+  frames: string[];
+}
+
+const MAX_TERMS = 12;
+const MAX_FRAMES = 10;
+/** Generic words that are frequent in bug reports and explain nothing. */
+const GENERIC = new Set(
+  "bug issue error problem fix fails failed failing fail work works working when after before should would does doesn get got use using used new add make set like see also one two only still need".split(" "),
+);
+
+export function prepareSide(side: ExplainSide): PreparedSide {
+  const titleSpans = tokenSpans(side.title);
+  const descSpans = tokenSpans(side.description);
+  const terms = new Set<string>();
+  for (const s of [...titleSpans, ...descSpans]) {
+    if (s.term.length >= 2 && !GENERIC.has(s.term) && !/^\d{1,2}$/.test(s.term)) terms.add(s.term);
+  }
+  return { side, titleSpans, descSpans, terms, frames: buildReportText(side).frames };
+}
+
+function isIdentifier(term: string): boolean {
+  return /[._\-$]/.test(term) || (/\p{N}/u.test(term) && /\p{L}/u.test(term));
+}
+
+/** Document frequency of each term over a set of prepared sides (the candidates of one query). */
+export function documentFrequency(sides: PreparedSide[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const s of sides) for (const t of s.terms) df.set(t, (df.get(t) ?? 0) + 1);
+  return df;
+}
+
+function stopwordLike(term: string): boolean {
+  return term.length < 3 && !/\p{N}/u.test(term);
+}
+
+function offsets(p: PreparedSide, term: string): { title: Highlight[]; description: Highlight[] } {
+  return {
+    title: highlightTerm(p.side.title, term, p.titleSpans),
+    description: highlightTerm(p.side.description, term, p.descSpans),
+  };
+}
+
+export function explain(left: PreparedSide, right: PreparedSide, df: Map<string, number>, n: number): Why {
+  const fields: Why["fields"] = [];
+  for (const f of ["product", "component", "version", "platform"] as const) {
+    const a = left.side[f]?.trim();
+    const b = right.side[f]?.trim();
+    if (a && b && a.toLowerCase() === b.toLowerCase()) fields.push({ field: f, value: b });
+  }
+  const shared = [...left.terms].filter((t) => right.terms.has(t) && !stopwordLike(t));
+  const weighted = shared
+    .map((t) => {
+      const idf = Math.log(1 + (n + 1) / (1 + (df.get(t) ?? 0)));
+      const inTitle = right.titleSpans.some((s) => s.term === t) || left.titleSpans.some((s) => s.term === t);
+      return { t, w: idf * (isIdentifier(t) ? 2 : 1) * (inTitle ? 1.5 : 1) * Math.min(1, t.length / 4) };
+    })
+    .sort((a, b) => b.w - a.w || a.t.localeCompare(b.t));
+  // A compound and its parts are redundant: skip a part when its whole identifier is already listed.
+  const terms: TermMatch[] = [];
+  for (const { t } of weighted) {
+    if (terms.length >= MAX_TERMS) break;
+    if (terms.some((x) => x.term.includes(t) && isIdentifier(x.term))) continue;
+    terms.push({ term: t, left: offsets(left, t), right: offsets(right, t) });
+  }
+  const rightFrames = new Set(right.frames);
+  const frames = [...new Set(left.frames.filter((f) => rightFrames.has(f)))].slice(0, MAX_FRAMES);
+  return { fields, terms, frames };
+}

@@ -1,0 +1,130 @@
+// Duplicate check for a draft: encode once, take nearest neighbours (over-fetched so that collapsing
+// clusters still leaves k of them), score each by cosine, collapse to one candidate per duplicate
+// cluster, drop clusters a triager ruled out, tier by threshold and explain.
+import type { PrismaClient, Report } from "../db/client";
+import type { DuplicateCandidate, DuplicatesResponse } from "../api/schemas";
+import { notFound } from "../api/errors";
+import type { HybridHit } from "../index/types";
+import { queryServices } from "../reports/context";
+import { toSummary } from "../reports/dto";
+import { embeddingText } from "../reports/vectors";
+import { currentVerdicts } from "../triage/verdicts";
+import { highlightTerms, makeSnippet } from "../search/highlight";
+import { clustersOf } from "./clusters";
+import { documentFrequency, explain, prepareSide, type ExplainSide } from "./explain";
+import { thresholdsFor, tierOf } from "./thresholds";
+
+export interface FindOptions {
+  /** Clusters to return. */
+  k?: number;
+  /** Product scope: restricts candidates when sameProductOnly, and picks the thresholds. */
+  product?: string | null;
+  sameProductOnly?: boolean;
+  includeBelow?: boolean;
+  /** The stored report being checked (excluded, and its not_duplicate verdicts apply). */
+  reportId?: number;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, opts: FindOptions = {}): Promise<DuplicatesResponse> {
+  const t0 = performance.now();
+  const k = opts.k ?? 10;
+  const product = opts.product ?? draft.product ?? null;
+  const { encoder, index, model } = await queryServices();
+
+  // The stored report's cluster and its ruled-out pairs.
+  let own = new Set<number>();
+  const ruledOut = new Set<number>();
+  if (opts.reportId !== undefined) {
+    const self = await prisma.report.findUnique({ where: { id: opts.reportId }, select: { id: true } });
+    if (!self) throw notFound(`report ${opts.reportId} not found`);
+    const c = (await clustersOf(prisma, [opts.reportId])).get(opts.reportId)!;
+    own = new Set(c.members);
+    const verdicts = await currentVerdicts(prisma, c.members);
+    for (const [key, v] of verdicts) {
+      if (v !== "not_duplicate") continue;
+      const [a, b] = key.split(":").map(Number) as [number, number];
+      ruledOut.add(own.has(a) ? b : a);
+    }
+  }
+
+  const [vector] = await encoder.encode([embeddingText(draft)]);
+  const fetchK = Math.min(4 * k + 20 + own.size, 500);
+  const filter = {
+    ...(opts.sameProductOnly && product ? { product } : {}),
+    ...(own.size ? { excludeIds: [...own] } : {}),
+  };
+  // Hybrid for recall (an exact identifier match may sit outside the dense top-k); scored by cosine.
+  const keywordQuery = `${draft.title}\n${draft.description.slice(0, 2000)}`;
+  const hits: HybridHit[] = await index.hybridSearch(vector!, keywordQuery, fetchK, filter);
+  const scores = new Map<number, number>();
+  for (const h of hits) {
+    if (own.has(h.id)) continue;
+    if (h.denseScore !== undefined) scores.set(h.id, h.denseScore);
+    else {
+      const p = await index.get(h.id);
+      if (p) scores.set(h.id, dot(vector!, p.vector));
+    }
+  }
+
+  const ids = [...scores.keys()];
+  const clusters = await clustersOf(prisma, ids);
+  // Best-scoring member per cluster; drop clusters containing a ruled-out report.
+  const best = new Map<number, { id: number; score: number }>();
+  for (const id of ids) {
+    const c = clusters.get(id)!;
+    if (c.members.some((m) => ruledOut.has(m) || own.has(m))) continue;
+    const s = scores.get(id)!;
+    const cur = best.get(c.id);
+    if (!cur || s > cur.score) best.set(c.id, { id, score: s });
+  }
+  const thresholds = await thresholdsFor(prisma, product);
+  let ranked = [...best.entries()]
+    .map(([clusterId, b]) => ({ clusterId, ...b, tier: tierOf(b.score, thresholds) }))
+    .sort((a, b) => b.score - a.score || a.id - b.id);
+  if (opts.includeBelow === false) ranked = ranked.filter((r) => r.tier !== "below");
+  ranked = ranked.slice(0, k);
+
+  const needed = new Set<number>();
+  for (const r of ranked) {
+    needed.add(r.id);
+    needed.add(clusters.get(r.id)!.masterId);
+  }
+  const rows = await prisma.report.findMany({ where: { id: { in: [...needed] } } });
+  const byId = new Map<number, Report>(rows.map((r) => [r.id, r]));
+
+  const left = prepareSide(draft);
+  const prepared = new Map(ranked.filter((r) => byId.has(r.id)).map((r) => [r.id, prepareSide(byId.get(r.id)!)]));
+  const df = documentFrequency([...prepared.values()]);
+  const candidates: DuplicateCandidate[] = [];
+  for (const r of ranked) {
+    const row = byId.get(r.id);
+    if (!row) continue;
+    const c = clusters.get(r.id)!;
+    const master = c.masterId !== r.id ? byId.get(c.masterId) : undefined;
+    const why = explain(left, prepared.get(r.id)!, df, prepared.size);
+    const matched = new Set(why.terms.map((t) => t.term));
+    candidates.push({
+      clusterId: c.id,
+      report: toSummary(row),
+      master: master ? toSummary(master) : null,
+      clusterSize: c.members.length,
+      score: r.score,
+      tier: r.tier,
+      why,
+      snippet: makeSnippet(row.description, highlightTerms(row.description, matched), 240),
+    });
+  }
+  return {
+    candidates,
+    thresholds: { scope: thresholds.scope, likely: thresholds.likely, related: thresholds.related },
+    model: model.name,
+    tookMs: Math.round(performance.now() - t0),
+  };
+}
+

@@ -1,0 +1,4 @@
+export * from "./store";
+export * from "./reindex";
+export * from "./import";
+export * from "./models";

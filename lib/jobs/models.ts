@@ -1,0 +1,53 @@
+// Model versions: listing (with parsed evaluation metrics) and activation. Activating re-encodes the
+// corpus with the model (a reindex job); the model becomes active when that job commits, so queries
+// are never encoded with a model whose vectors are not in the index.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { ModelVersion, PrismaClient } from "../db/client";
+import type { EvaluationResponse, ModelDto, ModelsResponse } from "../api/schemas";
+import { notFound } from "../api/errors";
+import { servingEncoder, servingModel } from "../reports/context";
+import { parseCounts } from "./store";
+import { startReindex } from "./reindex";
+
+export function toModelDto(m: ModelVersion): ModelDto {
+  return {
+    id: m.id,
+    name: m.name,
+    path: m.path,
+    kind: m.kind,
+    dims: m.dims,
+    pooling: m.pooling,
+    baseModel: m.baseModel,
+    active: m.active,
+    metrics: parseCounts(m.metrics),
+    createdAt: m.createdAt.toISOString(),
+    available: existsSync(path.resolve(process.cwd(), m.path)),
+  };
+}
+
+export async function listModels(prisma: PrismaClient): Promise<ModelsResponse> {
+  const rows = await prisma.modelVersion.findMany({ orderBy: { createdAt: "desc" } });
+  const s = await servingModel();
+  let dims: number | null = null;
+  try {
+    dims = (await servingEncoder()).encoder.dims;
+  } catch {
+    dims = null;
+  }
+  return { models: rows.map(toModelDto), serving: { name: s.name, dir: s.dir, dims } };
+}
+
+export async function activateModel(prisma: PrismaClient, id: number) {
+  const mv = await prisma.modelVersion.findUnique({ where: { id } });
+  if (!mv) throw notFound(`model version ${id} not found`);
+  const { job } = await startReindex(prisma, { modelVersionId: id });
+  return { jobId: job.id, job };
+}
+
+export async function evaluation(prisma: PrismaClient): Promise<EvaluationResponse> {
+  const rows = await prisma.modelVersion.findMany({ orderBy: { createdAt: "desc" } });
+  return {
+    models: rows.map((m) => ({ id: m.id, name: m.name, active: m.active, createdAt: m.createdAt.toISOString(), metrics: parseCounts(m.metrics) })),
+  };
+}

@@ -1,0 +1,115 @@
+// The process-wide services every use case needs: Prisma, the vector index and the serving encoder.
+// Kept on globalThis (like lib/db) because Next.js may load route modules more than once.
+//
+// "Serving model" = the model whose vectors the live index holds: the active ModelVersion, else
+// MODEL_DIR. Queries must be encoded with the same model, so both come from here.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { getPrisma, type PrismaClient } from "../db/client";
+import { getEncoder } from "../embedding/encoder";
+import type { Encoder } from "../embedding/types";
+import type { VectorIndex } from "../index/types";
+import { openIndex } from "./open-index";
+import { config } from "../config";
+import { unavailable } from "../api/errors";
+
+export interface ServingModel {
+  /** ModelVersion.name, or the MODEL_DIR basename. */
+  name: string;
+  dir: string;
+  modelVersionId: number | null;
+}
+
+interface State {
+  index?: { promise: Promise<VectorIndex>; value?: VectorIndex };
+  serving?: { at: number; value: ServingModel };
+}
+
+const g = globalThis as unknown as { __bugsiftServices?: State };
+const state = (): State => (g.__bugsiftServices ??= {});
+
+/** Re-read the active ModelVersion at most this often (another process may switch it). */
+const SERVING_TTL_MS = 3000;
+
+export function prisma(): PrismaClient {
+  return getPrisma();
+}
+
+export async function servingModel(force = false): Promise<ServingModel> {
+  const s = state();
+  if (!force && s.serving && Date.now() - s.serving.at < SERVING_TTL_MS) return s.serving.value;
+  const active = await prisma().modelVersion.findFirst({ where: { active: true }, orderBy: { createdAt: "desc" } });
+  const value: ServingModel = active
+    ? { name: active.name, dir: path.resolve(process.cwd(), active.path), modelVersionId: active.id }
+    : { name: path.basename(config().modelDir), dir: config().modelDir, modelVersionId: null };
+  s.serving = { at: Date.now(), value };
+  return value;
+}
+
+/** Forget the cached serving model (after activating a model). */
+export function invalidateServingModel(): void {
+  state().serving = undefined;
+}
+
+/** The encoder for `dir` (process-wide cache in lib/embedding); 503 when the directory is missing. */
+export async function encoderFor(dir: string): Promise<Encoder> {
+  if (!existsSync(dir)) {
+    throw unavailable(`model directory ${path.relative(process.cwd(), dir) || dir} does not exist (run npm run setup or set MODEL_DIR)`);
+  }
+  return getEncoder(dir);
+}
+
+export async function servingEncoder(): Promise<{ encoder: Encoder; model: ServingModel }> {
+  const model = await servingModel();
+  return { encoder: await encoderFor(model.dir), model };
+}
+
+/**
+ * The vector index. A brand-new index needs its dimensions, which come from the serving encoder;
+ * an existing one keeps the dims of its live generation.
+ */
+export async function index(): Promise<VectorIndex> {
+  const s = state();
+  if (s.index?.value) return s.index.value;
+  if (!s.index) {
+    const entry: NonNullable<State["index"]> = { promise: Promise.resolve(null as unknown as VectorIndex) };
+    entry.promise = (async () => {
+      const { encoder } = await servingEncoder();
+      const ix = await openIndex(encoder.dims);
+      entry.value = ix;
+      return ix;
+    })();
+    entry.promise.catch(() => {
+      if (state().index === entry) state().index = undefined; // retry next time (e.g. model dir appears)
+    });
+    s.index = entry;
+  }
+  return s.index.promise;
+}
+
+/** The index's live generation id, when the backend exposes it. */
+export function generationOf(ix: VectorIndex): string | null {
+  const gen = (ix as unknown as { generation?: unknown }).generation;
+  return typeof gen === "string" ? gen : null;
+}
+
+/** Query encoder and index together, checking they agree on dimensions. */
+export async function queryServices(): Promise<{ encoder: Encoder; index: VectorIndex; model: ServingModel }> {
+  const { encoder, model } = await servingEncoder();
+  const ix = await index();
+  if (ix.dims !== encoder.dims) {
+    throw unavailable(
+      `the index holds ${ix.dims}-dimensional vectors but model ${model.name} produces ${encoder.dims}: run a reindex`,
+    );
+  }
+  return { encoder, index: ix, model };
+}
+
+/** Close the index (scripts and tests); the Prisma client is closed via lib/db. */
+export async function closeServices(): Promise<void> {
+  const s = state();
+  const ix = s.index;
+  s.index = undefined;
+  s.serving = undefined;
+  if (ix) await (await ix.promise.catch(() => null))?.close();
+}

@@ -1,0 +1,55 @@
+// Liveness/readiness: can we query the database, open the index and load the model?
+import type { PrismaClient } from "../db/client";
+import type { HealthResponse } from "../api/schemas";
+import { APP_VERSION, config } from "../config";
+import { isPostgres } from "../db/client";
+import { index, servingEncoder, servingModel } from "./context";
+
+const started = Date.now();
+
+/** Error text safe to show: first line, no absolute paths. */
+function brief(e: unknown): string {
+  const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+  return msg.replaceAll(process.cwd() + "/", "").slice(0, 300);
+}
+
+export async function health(prisma: PrismaClient): Promise<HealthResponse> {
+  const out: HealthResponse = {
+    ok: false,
+    version: APP_VERSION,
+    db: { ok: false, provider: isPostgres(config().databaseUrl) ? "postgres" : "sqlite" },
+    index: { ok: false, backend: null, count: null, dims: null },
+    model: { name: null, dir: config().modelDir, dims: null, loaded: false },
+    uptimeSec: Math.round((Date.now() - started) / 1000),
+  };
+  try {
+    await prisma.report.count({ take: 1 });
+    out.db.ok = true;
+  } catch (e) {
+    out.db.error = brief(e);
+  }
+  if (out.db.ok) {
+    try {
+      const m = await servingModel();
+      out.model.name = m.name;
+      out.model.dir = m.dir;
+      const { encoder } = await servingEncoder();
+      out.model.dims = encoder.dims;
+      out.model.loaded = true;
+    } catch (e) {
+      out.model.error = brief(e);
+    }
+    try {
+      const ix = await index();
+      out.index = { ok: true, backend: ix.backend, count: await ix.count(), dims: ix.dims };
+      if (out.model.dims !== null && ix.dims !== out.model.dims) {
+        out.index.ok = false;
+        out.index.error = `index dims ${ix.dims} differ from model dims ${out.model.dims}: reindex needed`;
+      }
+    } catch (e) {
+      out.index.error = brief(e);
+    }
+  }
+  out.ok = out.db.ok && out.index.ok && out.model.loaded;
+  return out;
+}

@@ -1,0 +1,138 @@
+// Report CRUD. Writes go to the database first, then to the index (encode + upsert); indexedHash
+// records what the index holds, so a failed index write is repaired by the next catch-up/reindex.
+import { randomBytes } from "node:crypto";
+import type { PrismaClient, Report } from "../db/client";
+import { Prisma } from "../db/client";
+import type {
+  CreateReport,
+  ListReportsQuery,
+  ListReportsResponse,
+  ReportDetail,
+  UpdateReport,
+} from "../api/schemas";
+import { ApiError, conflict, notFound } from "../api/errors";
+import { contentHash, finishRecord } from "../ingest/record";
+import type { ReportRecord } from "../ingest/types";
+import { clustersOf } from "../dedup/clusters";
+import { decisionHistory } from "../triage/record";
+import { index } from "./context";
+import { toLink, toSummary } from "./dto";
+import { indexReports } from "./sync";
+import { prismaWhere } from "../search/filters";
+
+function recordFrom(fields: Record<string, unknown>): ReportRecord {
+  try {
+    return finishRecord(fields);
+  } catch (e) {
+    throw new ApiError(400, "validation_failed", (e as Error).message);
+  }
+}
+
+function rowData(rec: ReportRecord) {
+  return {
+    source: rec.source,
+    externalId: rec.externalId,
+    url: rec.url ?? null,
+    title: rec.title,
+    description: rec.description,
+    product: rec.product ?? null,
+    component: rec.component ?? null,
+    version: rec.version ?? null,
+    platform: rec.platform ?? null,
+    status: rec.status ?? null,
+    resolution: rec.resolution ?? null,
+    reporter: rec.reporter ?? null,
+    createdAt: rec.createdAt,
+    updatedAt: rec.updatedAt,
+    contentHash: contentHash(rec),
+  };
+}
+
+/** Index the report now; a failure (e.g. no model) leaves it stale for the next catch-up, and is logged. */
+async function tryIndex(prisma: PrismaClient, r: Report): Promise<void> {
+  try {
+    await indexReports(prisma, [r]);
+  } catch (e) {
+    console.error(`[reports] could not index report ${r.id} now (will be picked up by the next reindex):`, (e as Error).message);
+  }
+}
+
+export async function createReport(prisma: PrismaClient, input: CreateReport): Promise<ReportDetail> {
+  const now = new Date();
+  const rec = recordFrom({
+    ...input,
+    externalId: input.externalId ?? `bs-${now.getTime().toString(36)}-${randomBytes(3).toString("hex")}`,
+    createdAt: input.createdAt ?? now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
+  let row: Report;
+  try {
+    row = await prisma.report.create({ data: rowData(rec) });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      throw conflict(`a report with source "${rec.source}" and externalId "${rec.externalId}" already exists`);
+    }
+    throw e;
+  }
+  await tryIndex(prisma, row);
+  return getReport(prisma, row.id);
+}
+
+export async function getReport(prisma: PrismaClient, id: number): Promise<ReportDetail> {
+  const r = await prisma.report.findUnique({
+    where: { id },
+    include: {
+      duplicateOf: { include: { master: { select: { id: true, externalId: true, title: true, status: true } } }, orderBy: { id: "asc" } },
+      duplicates: { include: { duplicate: { select: { id: true, externalId: true, title: true, status: true } } }, orderBy: { id: "asc" } },
+    },
+  });
+  if (!r) throw notFound(`report ${id} not found`);
+  const cluster = (await clustersOf(prisma, [id])).get(id)!;
+  return {
+    ...toSummary(r),
+    description: r.description,
+    version: r.version,
+    platform: r.platform,
+    reporter: r.reporter,
+    importedAt: r.importedAt.toISOString(),
+    indexed: r.indexedHash !== null && r.indexedHash === r.contentHash,
+    duplicateOf: r.duplicateOf.map((l) => toLink(l, l.master)),
+    duplicates: r.duplicates.map((l) => toLink(l, l.duplicate)),
+    decisions: await decisionHistory(prisma, id),
+    cluster: { masterId: cluster.masterId, memberIds: cluster.members },
+  };
+}
+
+export async function updateReport(prisma: PrismaClient, id: number, patch: UpdateReport): Promise<ReportDetail> {
+  const cur = await prisma.report.findUnique({ where: { id } });
+  if (!cur) throw notFound(`report ${id} not found`);
+  const merged: Record<string, unknown> = { ...cur, ...patch, updatedAt: new Date().toISOString() };
+  const rec = recordFrom(merged);
+  const data = rowData(rec);
+  if (data.contentHash === cur.contentHash) return getReport(prisma, id);
+  const row = await prisma.report.update({ where: { id }, data });
+  await tryIndex(prisma, row);
+  return getReport(prisma, id);
+}
+
+export async function deleteReport(prisma: PrismaClient, id: number): Promise<void> {
+  const cur = await prisma.report.findUnique({ where: { id }, select: { id: true } });
+  if (!cur) throw notFound(`report ${id} not found`);
+  // Index first: a report gone from the DB but still in the index would be a ghost hit
+  // (search drops unknown ids anyway, but keep the index clean).
+  try {
+    await (await index()).delete([id]);
+  } catch (e) {
+    console.error(`[reports] could not delete report ${id} from the index:`, (e as Error).message);
+  }
+  await prisma.report.delete({ where: { id } });
+}
+
+export async function listReports(prisma: PrismaClient, q: ListReportsQuery): Promise<ListReportsResponse> {
+  const where = prismaWhere(q);
+  const [rows, total] = await Promise.all([
+    prisma.report.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: q.offset, take: q.limit }),
+    prisma.report.count({ where }),
+  ]);
+  return { reports: rows.map(toSummary), total, limit: q.limit, offset: q.offset };
+}

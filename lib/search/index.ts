@@ -1,0 +1,4 @@
+export * from "./search";
+export * from "./similar";
+export * from "./filters";
+export * from "./highlight";

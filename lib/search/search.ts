@@ -1,0 +1,87 @@
+// Hybrid search: the query is encoded with the serving model and sent with its text to the index's
+// hybridSearch (dense cosine + BM25 fused by RRF). Hits are joined with the database (a hit whose
+// report was deleted is dropped) and get title/body snippets with the matched terms marked.
+import type { PrismaClient } from "../db/client";
+import type { SearchResponse, SearchResult } from "../api/schemas";
+import { badRequest } from "../api/errors";
+import { queryServices } from "../reports/context";
+import { toSummary } from "../reports/dto";
+import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "./filters";
+import { highlightTerms, makeSnippet, termsOf } from "./highlight";
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+const SNIPPET_CHARS = 240;
+
+export function snippetsFor(r: { title: string; description: string }, terms: Set<string>) {
+  return {
+    titleSnippet: makeSnippet(r.title, highlightTerms(r.title, terms), 500),
+    bodySnippet: makeSnippet(r.description, highlightTerms(r.description, terms), SNIPPET_CHARS),
+  };
+}
+
+export async function searchReports(
+  prisma: PrismaClient,
+  query: string,
+  filters: ReportFilters,
+  page: Page = { limit: 20, offset: 0 },
+): Promise<SearchResponse> {
+  const t0 = performance.now();
+  const q = query.trim();
+  const { limit, offset } = page;
+  if (!q) {
+    if (!hasFilter(filters)) throw badRequest("q is required unless a filter (product, component, status, from, to) is set");
+    return browse(prisma, filters, page, t0);
+  }
+  const { encoder, index } = await queryServices();
+  const [vector] = await encoder.encode([q]);
+  const want = offset + limit + 1;
+  const hits = await index.hybridSearch(vector!, q, want, indexFilter(filters));
+  const pageHits = hits.slice(offset, offset + limit);
+  const rows = await prisma.report.findMany({ where: { id: { in: pageHits.map((h) => h.id) } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const terms = termsOf(q);
+  const results: SearchResult[] = [];
+  for (const h of pageHits) {
+    const r = byId.get(h.id);
+    if (!r) continue; // deleted since it was indexed
+    results.push({
+      report: toSummary(r),
+      score: h.score,
+      denseRank: h.denseRank ?? null,
+      keywordRank: h.keywordRank ?? null,
+      similarity: h.denseScore ?? null,
+      ...snippetsFor(r, terms),
+    });
+  }
+  return { query: q, results, limit, offset, hasMore: hits.length > offset + limit, tookMs: Math.round(performance.now() - t0) };
+}
+
+/** Empty query with filters: newest first, straight from the database. */
+async function browse(prisma: PrismaClient, filters: ReportFilters, { limit, offset }: Page, t0: number): Promise<SearchResponse> {
+  const rows = await prisma.report.findMany({
+    where: prismaWhere(filters),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: offset,
+    take: limit + 1,
+  });
+  const empty = new Set<string>();
+  return {
+    query: "",
+    results: rows.slice(0, limit).map((r) => ({
+      report: toSummary(r),
+      score: 0,
+      denseRank: null,
+      keywordRank: null,
+      similarity: null,
+      ...snippetsFor(r, empty),
+    })),
+    limit,
+    offset,
+    hasMore: rows.length > limit,
+    tookMs: Math.round(performance.now() - t0),
+  };
+}

@@ -1,0 +1,29 @@
+// Nearest neighbours of a stored report by its stored vector (no re-encoding unless the report was
+// never indexed).
+import type { PrismaClient } from "../db/client";
+import type { SimilarResponse } from "../api/schemas";
+import { notFound } from "../api/errors";
+import { queryServices } from "../reports/context";
+import { toSummary } from "../reports/dto";
+import { embeddingText } from "../reports/vectors";
+import { thresholdsFor, tierOf } from "../dedup/thresholds";
+
+export async function similarTo(prisma: PrismaClient, reportId: number, k = 10): Promise<SimilarResponse> {
+  const report = await prisma.report.findUnique({ where: { id: reportId } });
+  if (!report) throw notFound(`report ${reportId} not found`);
+  const { encoder, index } = await queryServices();
+  let vector = (await index.get(reportId))?.vector;
+  if (!vector || report.indexedHash !== report.contentHash) {
+    [vector] = await encoder.encode([embeddingText(report)]);
+  }
+  const hits = await index.search(vector!, k, { excludeIds: [reportId] });
+  const rows = await prisma.report.findMany({ where: { id: { in: hits.map((h) => h.id) } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const t = await thresholdsFor(prisma, report.product);
+  return {
+    reportId,
+    similar: hits
+      .filter((h) => byId.has(h.id))
+      .map((h) => ({ report: toSummary(byId.get(h.id)!), score: h.score, tier: tierOf(h.score, t) })),
+  };
+}
