@@ -6,7 +6,8 @@ import { searchReports } from "@/lib/search/search";
 import { listReports } from "@/lib/reports/service";
 import { attempt, param } from "./_data/attempt";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
-import { SearchForm, searchHref, type SearchParamsState } from "@/components/SearchForm";
+import { SearchForm } from "@/components/SearchForm";
+import { searchHref, type SearchParamsState } from "@/components/search-url";
 import { ResultItem } from "@/components/ResultItem";
 import { Pagination } from "@/components/Pagination";
 import { ErrorNote } from "@/components/ErrorNote";
@@ -37,7 +38,9 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const active = Boolean(state.q) || hasFilter;
 
   const facets = await attempt(() => loadFacetsFrom(prisma()));
-  const parsed = SearchQuerySchema.safeParse({ ...state, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  // Empty fields are absent, not "" (the schema validates dates when present).
+  const given = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== ""));
+  const parsed = SearchQuerySchema.safeParse({ ...given, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const search = !active
     ? null
     : parsed.success
@@ -90,8 +93,8 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
       )}
 
       {!active && (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-          <section aria-labelledby="recent-title">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+          <section aria-labelledby="recent-title" className="min-w-0">
             <h2 id="recent-title" className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-600">
               Recently opened
             </h2>

@@ -136,7 +136,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
     "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-500 focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
       <form
         aria-label="New report"
         className="space-y-4 self-start rounded-lg border border-slate-200 bg-white p-4 shadow-sm lg:sticky lg:top-4"
@@ -221,7 +221,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
         </div>
       </form>
 
-      <section aria-labelledby="cands-title" aria-busy={status.kind === "loading"}>
+      <section className="min-w-0" aria-labelledby="cands-title" aria-busy={status.kind === "loading"}>
         <div className="flex items-baseline justify-between gap-2">
           <h2 id="cands-title" className="text-lg font-semibold">Possible duplicates</h2>
           {status.kind === "done" && (

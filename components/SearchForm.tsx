@@ -3,27 +3,7 @@ import { useId, useRef, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { FacetsResponse } from "@/lib/api/schemas";
 import { LIMITS } from "@/lib/api/schemas";
-
-export interface SearchParamsState {
-  q: string;
-  product: string;
-  component: string;
-  status: string;
-  from: string;
-  to: string;
-}
-
-const FILTER_KEYS = ["product", "component", "status", "from", "to"] as const;
-
-/** URL for a search; empty fields are left out so shared links stay short. */
-export function searchHref(s: Partial<SearchParamsState>, page = 1): string {
-  const p = new URLSearchParams();
-  if (s.q?.trim()) p.set("q", s.q.trim());
-  for (const k of FILTER_KEYS) if (s[k]) p.set(k, s[k]!);
-  if (page > 1) p.set("page", String(page));
-  const qs = p.toString();
-  return qs ? `/?${qs}` : "/";
-}
+import { FILTER_KEYS, searchHref, type SearchParamsState } from "./search-url";
 
 /**
  * Query box + filters. Works without JavaScript (plain GET form); with it, submits via client
@@ -94,7 +74,7 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
           type="submit"
           className="shrink-0 rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-700"
         >
-          Search
+          {pending ? "Searching…" : "Search"}
         </button>
       </div>
 
@@ -142,9 +122,9 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
           <input id={`${id}-to`} name="to" type="date" defaultValue={initial.to} key={`t-${initial.to}`} onBlur={(e) => e.currentTarget.value !== initial.to && e.currentTarget.validity.valid && submit()} className={field} />
         </div>
       </fieldset>
-      <div className="mt-2 flex min-h-5 items-center justify-between text-xs text-slate-600">
-        <span aria-live="polite">{pending ? "Searching…" : ""}</span>
-        {hasFilters && (
+      <p aria-live="polite" className="sr-only">{pending ? "Searching…" : ""}</p>
+      {hasFilters && (
+        <div className="mt-2 flex justify-end text-xs">
           <a
             href={searchHref({ q: initial.q })}
             onClick={(e) => {
@@ -155,8 +135,8 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
           >
             Clear filters
           </a>
-        )}
-      </div>
+        </div>
+      )}
     </form>
   );
 }

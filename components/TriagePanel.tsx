@@ -147,7 +147,7 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
                         type="button"
                         disabled={busy !== null}
                         onClick={() => decide(c, "duplicate")}
-                        className={`${btn} bg-rose-600 text-white ring-rose-700 hover:bg-rose-700`}
+                        className={`${btn} bg-white text-rose-800 ring-rose-300 hover:bg-rose-50`}
                       >
                         Duplicate of {reportKey(c.report)}
                       </button>

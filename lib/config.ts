@@ -46,9 +46,9 @@ export function loadConfig(): AppConfig {
   return {
     databaseUrl: databaseUrl(),
     qdrantUrl: process.env.QDRANT_URL?.trim() || null,
-    modelDir: path.resolve(process.cwd(), process.env.MODEL_DIR?.trim() || "models/default"),
+    modelDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.MODEL_DIR?.trim() || "models/default"),
     adminToken: token ? token : null,
-    adminTokenFile: path.resolve(process.cwd(), process.env.ADMIN_TOKEN_FILE?.trim() || "data/admin-token"),
+    adminTokenFile: path.resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.ADMIN_TOKEN_FILE?.trim() || "data/admin-token"),
     maxBodyBytes: intEnv("MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
     maxImportBytes: intEnv("MAX_IMPORT_BYTES", 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     rateLimitPerMin: intEnv("RATE_LIMIT_PER_MIN", 120, 0, 1_000_000),

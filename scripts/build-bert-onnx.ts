@@ -1,10 +1,10 @@
 // Build a BERT-architecture ONNX sentence encoder with deterministic pseudo-random weights.
 // Usage: tsx scripts/build-bert-onnx.ts --preset tiny|minilm --out models/<name> [--pooling mean|cls|max|mean_sqrt_len]
-//        [--max-seq-length N] [--seed N] [--quantize int8] [--no-normalize] [--tokenizer DIR]
+//        [--max-seq-length N] [--seed N] [--quantize none|int8|int8-ffn] [--no-normalize] [--tokenizer DIR]
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { BERT_PRESETS, buildBertModelDir, type BertPreset } from "../lib/onnx/bert.ts";
+import { BERT_PRESETS, BERT_QUANTIZE, buildBertModelDir, type BertPreset, type BertQuantize } from "../lib/onnx/bert.ts";
 import type { PoolingMode } from "../lib/embedding/types.ts";
 
 const POOLINGS = ["mean", "cls", "max", "mean_sqrt_len"];
@@ -26,7 +26,7 @@ function main(): void {
   if (!(preset in BERT_PRESETS)) throw new Error(`--preset must be one of ${Object.keys(BERT_PRESETS).join(", ")}`);
   if (!values.out) throw new Error("--out <dir> is required, e.g. --out models/tiny");
   if (!POOLINGS.includes(values.pooling!)) throw new Error(`--pooling must be one of ${POOLINGS.join(", ")}`);
-  if (values.quantize !== "none" && values.quantize !== "int8") throw new Error("--quantize must be none or int8");
+  if (!BERT_QUANTIZE.includes(values.quantize as BertQuantize)) throw new Error(`--quantize must be one of ${BERT_QUANTIZE.join(", ")}`);
   const tokenizerDir = path.resolve(values.tokenizer!);
   if (!fs.existsSync(path.join(tokenizerDir, "tokenizer.json"))) {
     throw new Error(`--tokenizer ${tokenizerDir} has no tokenizer.json`);
@@ -40,7 +40,7 @@ function main(): void {
     normalize: !values["no-normalize"],
     maxSeqLength: values["max-seq-length"] ? Number(values["max-seq-length"]) : undefined,
     seed: Number(values.seed),
-    quantize: values.quantize as "none" | "int8",
+    quantize: values.quantize as BertQuantize,
   });
   const mb = fs.statSync(path.join(out, "model.onnx")).size / 1e6;
   console.log(

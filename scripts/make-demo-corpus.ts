@@ -32,6 +32,8 @@ interface Group {
   key: string;
   product: Product;
   component: string;
+  /** Release the text talks about ("3.6" or exact "3.6.1"): pins the version and the dates. */
+  version?: string;
   platforms?: string[];
   trace?: string;
   variants: Variant[];
@@ -42,6 +44,7 @@ interface Group {
 interface Single {
   product: Product;
   component: string;
+  version?: string;
   title: string;
   body: string;
   platforms?: string[];
@@ -160,6 +163,7 @@ Actual: nothing happens. The tray still says "Up to date".`,
   },
   {
     key: "exfat-conflicts",
+    version: "3.4",
     product: D,
     component: "Sync",
     variants: [
@@ -318,6 +322,7 @@ Options: detect this and open the main window on launch, or show a notification 
   },
   {
     key: "white-settings",
+    version: "3.5",
     product: D,
     component: "UI",
     platforms: WIN,
@@ -346,6 +351,7 @@ Electron 27 blocklisted this driver but our launch flags force GPU rasterization
   },
   {
     key: "msi-1603",
+    version: "3.3.0",
     product: D,
     component: "Installer",
     platforms: WIN,
@@ -500,6 +506,7 @@ A stale lock from the previous process seems to survive. Deleting sync-journal.d
   },
   {
     key: "update-repeat",
+    version: "3.6.1",
     product: D,
     component: "Updater",
     platforms: MAC,
@@ -644,6 +651,7 @@ Smaller images are fine.`,
   },
   {
     key: "quarantine-damaged",
+    version: "3.7.0",
     product: D,
     component: "Installer",
     platforms: MAC,
@@ -956,6 +964,7 @@ Failed thumbnails are not cached, so they are retried on every request.`,
   },
   {
     key: "mysql-keylength",
+    version: "2.0.0",
     product: S,
     component: "Database",
     variants: [
@@ -1016,6 +1025,7 @@ NTP service: inactive`,
   },
   {
     key: "proxy-ratelimit",
+    version: "2.1",
     product: S,
     component: "API",
     variants: [
@@ -1074,6 +1084,7 @@ NTP service: inactive`,
   // ---- Harbor Mobile -------------------------------------------------------------------------
   {
     key: "ios-reupload",
+    version: "5.0",
     product: M,
     component: "Camera Upload",
     platforms: IOS,
@@ -1127,6 +1138,7 @@ We enqueue the worker as expedited without a foreground service fallback, so on 
   },
   {
     key: "biometric-crash",
+    version: "5.0",
     product: M,
     component: "Auth",
     platforms: ["Android 14 (Pixel 8)", "Android 14 (Galaxy S23)"],
@@ -1371,11 +1383,11 @@ The panel stays empty until the window is reopened.` },
   { product: D, component: "Storage", title: "Moving the sync folder to another drive re-downloads everything", body: `Settings > Move folder to D:\\Harbor copies nothing and instead downloads 200 GB again from the server.`, platforms: WIN },
   { product: D, component: "Storage", title: "Journal file gets corrupted on network home directories", body: `With roaming profiles, the client's SQLite journal lives on an SMB share and regularly reports "database disk image is malformed". Storing the journal locally (%LOCALAPPDATA%) would avoid this.`, platforms: WIN },
   { product: D, component: "Storage", title: "Freeing up space leaves placeholder files at full size on disk", body: `After "Free up space" on a folder, Explorer shows the files as online-only, but the disk usage of the drive doesn't go down until a reboot.`, platforms: WIN },
-  { product: D, component: "Installer", title: "Silent install ignores the INSTALLDIR property", body: `msiexec /i Harbor-3.5.0.msi /qn INSTALLDIR="D:\\Apps\\Harbor" installs to Program Files anyway. Needed for our VDI images.`, platforms: WIN },
+  { product: D, component: "Installer", version: "3.5.0", title: "Silent install ignores the INSTALLDIR property", body: `msiexec /i Harbor-3.5.0.msi /qn INSTALLDIR="D:\\Apps\\Harbor" installs to Program Files anyway. Needed for our VDI images.`, platforms: WIN },
   { product: D, component: "Installer", title: "Uninstaller leaves the Explorer shell extension registered", body: `After uninstalling, Explorer still shows the Harbor overlay icons column and an empty context menu entry until the next reboot, and sometimes crashes when right-clicking.`, platforms: WIN },
-  { product: D, component: "Installer", title: "DEB package depends on libappindicator3-1, which is gone in Debian 12", body: `apt install ./harbor_3.6.0_amd64.deb fails: "Depends: libappindicator3-1 but it is not installable". libayatana-appindicator3-1 is the replacement.`, platforms: ["Debian 12"] },
+  { product: D, component: "Installer", version: "3.6.0", title: "DEB package depends on libappindicator3-1, which is gone in Debian 12", body: `apt install ./harbor_3.6.0_amd64.deb fails: "Depends: libappindicator3-1 but it is not installable". libayatana-appindicator3-1 is the replacement.`, platforms: ["Debian 12"] },
   { product: D, component: "Installer", title: "Installer requires admin rights even for per-user installation", body: `The per-user MSI still triggers a UAC prompt. Our users don't have admin rights, so they can't install it without IT.`, platforms: WIN },
-  { product: D, component: "Installer", title: "AppImage does not start on Fedora 39: libfuse.so.2 missing", body: `./Harbor-3.7.1.AppImage
+  { product: D, component: "Installer", version: "3.7.1", title: "AppImage does not start on Fedora 39: libfuse.so.2 missing", body: `./Harbor-3.7.1.AppImage
 dlopen(): error loading libfuse.so.2
 
 AppImages require FUSE to run.
@@ -1536,10 +1548,10 @@ The wizard freezes on the spinner instead of showing a validation error.` },
   { product: D, component: "Storage", title: "Sync journal vacuum runs during working hours and freezes the client", body: `Once a week the client freezes for several minutes. The log shows "journal maintenance: VACUUM" at the start. The journal is 3 GB for our big share.` },
   { product: D, component: "Storage", title: "Files-on-demand: 'Always keep on this device' not inherited by new files", body: `I set "Always keep on this device" on a folder. New files that colleagues add to it stay online-only on my PC.`, platforms: WIN },
   { product: D, component: "Selective Sync", title: "Excluding a folder while it is downloading leaves partial files behind", body: `If I untick a folder in the folder chooser while it's still downloading, the files downloaded so far stay on disk as orphaned copies (and a few .harbor-part files remain).` },
-  { product: D, component: "Updater", title: "Release notes link in the update dialog opens a 404 page", body: `The "What's new" link in the update prompt for 3.8.0 goes to a page that doesn't exist.` },
+  { product: D, component: "Updater", version: "3.8.0", title: "Release notes link in the update dialog opens a 404 page", body: `The "What's new" link in the update prompt for 3.8.0 goes to a page that doesn't exist.` },
 
   // More Harbor Server
-  { product: S, component: "API", title: "File listing API omits the checksum field for files uploaded before 1.8", body: `Files uploaded with older versions have "checksum": null in the API response. Clients then fall back to downloading the file to compare. A background job could backfill checksums.` },
+  { product: S, component: "API", version: "2.0", title: "File listing API omits the checksum field for files uploaded before 1.8", body: `Files uploaded with older versions have "checksum": null in the API response. Clients then fall back to downloading the file to compare. A background job could backfill checksums.` },
   { product: S, component: "API", title: "CORS preflight fails for the upload endpoint", body: `Our internal web app calls the Harbor API from another origin. GET works, but the OPTIONS preflight for POST /api/v2/uploads returns 405, so uploads from the browser fail.` },
   { product: S, component: "API", title: "Bulk delete endpoint returns 200 when some items failed", body: `DELETE /api/v2/files with a list of 50 ids returns 200 even if 3 could not be deleted (locked). The response body lists them, but clients checking only the status think everything worked. 207 Multi-Status would be clearer.` },
   { product: S, component: "API", title: "Timestamps in API responses lack a time zone", body: `"modifiedAt": "2023-10-02T14:11:09" - no offset, no Z. Clients have to guess that it's server local time.` },
@@ -1564,7 +1576,7 @@ TypeError: Cannot read properties of null (reading 'host')
 
 The page stays blank.` },
   { product: S, component: "Database", title: "Connection leak when a WebDAV request is aborted by the client", body: `Each aborted WebDAV PUT leaves one connection checked out of the pool (visible in the pool metrics as active connections that never return). After a few days of heavy Windows Explorer use the pool runs dry. The abort path skips the finally block that closes the transaction.` },
-  { product: S, component: "Database", title: "Migration V2_1_0 takes hours on large installations", body: `The migration that adds a column with a default value rewrites the whole files table on PostgreSQL 10. On 80M rows this took 5 hours of downtime. Adding the column nullable and backfilling in batches would avoid it.` },
+  { product: S, component: "Database", version: "2.1.0", title: "Migration V2_1_0 takes hours on large installations", body: `The migration that adds a column with a default value rewrites the whole files table on PostgreSQL 10. On 80M rows this took 5 hours of downtime. Adding the column nullable and backfilling in batches would avoid it.` },
   { product: S, component: "Search", title: "Search highlights wrong words for queries with umlauts", body: `Searching "Übersicht" highlights "bersicht" in results, off by one character. Looks like byte offsets are used as character offsets.` },
   { product: S, component: "Search", title: "Search index grows after deleting files", body: `Deleted files are removed from search results but the index on disk keeps growing; segments are never merged/expunged.` },
   { product: S, component: "Notifications", title: "Digest email is sent even when there was no activity", body: `Users get an empty "Your daily Harbor summary" with "No changes today". Skip the mail when there's nothing to report.` },
@@ -1632,8 +1644,18 @@ const VERSIONS: Record<Product, string[]> = {
   [M]: ["4.0", "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "5.0", "5.1", "5.2", "5.3", "5.4"],
 };
 
+/** Time window in which `version` (its minor release) was current. */
+function windowOf(product: Product, version: string): [number, number] {
+  const list = VERSIONS[product];
+  const i = list.indexOf(version.split(".").slice(0, 2).join("."));
+  if (i < 0) throw new Error(`${product} has no release ${version}`);
+  const step = (END - START) / list.length;
+  return [START + i * step, START + (i + 1) * step];
+}
+
 /** The version current at `t`, sometimes one release behind (people update late). */
-function versionAt(product: Product, t: number, r: () => number): string {
+function versionAt(product: Product, t: number, r: () => number, pinned?: string): string {
+  if (pinned) return pinned.split(".").length === 3 ? pinned : `${pinned}.${Math.floor(r() * 4)}`;
   const list = VERSIONS[product];
   const frac = (t - START) / (END - START);
   let i = Math.min(list.length - 1, Math.floor(frac * list.length));
@@ -1655,6 +1677,7 @@ const FOOTERS: ((p: Product, v: string, os: string) => string)[] = [
 ];
 
 interface Draft {
+  version?: string;
   group?: string;
   member?: number;
   product: Product;
@@ -1702,22 +1725,25 @@ export function buildCorpus(seed = 20220301): { reports: DemoReport[]; planted: 
 
   for (const g of GROUPS) {
     if (g.variants.length < 2 || g.variants.length > 4) throw new Error(`group ${g.key}: needs 2-4 variants`);
-    // Master somewhere in the first ~85% of the span, duplicates 1-150 days later.
-    let t = START + Math.floor(r() * span * 0.85);
+    // Master somewhere in the first ~85% of the span (or early in its release's window),
+    // duplicates 1-150 days later.
+    const [lo, hi] = g.version ? windowOf(g.product, g.version) : [START, START + span * 0.85];
+    let t = lo + Math.floor(r() * (hi - lo) * (g.version ? 0.6 : 1));
     const platforms = g.platforms ?? PLATFORMS[g.product];
     g.variants.forEach((v, i) => {
       if (i > 0) t = Math.min(END - DAY, t + DAY + Math.floor(r() * 150 * DAY * (i === 1 ? 0.6 : 1)));
       drafts.push({
-        group: g.key, member: i, product: g.product, component: g.component,
+        group: g.key, member: i, product: g.product, component: g.component, version: g.version,
         title: v.title, body: v.body.replaceAll("{{trace}}", g.trace ?? ""),
         platform: v.platform ?? pick(r, platforms), t: t + Math.floor(r() * DAY), noFooter: v.noFooter,
       });
     });
   }
   for (const s of SINGLES) {
+    const [lo, hi] = s.version ? windowOf(s.product, s.version) : [START, END];
     drafts.push({
-      product: s.product, component: s.component, title: s.title, body: s.body,
-      platform: pick(r, s.platforms ?? PLATFORMS[s.product]), t: START + Math.floor(r() * span),
+      product: s.product, component: s.component, title: s.title, body: s.body, version: s.version,
+      platform: pick(r, s.platforms ?? PLATFORMS[s.product]), t: lo + Math.floor(r() * (hi - lo)),
     });
   }
 
@@ -1737,7 +1763,7 @@ export function buildCorpus(seed = 20220301): { reports: DemoReport[]; planted: 
 
   const reports: DemoReport[] = drafts.map((d) => {
     const id = idOf.get(d)!;
-    const version = versionAt(d.product, d.t, r);
+    const version = versionAt(d.product, d.t, r, d.version);
     const ageDays = (END - d.t) / DAY;
     let status: string;
     let resolution: string | undefined;

@@ -33,6 +33,7 @@ export function createPrisma(url: string = databaseUrl()): PrismaClient {
     return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
   }
   if (isSqlite(url)) {
+    if (/^file::memory:/.test(url)) return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: ":memory:" }) });
     const file = sqlitePathFromUrl(url);
     prepareSqliteFile(file);
     // better-sqlite3 is built with foreign keys ON, so ON DELETE CASCADE works.

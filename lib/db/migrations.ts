@@ -18,6 +18,23 @@ export function checksumOf(sql: string | Buffer): string {
   return createHash("sha256").update(sql).digest("hex");
 }
 
+/**
+ * Whether `sql` matches a checksum stored in _prisma_migrations, with Prisma's
+ * tolerance: line endings may differ (git autocrlf), and very old Prisma versions
+ * stored the hex without zero padding.
+ */
+export function scriptMatchesChecksum(sql: string, checksum: string): boolean {
+  const variants = [sql, sql.replace(/\r\n/g, "\n"), sql.replace(/\r?\n/g, "\r\n")];
+  return variants.some((v) => {
+    const digest = createHash("sha256").update(v).digest();
+    const hex =
+      checksum.length !== 0 && checksum.length !== 64
+        ? [...digest].map((b) => b.toString(16)).join("")
+        : digest.toString("hex");
+    return hex === checksum;
+  });
+}
+
 /** Migrations in apply order (Prisma sorts folder names lexicographically). */
 export function listMigrations(dir: string): MigrationFile[] {
   if (!existsSync(dir)) return [];

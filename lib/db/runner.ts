@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { isPostgres, isSqlite, redact, sqlitePathFromUrl } from "./url";
 import { isUnmanagedTable } from "./ignore";
-import { assertLockProvider, listMigrations, type MigrationFile } from "./migrations";
+import { assertLockProvider, listMigrations, scriptMatchesChecksum, type MigrationFile } from "./migrations";
 import { parsePgUrl, qi } from "./pg-url";
 import { migrationsDir, type Provider } from "./schema-source";
 
@@ -313,7 +313,7 @@ async function readStatus(store: MigrationStore, dir: string): Promise<Migration
   const edited: EditedMigration[] = [];
   for (const m of local) {
     const row = byName.get(m.name);
-    if (row && row.checksum !== m.checksum) {
+    if (row && !scriptMatchesChecksum(m.sql, row.checksum)) {
       edited.push({ name: m.name, appliedChecksum: row.checksum, fileChecksum: m.checksum });
     }
   }

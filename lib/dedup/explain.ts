@@ -27,7 +27,13 @@ const MAX_TERMS = 12;
 const MAX_FRAMES = 10;
 /** Generic words that are frequent in bug reports and explain nothing. */
 const GENERIC = new Set(
-  "bug issue error problem fix fails failed failing fail work works working when after before should would does doesn get got use using used new add make set like see also one two only still need".split(" "),
+  (
+    "a an and are as at be but by for from has have if in into is it its of on or that the their then there these this to was were " +
+    "when which will with i we you he she they not no can could would should do does did been being so than too very just also my " +
+    "our your me us all any some what where who how why about again after before up down out over only still even every each other " +
+    "same new now one two get gets got getting keep keeps kept make makes made use uses used using see seen like just " +
+    "bug issue error problem fix fixed fails failed failing fail work works working worked happen happens happened instead"
+  ).split(" "),
 );
 
 export function prepareSide(side: ExplainSide): PreparedSide {
@@ -62,6 +68,10 @@ function offsets(p: PreparedSide, term: string): { title: Highlight[]; descripti
   };
 }
 
+/**
+ * `df`/`n`: document frequencies and corpus size (the corpus table from df.ts when built, else the
+ * candidate set's).
+ */
 export function explain(left: PreparedSide, right: PreparedSide, df: Map<string, number>, n: number): Why {
   const fields: Why["fields"] = [];
   for (const f of ["product", "component", "version", "platform"] as const) {

@@ -11,6 +11,7 @@ import { embeddingText } from "../reports/vectors";
 import { currentVerdicts } from "../triage/verdicts";
 import { highlightTerms, makeSnippet } from "../search/highlight";
 import { clustersOf } from "./clusters";
+import { corpusDf } from "./df";
 import { documentFrequency, explain, prepareSide, type ExplainSide } from "./explain";
 import { thresholdsFor, tierOf } from "./thresholds";
 
@@ -100,14 +101,16 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
 
   const left = prepareSide(draft);
   const prepared = new Map(ranked.filter((r) => byId.has(r.id)).map((r) => [r.id, prepareSide(byId.get(r.id)!)]));
-  const df = documentFrequency([...prepared.values()]);
+  const corpus = corpusDf(prisma);
+  const df = corpus?.df ?? documentFrequency([...prepared.values()]);
+  const dfN = corpus?.n ?? prepared.size;
   const candidates: DuplicateCandidate[] = [];
   for (const r of ranked) {
     const row = byId.get(r.id);
     if (!row) continue;
     const c = clusters.get(r.id)!;
     const master = c.masterId !== r.id ? byId.get(c.masterId) : undefined;
-    const why = explain(left, prepared.get(r.id)!, df, prepared.size);
+    const why = explain(left, prepared.get(r.id)!, df, dfN);
     const matched = new Set(why.terms.map((t) => t.term));
     candidates.push({
       clusterId: c.id,

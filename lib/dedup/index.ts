@@ -4,3 +4,4 @@ export * from "./calibrate";
 export * from "./clusters";
 export * from "./thresholds";
 export * from "./explain";
+export * from "./df";

@@ -11,6 +11,12 @@ import type { ChunkPooling, EncodeOptions, Encoder, PoolingMode } from "./types.
 export interface EncoderOptions {
   /** Default: os.cpus().length. */
   intraOpNumThreads?: number;
+  /**
+   * Let idle intra-op threads spin-wait for work (onnxruntime's default). Spinning shaves latency off
+   * back-to-back runs but burns CPU other processes on a small box need. Default: env ORT_ALLOW_SPINNING
+   * ("0" disables), else true.
+   */
+  allowSpinning?: boolean;
   /** Override sentence_bert_config.json max_seq_length (must not exceed it by the position table). */
   maxLength?: number;
   /** Overlap in tokens between consecutive windows of a long text. Default min(64, window/4). */
@@ -36,7 +42,7 @@ export class OnnxEncoder implements Encoder {
   private readonly session: ort.InferenceSession;
   private readonly outputName: string;
   private readonly feedsTokenTypes: boolean;
-  private readonly opts: Required<Omit<EncoderOptions, "intraOpNumThreads" | "maxLength" | "stride">> & {
+  private readonly opts: Required<Omit<EncoderOptions, "intraOpNumThreads" | "maxLength" | "stride" | "allowSpinning">> & {
     stride?: number;
   };
   /** Serialises session.run calls: concurrent runs would oversubscribe the intra-op thread pool. */
@@ -85,6 +91,7 @@ export class OnnxEncoder implements Encoder {
     } catch (e) {
       throw new Error(`model dir ${info.dir}: cannot load tokenizer.json (${(e as Error).message})`);
     }
+    const allowSpinning = opts.allowSpinning ?? process.env.ORT_ALLOW_SPINNING !== "0";
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(info.onnxPath, {
@@ -92,6 +99,7 @@ export class OnnxEncoder implements Encoder {
         interOpNumThreads: 1,
         graphOptimizationLevel: "all",
         executionMode: "sequential",
+        extra: { session: { intra_op: { allow_spinning: allowSpinning ? "1" : "0" } } },
       });
     } catch (e) {
       throw new Error(`model dir ${info.dir}: cannot load ${path.relative(info.dir, info.onnxPath)} (${(e as Error).message})`);

@@ -17,7 +17,7 @@ export interface OpenVectorIndexOptions {
    */
   sqlitePath?: string;
   fusion?: FusionOptions;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 export async function openVectorIndex(opts: OpenVectorIndexOptions): Promise<ManagedVectorIndex> {

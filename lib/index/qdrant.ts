@@ -60,7 +60,7 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 }
 
 /** Options from QDRANT_* environment variables (QDRANT_URL is required). */
-export function qdrantOptionsFromEnv(dims: number, env: NodeJS.ProcessEnv = process.env): QdrantIndexOptions {
+export function qdrantOptionsFromEnv(dims: number, env: Record<string, string | undefined> = process.env): QdrantIndexOptions {
   const url = env.QDRANT_URL?.trim();
   if (!url) throw new Error("QDRANT_URL is not set");
   const q = env.QDRANT_QUANTIZATION?.trim().toLowerCase();

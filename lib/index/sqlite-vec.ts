@@ -59,6 +59,11 @@ export interface SqliteVecIndexOptions {
   titleWeight?: number;
   /** RRF settings for hybridSearch. */
   fusion?: FusionOptions;
+  /**
+   * mmap_size for this connection (default 2 GiB, SQLite's cap). vec0 KNN is a brute-force scan over the
+   * vector chunks; reading them through mmap instead of read() roughly halves query time (bench/search.ts).
+   */
+  mmapBytes?: number;
 }
 
 interface GenMeta {
@@ -196,6 +201,9 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       this.db.pragma("journal_mode = WAL");
       // Safe with WAL (no corruption on power loss, at worst the last commits roll back; the index is rebuildable).
       this.db.pragma("synchronous = NORMAL");
+      const mmap = opts.mmapBytes ?? 2 ** 31;
+      if (!Number.isSafeInteger(mmap) || mmap < 0) throw new Error("SqliteVecIndex: mmapBytes must be a non-negative integer");
+      this.db.pragma(`mmap_size = ${mmap}`);
       sqliteVec.load(this.db);
       this.readTx = this.db.transaction((fn: () => unknown) => fn());
       this.live = this.writeTx(() => {

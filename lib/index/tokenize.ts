@@ -31,8 +31,13 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+const SIMPLE_WORD_RE = /^[a-z0-9]+$/;
+const HAS_UPPER_RE = /\p{Lu}/u;
+
 /** NFKC, strip combining diacritics (café -> cafe, same folding as FTS5 remove_diacritics), lower-case. */
 export function foldText(text: string): string {
+  if (!NON_ASCII_RE.test(text)) return text.toLowerCase(); // fast path: most of a bug report is ASCII
   return text.normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFKC").toLowerCase();
 }
 
@@ -44,6 +49,7 @@ function keepPart(tok: string): boolean {
 
 /** Overlapping character bigrams for CJK runs, which have no spaces between words. */
 function cjkBigrams(tok: string): string[] {
+  if (!NON_ASCII_RE.test(tok)) return [];
   const chars = [...tok];
   if (chars.length <= 2 || !chars.every((c) => CJK_RE.test(c))) return [];
   const out: string[] = [];
@@ -51,15 +57,19 @@ function cjkBigrams(tok: string): string[] {
   return out;
 }
 
+const splitCamel = (p: string): string[] => (HAS_UPPER_RE.test(p) ? p.split(CAMEL_SPLIT_RE).filter(Boolean) : [p]);
+
 /** Tokens for one compound occurrence (raw case, before folding): the whole identifier (if compound) and its parts. */
 function compoundTokens(raw: string): { whole: string | null; parts: string[] } {
+  // Fast path: a plain lower-case ASCII word (the bulk of any text).
+  if (SIMPLE_WORD_RE.test(raw)) return { whole: null, parts: keepPart(raw) ? [raw] : [] };
   const seen = new Set<string>();
   const add = (t: string) => {
     const f = foldText(t);
     if (keepPart(f)) seen.add(f);
   };
   const parts = raw.split(CONNECTOR_SPLIT_RE).filter(Boolean);
-  const camel = parts.map((p) => p.split(CAMEL_SPLIT_RE).filter(Boolean));
+  const camel = parts.map(splitCamel);
   const isCompound = parts.length > 1 || camel.some((c) => c.length > 1);
   // The whole identifier is kept even if it is short, e.g. "e_fail"; it is never a stopword.
   let whole: string | null = isCompound ? foldText(raw) : null;
@@ -75,7 +85,8 @@ function compoundTokens(raw: string): { whole: string | null; parts: string[] } 
 
 function* compounds(text: string): Generator<{ whole: string | null; parts: string[] }> {
   if (typeof text !== "string") throw new Error(`tokenize: expected a string, got ${typeof text}`);
-  for (const m of text.normalize("NFKC").matchAll(COMPOUND_RE)) yield compoundTokens(m[0]);
+  const norm = NON_ASCII_RE.test(text) ? text.normalize("NFKC") : text;
+  for (const m of norm.matchAll(COMPOUND_RE)) yield compoundTokens(m[0]);
 }
 
 /**

@@ -92,9 +92,9 @@ interface Columns {
 function columns(h: string[]): Columns {
   const find = (...names: string[]) => h.flatMap((x, i) => (names.includes(x) ? [i] : []));
   return {
-    summary: find("summary", "title"),
-    key: find("issue key", "key"),
-    id: find("issue id", "id"),
+    summary: find("summary"),
+    key: find("issue key"),
+    id: find("issue id"),
     project: find("project key"),
     projectName: find("project name"),
     status: find("status"),

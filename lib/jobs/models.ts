@@ -22,7 +22,7 @@ export function toModelDto(m: ModelVersion): ModelDto {
     active: m.active,
     metrics: parseCounts(m.metrics),
     createdAt: m.createdAt.toISOString(),
-    available: existsSync(path.resolve(process.cwd(), m.path)),
+    available: existsSync(path.resolve(/*turbopackIgnore: true*/ process.cwd(), m.path)),
   };
 }
 

@@ -39,7 +39,7 @@ async function resolveModel(prisma: PrismaClient, modelVersionId?: number): Prom
   }
   const mv = await prisma.modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!mv) throw notFound(`model version ${modelVersionId} not found`);
-  const dir = path.resolve(process.cwd(), mv.path);
+  const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), mv.path);
   if (!existsSync(dir)) throw badRequest(`model version ${mv.name}: directory ${mv.path} does not exist`);
   return { dir, modelVersionId: mv.id, name: mv.name };
 }

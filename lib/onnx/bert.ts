@@ -1,11 +1,14 @@
 // A BERT-architecture encoder graph (post-LayerNorm, like bert-base / all-MiniLM) with deterministic
 // pseudo-random weights. It is not a trained model: it exists so the runtime, tests and benchmarks exercise the
 // exact operator mix and tensor shapes of a real sentence-transformers BERT export without a model download.
+// The graph mirrors what torch.onnx emits for BertModel at opset 12 (decomposed LayerNorm, Div-scaled QK^T,
+// Unsqueeze/Cast/Sub/Mul(-10000) mask, erf GELU), because onnxruntime's online optimizer pattern-matches exactly
+// that form into fused Attention / SkipLayerNormalization / BiasGelu kernels.
 import fs from "node:fs";
 import path from "node:path";
 import { GraphBuilder } from "./graph.ts";
 import { writeSentenceTransformersDir } from "./st-dir.ts";
-import { float, type ValueInfo } from "./writer.ts";
+import type { ValueInfo } from "./writer.ts";
 import type { PoolingMode } from "../embedding/types.ts";
 
 export interface BertConfig {
@@ -20,6 +23,8 @@ export interface BertConfig {
 }
 
 export type BertPreset = "tiny" | "minilm";
+export type BertQuantize = "none" | "int8" | "int8-ffn";
+export const BERT_QUANTIZE: BertQuantize[] = ["none", "int8", "int8-ffn"];
 
 export const BERT_PRESETS: Record<BertPreset, Omit<BertConfig, "vocabSize">> = {
   tiny: { hidden: 32, layers: 2, heads: 4, ffn: 64, maxPosition: 512, typeVocabSize: 2, layerNormEps: 1e-12 },
@@ -28,8 +33,12 @@ export const BERT_PRESETS: Record<BertPreset, Omit<BertConfig, "vocabSize">> = {
 
 export interface BuildBertOptions {
   seed?: number;
-  /** "int8": dynamic quantization of the encoder-layer MatMul weights (DynamicQuantizeLinear + MatMulInteger). */
-  quantize?: "none" | "int8";
+  /**
+   * Dynamic int8 quantization of encoder-layer weights (DynamicQuantizeLinear + MatMulInteger, which onnxruntime
+   * fuses into DynamicQuantizeMatMul). "int8": every dense layer; "int8-ffn": only the two FFN layers (2/3 of
+   * the matmul FLOPs), keeping attention in fp32 so the fused Attention kernel still applies.
+   */
+  quantize?: BertQuantize;
 }
 
 /** mulberry32: tiny, fast, seedable PRNG (uniform in [0, 1)). */
@@ -75,19 +84,28 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
   const hd = H / heads;
   const rand = mulberry32(opts.seed ?? 42);
   const std = 0.02;
-  const quant = opts.quantize === "int8";
+  const quantMode = opts.quantize ?? "none";
+  if (!BERT_QUANTIZE.includes(quantMode)) throw new Error(`unknown quantize mode "${quantMode}"`);
   const g = new GraphBuilder();
 
   const ones = (n: number) => new Float32Array(n).fill(1);
-  const layerNorm = (x: string, prefix: string) =>
-    g.op("LayerNormalization", [x, g.float32(`${prefix}.weight`, ones(H)), g.float32(`${prefix}.bias`, new Float32Array(H))], {
-      axis: -1,
-      epsilon: float(cfg.layerNormEps),
-    });
+  // LayerNorm written out the way torch.onnx exports it at opset < 17; onnxruntime fuses it back into one
+  // LayerNormalization kernel, and only that fused form lets its BERT Attention fusion fire (see header).
+  const lnAxes = [-1];
+  const lnEps = g.float32("ln_eps", [cfg.layerNormEps], []);
+  const two = g.float32("two", [2], []);
+  const layerNorm = (x: string, prefix: string) => {
+    const mean = g.op("ReduceMean", [x], { axes: lnAxes, keepdims: 1 });
+    const centered = g.op("Sub", [x, mean]);
+    const variance = g.op("ReduceMean", [g.op("Pow", [centered, two])], { axes: lnAxes, keepdims: 1 });
+    const normed = g.op("Div", [centered, g.op("Sqrt", [g.op("Add", [variance, lnEps])])]);
+    return g.op("Add", [g.op("Mul", [normed, g.float32(`${prefix}.weight`, ones(H))]), g.float32(`${prefix}.bias`, new Float32Array(H))]);
+  };
 
   // Dense layer x[..., inDim] @ W[inDim, outDim] + b. With int8 quantization, mirror what onnxruntime's
   // quantize_dynamic emits, which the runtime fuses into DynamicQuantizeMatMul.
-  const dense = (x: string, inDim: number, outDim: number, prefix: string) => {
+  const dense = (x: string, inDim: number, outDim: number, prefix: string, ffn = false) => {
+    const quant = quantMode === "int8" || (quantMode === "int8-ffn" && ffn);
     // 1/sqrt(fan_in) (not BERT's 0.02) so each sublayer changes the residual stream as much as a trained one
     // does; with 0.02 every output collapses onto the [CLS]/position signal and all texts look alike.
     const w = normal(rand, inDim * outDim, 1 / Math.sqrt(inDim));
@@ -114,21 +132,22 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
 
   // Embeddings: word + position (first seq rows of the table) + token type, then LayerNorm.
   const word = g.op("Gather", [g.init("embeddings.word_embeddings.weight", [cfg.vocabSize, H], normal(rand, cfg.vocabSize * H, std)), "input_ids"], { axis: 0 });
-  const seqLen1d = g.op("Shape", ["input_ids"], { start: 1, end: 2 });
+  const seqLen1d = g.op("Unsqueeze", [g.op("Gather", [g.op("Shape", ["input_ids"]), g.int64("one_idx", [1], [])], { axis: 0 })], { axes: [0] });
   const posTable = g.init("embeddings.position_embeddings.weight", [cfg.maxPosition, H], normal(rand, cfg.maxPosition * H, std));
   const pos = g.op("Slice", [posTable, g.int64("zero_1d", [0]), seqLen1d, g.int64("axis0", [0])]);
   const typ = g.op("Gather", [g.init("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], normal(rand, cfg.typeVocabSize * H, std)), "token_type_ids"], { axis: 0 });
   let x = layerNorm(g.op("Add", [g.op("Add", [word, pos]), typ]), "embeddings.LayerNorm");
 
-  // Additive attention bias [B, 1, 1, S]: 0 for real tokens, -1e9 for padding.
-  const maskF = g.op("Cast", ["attention_mask"], { to: 1 });
-  const mask4 = g.op("Unsqueeze", [maskF, g.int64("mask_axes", [1, 2])]);
-  const bias = g.op("Mul", [g.op("Sub", [g.float32("one", [1], []), mask4]), g.float32("neg_big", [-1e9], [])]);
+  // Additive attention bias [B, 1, 1, S]: 0 for real tokens, -10000 for padding (BERT's value; also what the
+  // runtime's fusion pattern expects).
+  const mask4 = g.op("Unsqueeze", [g.op("Unsqueeze", ["attention_mask"], { axes: [1] })], { axes: [2] });
+  const maskF = g.op("Cast", [mask4], { to: 1 });
+  const bias = g.op("Mul", [g.op("Sub", [g.float32("one", [1], []), maskF]), g.float32("mask_fill", [-10000], [])]);
 
   const headShape = g.int64("head_shape", [0, 0, heads, hd]);
   const mergeShape = g.int64("merge_shape", [0, 0, H]);
-  const scale = g.float32("attn_scale", [1 / Math.sqrt(hd)], []);
-  const sqrtHalf = g.float32("gelu_inv_sqrt2", [Math.SQRT1_2], []);
+  const scale = g.float32("attn_scale", [Math.sqrt(hd)], []);
+  const sqrt2 = g.float32("gelu_sqrt2", [Math.SQRT2], []);
   const half = g.float32("half", [0.5], []);
 
   for (let l = 0; l < layers; l++) {
@@ -137,15 +156,15 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     const q = split(dense(x, H, H, `${p}.attention.self.query`), [0, 2, 1, 3]); // [B, nh, S, hd]
     const k = split(dense(x, H, H, `${p}.attention.self.key`), [0, 2, 3, 1]); // [B, nh, hd, S]
     const v = split(dense(x, H, H, `${p}.attention.self.value`), [0, 2, 1, 3]); // [B, nh, S, hd]
-    const scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [q, k]), scale]), bias]);
-    const probs = g.op("Softmax", [scores], { axis: -1 });
+    const scores = g.op("Add", [g.op("Div", [g.op("MatMul", [q, k]), scale]), bias]);
+    const probs = g.op("Softmax", [scores], { axis: 3 });
     const ctx = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: [0, 2, 1, 3] }), mergeShape]);
     const attnOut = dense(ctx, H, H, `${p}.attention.output.dense`);
     x = layerNorm(g.op("Add", [attnOut, x]), `${p}.attention.output.LayerNorm`);
     // Exact (erf) GELU, as in BERT; onnxruntime fuses this pattern into a single Gelu kernel.
-    const h = dense(x, H, ffn, `${p}.intermediate.dense`);
-    const gelu = g.op("Mul", [g.op("Mul", [h, half]), g.op("Add", [g.op("Erf", [g.op("Mul", [h, sqrtHalf])]), g.float32("one_f", [1], [])])]);
-    const out = dense(gelu, ffn, H, `${p}.output.dense`);
+    const h = dense(x, H, ffn, `${p}.intermediate.dense`, true);
+    const gelu = g.op("Mul", [g.op("Mul", [h, g.op("Add", [g.op("Erf", [g.op("Div", [h, sqrt2])]), g.float32("one_f", [1], [])])]), half]);
+    const out = dense(gelu, ffn, H, `${p}.output.dense`, true);
     x = layerNorm(g.op("Add", [out, x]), `${p}.output.LayerNorm`);
   }
   g.op("Identity", [x], {}, { outputs: ["last_hidden_state"] });
@@ -155,6 +174,7 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     inputs: [ids("input_ids"), ids("attention_mask"), ids("token_type_ids")],
     outputs: [{ name: "last_hidden_state", elemType: "float", shape: ["batch_size", "sequence_length", H] }],
     graphName: "bert",
+    opset: 12,
     docString: "BERT encoder with deterministic pseudo-random weights (bugsift build-bert-onnx)",
   });
 }
@@ -228,7 +248,7 @@ function buildStamp(cfg: BertConfig, opts: BuildBertDirOptions): Record<string, 
   return {
     cfg,
     seed: opts.seed ?? 42,
-    init: "fanin-v1",
+    init: "fanin-v2-opset12",
     quantize: opts.quantize ?? "none",
     pooling: opts.pooling ?? "mean",
     normalize: opts.normalize ?? true,

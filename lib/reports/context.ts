@@ -40,7 +40,7 @@ export async function servingModel(force = false): Promise<ServingModel> {
   if (!force && s.serving && Date.now() - s.serving.at < SERVING_TTL_MS) return s.serving.value;
   const active = await prisma().modelVersion.findFirst({ where: { active: true }, orderBy: { createdAt: "desc" } });
   const value: ServingModel = active
-    ? { name: active.name, dir: path.resolve(process.cwd(), active.path), modelVersionId: active.id }
+    ? { name: active.name, dir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), active.path), modelVersionId: active.id }
     : { name: path.basename(config().modelDir), dir: config().modelDir, modelVersionId: null };
   s.serving = { at: Date.now(), value };
   return value;

@@ -10,6 +10,6 @@ export async function openIndex(dims: number): Promise<ManagedVectorIndex> {
   const url = config().databaseUrl;
   const sqlitePath = isSqlite(url)
     ? sqlitePathFromUrl(url)
-    : process.env.INDEX_SQLITE_PATH?.trim() || path.resolve(process.cwd(), "data/vectors.db");
+    : process.env.INDEX_SQLITE_PATH?.trim() || path.resolve(/*turbopackIgnore: true*/ process.cwd(), "data/vectors.db");
   return openVectorIndex({ dims, sqlitePath });
 }

@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { createPrisma, disconnectPrisma, getPrisma, sqlitePathFromUrl } from "../../lib/db/client";
 import { createMigration } from "../../lib/db/history";
-import { listMigrations } from "../../lib/db/migrations";
+import { listMigrations, scriptMatchesChecksum } from "../../lib/db/migrations";
 import { isUpToDate, migrate, migrationStatus } from "../../lib/db/runner";
 import { migrationsDir, readSchema } from "../../lib/db/schema-source";
 
@@ -99,6 +99,20 @@ describe("sqlite migrations", () => {
       assert.ok(err.message.includes(first.name), "error should name the migration");
       return true;
     });
+  });
+
+  test("line-ending changes (git autocrlf) are not edits, like Prisma's checksum match", async () => {
+    const dir = path.join(tmp, "crlf-history");
+    cpSync(migrationsDir("sqlite"), dir, { recursive: true });
+    const url = freshUrl("crlf");
+    await migrate(url, { dir });
+    const first = listMigrations(dir)[0]!;
+    const file = path.join(first.dir, "migration.sql");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
+    assert.notEqual(listMigrations(dir)[0]!.checksum, first.checksum);
+    assert.ok(isUpToDate(await migrationStatus(url, dir)));
+    assert.ok(scriptMatchesChecksum("hello", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"));
+    assert.ok(!scriptMatchesChecksum("hello!", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"));
   });
 
   test("a failing migration is rolled back completely and not recorded", async () => {

@@ -108,7 +108,7 @@ export default async function ReportPage({ params }: { params: Params }) {
         </p>
       </header>
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="min-w-0 space-y-6">
           <section aria-labelledby="fields-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <h2 id="fields-title" className="sr-only">Fields</h2>
