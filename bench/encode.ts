@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   const peak = os.cpus().length * ghz * 32;
   console.log(`cpu: ${cpuModel()}`);
   console.log(`assumed peak: ${os.cpus().length} cores x ${ghz.toFixed(2)} GHz x 32 FP32 FLOP/cycle (2x 256-bit FMA) = ${peak.toFixed(0)} GFLOP/s`);
-  console.log(`mode: ${QUICK ? "quick" : "full"} (budget ${BUDGET_MS} ms per row, min ${MIN_ITERS} batches)\n`);
+  console.log(`mode: ${QUICK ? "quick" : "full"} (budget ${BUDGET_MS} ms per row, min ${MIN_ITERS} batches); load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
 
   const oursChild = new EngineChild("ours");
   await oursChild.ready(); // load one at a time so load times are not contended by each other
@@ -227,13 +227,14 @@ async function main(): Promise<void> {
       `${o.profile.padEnd(11)}${pad(o.tokens, 5)}${pad(o.batch, 4)} | ${pad(o.reportsPerSec.toFixed(1), 10)}${pad(o.p50.toFixed(1), 9)}${pad(o.p99.toFixed(1), 9)} | ${pad(t.reportsPerSec.toFixed(1), 10)}${pad(t.p50.toFixed(1), 9)}${pad(t.p99.toFixed(1), 9)} | ${pad((o.reportsPerSec / t.reportsPerSec).toFixed(2) + "x", 8)} | ${pad(gflops.toFixed(1), 8)}${pad(((100 * gflops) / peak).toFixed(0) + "%", 7)}${pad(`${o.iters}/${t.iters}`, 9)}`,
     );
   });
-  console.log(`\npeak RSS: ours ${ours.peakRssMB.toFixed(0)} MB, transformers.js ${tjs.peakRssMB.toFixed(0)} MB`);
+  console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share these ${os.cpus().length} cores)`);
+  console.log(`peak RSS: ours ${ours.peakRssMB.toFixed(0)} MB, transformers.js ${tjs.peakRssMB.toFixed(0)} MB`);
   console.log(`load: ours ${ours.loadMs.toFixed(0)} ms, transformers.js ${tjs.loadMs.toFixed(0)} ms`);
   if (ours.tokenizeUsPerReport) {
     console.log(`tokenize (ours, per report): ${Object.entries(ours.tokenizeUsPerReport).map(([k, v]) => `${k} ${v.toFixed(0)} us`).join(", ")}`);
   }
   console.log(`FLOPs/token (2 x matmul params + 4 x seq x hidden per layer): ${PROFILES.map((p) => `${p.words + 2} tok ${(bertFlopsPerToken(cfg!, p.words + 2) / 1e6).toFixed(1)} M`).join(", ")}`);
-  console.log("fastembed: not installed (no npm package with an ONNX BERT runtime beyond transformers.js was compared)");
+  console.log("fastembed: not installed, not compared");
 }
 
 main().catch((e) => {

@@ -13,13 +13,26 @@ import { reportKey } from "./format";
  * One duplicate cluster: its best-matching member with score, tier and the reasons it matched.
  * `actions` renders below (triage buttons on the report page, nothing extra on /check).
  */
-export function CandidateCard({ c, actions, headingLevel = 3 }: { c: DuplicateCandidate; actions?: React.ReactNode; headingLevel?: 3 | 4 }) {
+export function CandidateCard({
+  c,
+  actions,
+  headingLevel = 3,
+  compact = false,
+}: {
+  c: DuplicateCandidate;
+  actions?: React.ReactNode;
+  headingLevel?: 3 | 4;
+  /** Clamp the snippet to three lines (long lists next to other content). */
+  compact?: boolean;
+}) {
   const titleRanges = c.why.terms.flatMap((t) => t.right.title);
   const H = headingLevel === 3 ? "h3" : "h4";
   return (
     <article
       aria-label={`${reportKey(c.report)}: ${c.report.title}`}
       data-candidate-id={c.report.id}
+      data-external-id={c.report.externalId}
+      data-master-external-id={c.master?.externalId ?? c.report.externalId}
       className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
     >
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -45,7 +58,7 @@ export function CandidateCard({ c, actions, headingLevel = 3 }: { c: DuplicateCa
         <StatusBadge status={c.report.status} resolution={c.report.resolution} />
         <ReportMeta report={c.report} />
       </div>
-      <SnippetText snippet={c.snippet} className="mt-2" />
+      <SnippetText snippet={c.snippet} className={compact ? "mt-2 line-clamp-3" : "mt-2"} />
       <div className="mt-3">
         <WhyMatch why={c.why} />
       </div>

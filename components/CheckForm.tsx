@@ -218,22 +218,25 @@ export function CheckForm({ products, components }: { products: string[]; compon
             Clear
           </button>
           {filing && <p role="status" className="text-sm text-slate-700">{filing}</p>}
+          {candidates.length > 0 && (
+            <a href="#cands-title" className="ml-auto text-sm font-medium text-indigo-700 hover:underline lg:hidden">
+              {likely > 0 ? `${likely} likely duplicate${likely === 1 ? "" : "s"}` : `${candidates.length} similar`} ↓
+            </a>
+          )}
         </div>
       </form>
 
       <section className="min-w-0" aria-labelledby="cands-title" aria-busy={status.kind === "loading"}>
-        <div className="flex items-baseline justify-between gap-2">
-          <h2 id="cands-title" className="text-lg font-semibold">Possible duplicates</h2>
-          {status.kind === "done" && (
-            <p className="text-xs text-slate-600">
-              model {status.res.model} · thresholds likely ≥ {status.res.thresholds.likely.toFixed(2)}, related ≥{" "}
-              {status.res.thresholds.related.toFixed(2)} · {status.res.tookMs} ms
-            </p>
-          )}
-        </div>
+        <h2 id="cands-title" className="scroll-mt-4 text-lg font-semibold">Possible duplicates</h2>
         <p role="status" aria-live="polite" className="mt-1 min-h-5 text-sm text-slate-700" data-testid="check-status">
           {status.kind === "idle" ? "Start typing a title — similar reports appear here as you type." : liveText}
         </p>
+        {status.kind === "done" && (
+          <p className="text-xs text-slate-600">
+            model <span className="font-mono">{status.res.model}</span> · likely ≥ {status.res.thresholds.likely.toFixed(2)}, related ≥{" "}
+            {status.res.thresholds.related.toFixed(2)} ({status.res.thresholds.scope === "*" ? "all products" : status.res.thresholds.scope}) · {status.res.tookMs} ms
+          </p>
+        )}
         {status.kind === "error" && (
           <p className="mt-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">{status.message}</p>
         )}

@@ -28,7 +28,7 @@ export function DecisionHistory({ reportId, decisions, refs }: { reportId: numbe
                   <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONE[d.verdict] ?? TONE.not_duplicate} ${d.current ? "" : "line-through"}`}>
                     {VERDICT_LABEL[d.verdict] ?? d.verdict}
                   </span>
-                  <Link href={`/reports/${otherId}`} className="min-w-0 break-words font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+                  <Link href={`/reports/${otherId}`} className="min-w-0 wrap-anywhere font-medium text-slate-900 hover:text-indigo-700 hover:underline">
                     {other ? (
                       <>
                         <span className="mr-1 font-mono text-xs text-slate-600">{reportKey(other)}</span>
@@ -43,7 +43,7 @@ export function DecisionHistory({ reportId, decisions, refs }: { reportId: numbe
                 <p className="mt-0.5 text-xs text-slate-600">
                   by <span className="font-medium text-slate-800">{d.actor}</span> · <time dateTime={d.createdAt}>{fmtDateTime(d.createdAt)}</time>
                 </p>
-                {d.note && <p className="mt-1 whitespace-pre-wrap break-words text-sm">{d.note}</p>}
+                {d.note && <p className="mt-1 whitespace-pre-wrap wrap-anywhere text-sm">{d.note}</p>}
               </li>
             );
           })}

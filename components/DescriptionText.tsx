@@ -52,7 +52,7 @@ export function DescriptionText({ text }: { text: string }) {
             <code>{b.text}</code>
           </pre>
         ) : (
-          <p key={i} className="whitespace-pre-wrap break-words">
+          <p key={i} className="whitespace-pre-wrap wrap-anywhere">
             {b.text}
           </p>
         ),

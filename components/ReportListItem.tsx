@@ -9,7 +9,7 @@ export function ReportListItem({ report }: { report: ReportSummary }) {
   return (
     <div className="flex flex-wrap items-start justify-between gap-x-3 gap-y-1 px-4 py-3 hover:bg-slate-50">
       <div className="min-w-0 flex-1">
-        <Link href={`/reports/${report.id}`} data-nav-item className="break-words text-sm font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+        <Link href={`/reports/${report.id}`} data-nav-item className="wrap-anywhere text-sm font-medium text-slate-900 hover:text-indigo-700 hover:underline">
           <span className="mr-2 font-mono text-xs text-slate-600">{reportKey(report)}</span>
           {report.title}
         </Link>

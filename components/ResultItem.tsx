@@ -19,7 +19,7 @@ export function ResultItem({ r }: { r: SearchResult }) {
           <Link
             href={`/reports/${r.report.id}`}
             data-nav-item
-            className="break-words text-slate-900 underline-offset-2 hover:text-indigo-700 hover:underline focus-visible:text-indigo-700"
+            className="wrap-anywhere text-slate-900 underline-offset-2 hover:text-indigo-700 hover:underline focus-visible:text-indigo-700"
           >
             <span className="mr-2 font-mono text-sm text-slate-600">{reportKey(r.report)}</span>
             {t.truncatedStart ? "… " : null}

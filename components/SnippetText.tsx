@@ -5,7 +5,7 @@ import { Highlight } from "./Highlight";
 export function SnippetText({ snippet, className = "" }: { snippet: Snippet; className?: string }) {
   if (!snippet.text) return null;
   return (
-    <p className={`break-words text-sm leading-6 text-slate-700 ${className}`}>
+    <p className={`wrap-anywhere text-sm leading-6 text-slate-700 ${className}`}>
       {snippet.truncatedStart ? "… " : null}
       <Highlight text={snippet.text} ranges={snippet.highlights} />
       {snippet.truncatedEnd ? " …" : null}

@@ -141,6 +141,7 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
               >
                 <CandidateCard
                   c={c}
+                  compact
                   actions={
                     <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Decide on ${reportKey(c.report)}`}>
                       <button

@@ -5,6 +5,8 @@
 //                       [--split time:0.5|all|cutoff:2023-01-01] [--depth 100] [--source jira:HADOOP]
 //                       [--no-bm25] [--keep-top 20]
 //   npm run evaluate -- --promote <ModelVersion id> [--primary r@10] [--ranker hybrid] [--tie-break mrr]
+//                       [--flag-only]   (a winner is activated by the reindex job; --flag-only just flips
+//                                        ModelVersion.active, for scratch DBs without a live index)
 //   npm run evaluate -- --file reports.csv --format jira [--links duplicates.csv] --model models/x
 //
 // Without --model / --all-versions the active ModelVersion is evaluated (else models/default when it
@@ -28,7 +30,7 @@ import { isFormat } from "../lib/ingest/formats.ts";
 
 const USAGE = `usage: tsx scripts/evaluate.ts [--model [name=]<dir> ...] [--all-versions] [--json]
        [--split time:0.5|all|cutoff:<date>] [--depth N] [--source <source> ...] [--no-bm25] [--keep-top N]
-       [--promote <ModelVersion id> [--ranker hybrid|dense] [--primary r@10|mrr|map] [--tie-break mrr] [--min-delta 0]]
+       [--promote <ModelVersion id> [--ranker hybrid|dense] [--primary r@10|mrr|map] [--tie-break mrr] [--min-delta 0] [--flag-only]]
        [--file <export> --format jira|bugzilla|github|jsonl|csv [--links <pairs.csv>]]`;
 
 function modelArg(spec: string): EvalModel {
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       "no-bm25": { type: "boolean" },
       "keep-top": { type: "string" },
       promote: { type: "string" },
+      "flag-only": { type: "boolean" },
       ranker: { type: "string" },
       primary: { type: "string" },
       "tie-break": { type: "string" },
@@ -130,6 +133,9 @@ async function main(argv: string[]): Promise<number> {
       const res = await evaluateAndMaybePromote(prisma, id, {
         ...common,
         corpus: values.source ? { sources: values.source } : undefined,
+        activation: values["flag-only"] ? "flag" : "reindex",
+        waitForReindex: true,
+        onReindexProgress: (done, total) => say(`reindex: ${done}/${total}`),
         criteria: {
           ...(ranker ? { ranker } : {}),
           ...(values.primary ? { primary: metricArg(values.primary, "--primary") } : {}),
@@ -144,14 +150,17 @@ async function main(argv: string[]): Promise<number> {
           `: ${res.reason}` +
           (d ? `; paired diff ${d.diff.toFixed(3)} [${d.ci.low.toFixed(3)}, ${d.ci.high.toFixed(3)}], P(better) ${d.pBetter.toFixed(2)}` : ""),
       );
+      if (res.reindexJob) say(`reindex job ${res.reindexJob.id}: ${res.reindexJob.state}${res.reindexJob.error ? ` (${res.reindexJob.error})` : ""}`);
       emit(res.table, {
         decision: res.decision,
         reason: res.reason,
         candidate: { id: res.candidate.id, name: res.candidate.name },
         active: res.active && { id: res.active.id, name: res.active.name },
         difference: res.difference,
+        activation: res.activation,
+        reindexJob: res.reindexJob ?? null,
       });
-      return 0;
+      return res.reindexJob && res.reindexJob.state !== "succeeded" ? 1 : 0;
     }
     if (values["all-versions"]) models = [...models, ...(await defaultModels(prisma, true))];
     else if (models.length === 0) models = await defaultModels(prisma, false);

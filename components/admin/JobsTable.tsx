@@ -9,12 +9,12 @@ function duration(j: JobDto): string {
 }
 
 export function JobsTable({ jobs }: { jobs: JobDto[] }) {
-  const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+  const th = "px-3 py-2 first:pl-4 last:pr-4 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
   return (
     <section aria-labelledby="jobs-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 id="jobs-title" className="px-4 pt-4 text-base font-semibold">Recent jobs</h2>
       <div className="mt-2 overflow-x-auto">
-        <table className="min-w-full text-sm">
+        <table className="min-w-full text-sm [&_td:first-child]:pl-4 [&_td:last-child]:pr-4">
           <caption className="sr-only">Recent import, re-index and evaluation jobs</caption>
           <thead className="border-y border-slate-100 bg-slate-50">
             <tr>
@@ -43,7 +43,7 @@ export function JobsTable({ jobs }: { jobs: JobDto[] }) {
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-700">{fmtDateTime(j.createdAt)}</td>
                 <td className="px-3 py-2 text-right text-xs text-slate-700">{duration(j)}</td>
-                <td className="max-w-xs px-3 py-2 text-xs text-rose-800"><span className="line-clamp-2 break-words">{j.error ?? ""}</span></td>
+                <td className="max-w-xs px-3 py-2 text-xs text-rose-800"><span className="line-clamp-2 wrap-anywhere">{j.error ?? ""}</span></td>
               </tr>
             ))}
           </tbody>

@@ -27,7 +27,7 @@ export function ModelsTable({ data }: { data: ModelsResponse }) {
     }
   }
 
-  const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+  const th = "px-3 py-2 first:pl-4 last:pr-4 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
   const td = "px-3 py-2 align-top";
   return (
     <section aria-labelledby="models-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -42,7 +42,7 @@ export function ModelsTable({ data }: { data: ModelsResponse }) {
         Recall-rate@k, MRR and MAP on the held-out split (hybrid ranker; dense-only below). Higher is better.
       </p>
       <div className="mt-2 overflow-x-auto">
-        <table className="min-w-full text-sm">
+        <table className="min-w-full text-sm [&_td:first-child]:pl-4 [&_td:last-child]:pr-4">
           <caption className="sr-only">Model versions with evaluation figures</caption>
           <thead className="border-y border-slate-100 bg-slate-50">
             <tr>

@@ -26,7 +26,7 @@ export function ThresholdsTable({ thresholds }: { thresholds: ThresholdDto[] }) 
     }
   }
 
-  const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
+  const th = "px-3 py-2 first:pl-4 last:pr-4 text-left text-xs font-semibold uppercase tracking-wide text-slate-600";
   return (
     <section aria-labelledby="thr-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2 px-4 pt-4">
@@ -41,7 +41,7 @@ export function ThresholdsTable({ thresholds }: { thresholds: ThresholdDto[] }) 
         </button>
       </div>
       <div className="mt-2 overflow-x-auto">
-        <table className="min-w-full text-sm">
+        <table className="min-w-full text-sm [&_td:first-child]:pl-4 [&_td:last-child]:pr-4">
           <caption className="sr-only">Thresholds per scope</caption>
           <thead className="border-y border-slate-100 bg-slate-50">
             <tr>

@@ -12,9 +12,9 @@ export interface EncoderOptions {
   /** Default: os.cpus().length. */
   intraOpNumThreads?: number;
   /**
-   * Let idle intra-op threads spin-wait for work (onnxruntime's default). Spinning shaves latency off
-   * back-to-back runs but burns CPU other processes on a small box need. Default: env ORT_ALLOW_SPINNING
-   * ("0" disables), else true.
+   * Let idle intra-op threads spin-wait for work (onnxruntime's own default is on). On a small shared box
+   * (2 cores running the app, the DB and this) spinning steals CPU from everything else and measured slower
+   * under load (bench/encode.ts), so the default is off. Default: env ORT_ALLOW_SPINNING === "1", else false.
    */
   allowSpinning?: boolean;
   /** Override sentence_bert_config.json max_seq_length (must not exceed it by the position table). */
@@ -32,6 +32,13 @@ export interface EncoderOptions {
 
 const HIDDEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
 
+// Texts beyond this are cut to their head and tail before tokenizing: windows are capped anyway
+// (maxWindows), and a multi-megabyte log paste should not stall the event loop in the tokenizer.
+const MAX_CHARS = 100_000;
+function clampChars(t: string): string {
+  return t.length <= MAX_CHARS ? t : `${t.slice(0, MAX_CHARS / 2)}\n...\n${t.slice(-MAX_CHARS / 2)}`;
+}
+
 export class OnnxEncoder implements Encoder {
   readonly modelDir: string;
   readonly dims: number;
@@ -42,6 +49,7 @@ export class OnnxEncoder implements Encoder {
   private readonly session: ort.InferenceSession;
   private readonly outputName: string;
   private readonly feedsTokenTypes: boolean;
+  private readonly feedsMask: boolean;
   private readonly opts: Required<Omit<EncoderOptions, "intraOpNumThreads" | "maxLength" | "stride" | "allowSpinning">> & {
     stride?: number;
   };
@@ -58,11 +66,13 @@ export class OnnxEncoder implements Encoder {
     this.tokenizer = tokenizer;
     this.session = session;
     const names = session.inputNames;
-    for (const required of ["input_ids", "attention_mask"]) {
-      if (!names.includes(required)) {
-        throw new Error(`model dir ${info.dir}: ONNX graph has no input "${required}" (inputs: ${names.join(", ")})`);
-      }
+    if (!names.includes("input_ids")) {
+      throw new Error(`model dir ${info.dir}: ONNX graph has no input "input_ids" (inputs: ${names.join(", ")})`);
     }
+    const unknown = names.filter((n) => !["input_ids", "attention_mask", "token_type_ids"].includes(n));
+    if (unknown.length) throw new Error(`model dir ${info.dir}: ONNX graph has unsupported inputs ${unknown.join(", ")}`);
+    // Static-embedding graphs may take only input_ids; feed each optional input only when the graph has it.
+    this.feedsMask = names.includes("attention_mask");
     this.feedsTokenTypes = names.includes("token_type_ids");
     const out = HIDDEN_OUTPUTS.find((n) => session.outputNames.includes(n));
     if (!out) {
@@ -91,7 +101,7 @@ export class OnnxEncoder implements Encoder {
     } catch (e) {
       throw new Error(`model dir ${info.dir}: cannot load tokenizer.json (${(e as Error).message})`);
     }
-    const allowSpinning = opts.allowSpinning ?? process.env.ORT_ALLOW_SPINNING !== "0";
+    const allowSpinning = opts.allowSpinning ?? process.env.ORT_ALLOW_SPINNING === "1";
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(info.onnxPath, {
@@ -124,14 +134,18 @@ export class OnnxEncoder implements Encoder {
 
     // Flatten every text into its windows, remembering which text each window belongs to.
     const rows: { text: number; ids: number[] }[] = [];
+    const pending = new Array<number>(texts.length).fill(0); // windows not yet run, per text
     texts.forEach((t, i) => {
       if (typeof t !== "string") throw new Error(`encode: texts[${i}] is not a string`);
-      for (const ids of this.windows(t)) rows.push({ text: i, ids });
+      for (const ids of this.windows(clampChars(t))) {
+        rows.push({ text: i, ids });
+        pending[i]!++;
+      }
     });
     // Length bucketing: sorting by length means each batch pads to a near-uniform length.
     const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.ids.length - rows[b]!.ids.length);
     const rowVecs: Float32Array[] = new Array(rows.length);
-    const doneTexts = new Set<number>();
+    let doneTexts = 0;
     let at = 0;
     while (at < order.length) {
       let end = at;
@@ -149,10 +163,8 @@ export class OnnxEncoder implements Encoder {
         rowVecs[r] = vecs[k]!;
       });
       at = end;
-      if (opts.onProgress) {
-        for (const r of idx) doneTexts.add(rows[r]!.text);
-        opts.onProgress(Math.min(doneTexts.size, texts.length), texts.length);
-      }
+      for (const r of idx) if (--pending[rows[r]!.text]! === 0) doneTexts++;
+      opts.onProgress?.(doneTexts, texts.length);
     }
 
     // Restore the caller's order, combining the windows of each text.
@@ -166,10 +178,8 @@ export class OnnxEncoder implements Encoder {
     const job = this.queue.then(async () => {
       const b = this.tokenizer.pad(idRows);
       const shape = [b.batchSize, b.seqLen];
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor("int64", b.inputIds, shape),
-        attention_mask: new ort.Tensor("int64", b.attentionMask, shape),
-      };
+      const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor("int64", b.inputIds, shape) };
+      if (this.feedsMask) feeds.attention_mask = new ort.Tensor("int64", b.attentionMask, shape);
       if (this.feedsTokenTypes) feeds.token_type_ids = new ort.Tensor("int64", b.tokenTypeIds, shape);
       const out = await this.session.run(feeds, [this.outputName]);
       const hidden = out[this.outputName]!;

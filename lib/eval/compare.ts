@@ -163,6 +163,17 @@ function perQuery(r: RankerResult, m: PrimaryMetric): number[] {
   return r.scores.map((s) => (s.firstRelevantRank !== null && s.firstRelevantRank <= k ? 1 : 0));
 }
 
+/** Throws on a criterion the evaluation cannot answer, before any model is loaded. */
+export function validateCriteria(c: PromotionCriteria, ks: readonly number[] = DEFAULT_KS): void {
+  if (c.ranker !== "hybrid" && c.ranker !== "dense") throw new Error(`promotion ranker must be "hybrid" or "dense" (got "${String(c.ranker)}")`);
+  for (const [name, m] of [["primary", c.primary], ["tieBreak", c.tieBreak]] as const) {
+    if (m === "mrr" || m === "map") continue;
+    const k = /^r@(\d+)$/.exec(String(m))?.[1];
+    if (!k || !ks.includes(Number(k))) throw new Error(`promotion ${name} metric "${String(m)}" must be mrr, map or r@k with k in ${ks.join(", ")}`);
+  }
+  if (!(c.minDelta >= 0)) throw new Error(`promotion minDelta must be a number >= 0 (got ${c.minDelta})`);
+}
+
 // Floating means of the same integer counts can differ in the last bit; treat those as ties.
 const EPS = 1e-12;
 
@@ -192,10 +203,29 @@ export interface StoredMetrics {
   dense: EvalRow;
   hybrid: EvalRow;
   /** The gate decision this evaluation was part of. */
-  gate?: { role: "candidate" | "active"; candidateId: number; activeId: number | null; decision: PromotionDecision; reason: string };
+  gate?: {
+    role: "candidate" | "active";
+    candidateId: number;
+    activeId: number | null;
+    decision: PromotionDecision;
+    reason: string;
+    activation: Activation;
+  };
 }
 
 export type PromotionDecision = "promoted" | "kept-inactive" | "already-active";
+
+/**
+ * How a winning candidate becomes active.
+ * - "reindex" (default): start the app's reindex job with the candidate (lib/jobs/reindex). The job encodes
+ *   the corpus into a new index generation and, when it commits, flips ModelVersion.active in one
+ *   transaction. "Active" means "its vectors are in the live index" in this app, so this is the only
+ *   safe way on a database the app serves. Uses the app's services (DATABASE_URL), so `prisma` must be a
+ *   client for that same database.
+ * - "flag": only flip ModelVersion.active (in the gate's transaction). For databases without a live
+ *   index (scratch evaluation DBs, tests), or when the caller re-indexes itself.
+ */
+export type Activation = "reindex" | "flag";
 
 export interface PromotionResult {
   decision: PromotionDecision;
@@ -204,6 +234,9 @@ export interface PromotionResult {
   active: { id: number; name: string; metrics: StoredMetrics } | null;
   /** Paired bootstrap of candidate - active on the primary metric (same queries). */
   difference: { diff: number; ci: Interval; pBetter: number } | null;
+  activation: Activation;
+  /** The reindex job that activates the candidate ("reindex" activation, decision "promoted"). */
+  reindexJob?: { id: string; state: string; error: string | null };
   table: EvalTable;
 }
 
@@ -213,6 +246,12 @@ export interface PromoteOptions extends ProtocolOptions {
   corpus?: LoadCorpusOptions;
   /** Resolve ModelVersion.path against this dir (default process.cwd()). */
   baseDir?: string;
+  /** Default "reindex"; see Activation. */
+  activation?: Activation;
+  /** "reindex" activation: wait for the job to finish (CLI) instead of returning once it started. */
+  waitForReindex?: boolean;
+  /** "reindex" activation: progress of the reindex job. */
+  onReindexProgress?: (done: number, total: number) => void;
 }
 
 function storedFor(table: EvalTable, model: string): StoredMetrics {
@@ -235,9 +274,10 @@ function storedFor(table: EvalTable, model: string): StoredMetrics {
 /**
  * Evaluates the candidate ModelVersion and the active one on the held-out split, stores the metrics on
  * both, and activates the candidate only if it beats the active model (default: hybrid Recall@10, ties
- * broken by MRR). With no active model the candidate is promoted. The activation and the metric writes
- * are one transaction, so exactly one model is active afterwards; if the active model changed while the
- * evaluation ran, nothing is written and an Error is thrown (re-run the gate).
+ * broken by MRR). With no active model the candidate is promoted. The metric writes (and, for "flag"
+ * activation, the flag flip) are one transaction that first re-checks the active model: if it changed
+ * while the evaluation ran, nothing is written and an Error is thrown (re-run the gate). Either way
+ * exactly one model is active afterwards ("reindex" activation: once the job commits).
  */
 export async function evaluateAndMaybePromote(
   prisma: PrismaClient,
@@ -245,6 +285,9 @@ export async function evaluateAndMaybePromote(
   opts: PromoteOptions = {},
 ): Promise<PromotionResult> {
   const criteria: PromotionCriteria = { ...DEFAULT_CRITERIA, ...opts.criteria };
+  validateCriteria(criteria, opts.ks ?? DEFAULT_KS);
+  const activation: Activation = opts.activation ?? "reindex";
+  if (activation !== "reindex" && activation !== "flag") throw new Error(`activation must be "reindex" or "flag" (got "${String(activation)}")`);
   const base = opts.baseDir ?? process.cwd();
   const candidate = await prisma.modelVersion.findUnique({ where: { id: candidateModelVersionId } });
   if (!candidate) throw new Error(`ModelVersion ${candidateModelVersionId} does not exist`);
@@ -283,7 +326,7 @@ export async function evaluateAndMaybePromote(
     const ra = results.find((r) => r.kind === criteria.ranker && r.model === active.name)!;
     difference = pairedBootstrapDiff(perQuery(rc, criteria.primary), perQuery(ra, criteria.primary), opts.bootstrap);
   }
-  const gate = { candidateId: candidate.id, activeId: active?.id ?? null, decision, reason };
+  const gate = { candidateId: candidate.id, activeId: active?.id ?? null, decision, reason, activation };
   candMetrics.gate = { role: "candidate", ...gate };
   if (actMetrics) actMetrics.gate = { role: "active", ...gate };
 
@@ -298,18 +341,36 @@ export async function evaluateAndMaybePromote(
     if (actMetrics && active) {
       await tx.modelVersion.update({ where: { id: active.id }, data: { metrics: JSON.stringify(actMetrics) } });
     }
-    if (decision === "promoted") {
-      await tx.modelVersion.updateMany({ where: { active: true }, data: { active: false } });
-    }
+    const flip = decision === "promoted" && activation === "flag";
+    if (flip) await tx.modelVersion.updateMany({ where: { active: true }, data: { active: false } });
     await tx.modelVersion.update({
       where: { id: candidate.id },
-      data: { metrics: JSON.stringify(candMetrics), ...(decision === "promoted" ? { active: true } : {}) },
+      data: { metrics: JSON.stringify(candMetrics), ...(flip ? { active: true } : {}) },
     });
   });
+
+  let reindexJob: PromotionResult["reindexJob"];
+  if (decision === "promoted" && activation === "reindex") {
+    // Loaded lazily: it pulls in the app's process-wide services, which the "flag" path never needs.
+    const { startReindex } = await import("../jobs/reindex.ts");
+    try {
+      const { job, done } = await startReindex(prisma, { modelVersionId: candidate.id, onProgress: opts.onReindexProgress });
+      const final = opts.waitForReindex ? await done : job;
+      reindexJob = { id: final.id, state: final.state, error: final.error };
+    } catch (e) {
+      throw new Error(
+        `ModelVersion ${candidate.id} (${candidate.name}) passed the gate (${reason}) and its metrics are stored, ` +
+          `but the reindex that activates it could not start: ${(e as Error).message}. ` +
+          `Activate it later with: npm run reindex -- --model-version ${candidate.id}`,
+      );
+    }
+  }
 
   return {
     decision,
     reason,
+    activation,
+    ...(reindexJob ? { reindexJob } : {}),
     candidate: { id: candidate.id, name: candidate.name, metrics: candMetrics },
     active: active && actMetrics ? { id: active.id, name: active.name, metrics: actMetrics } : null,
     difference,

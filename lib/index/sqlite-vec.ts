@@ -183,6 +183,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private readonly fusion: FusionOptions;
   private live: Live;
   private readonly stmts = new Map<string, GenStatements>();
+  private readonly metaStmts = new Map<string, Stmt>();
   private closed = false;
   private readonly readTx: (fn: () => unknown) => unknown;
 
@@ -248,17 +249,27 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     return this.readTx(fn) as T;
   }
 
+  /** Cached statement for constant SQL (ix_meta and sqlite_master queries). */
+  private sql(text: string): Stmt {
+    let st = this.metaStmts.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.metaStmts.set(text, st);
+    }
+    return st;
+  }
+
   private getMeta(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM ix_meta WHERE key = ?").get(key) as { value: string } | undefined;
+    const row = this.sql("SELECT value FROM ix_meta WHERE key = ?").get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   private setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT INTO ix_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.sql("INSERT INTO ix_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
   private deleteMeta(key: string): void {
-    this.db.prepare("DELETE FROM ix_meta WHERE key = ?").run(key);
+    this.sql("DELETE FROM ix_meta WHERE key = ?").run(key);
   }
 
   private genMeta(gen: string): GenMeta | undefined {
@@ -267,7 +278,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   }
 
   private allGenMeta(): Map<string, GenMeta> {
-    const rows = this.db.prepare("SELECT key, value FROM ix_meta WHERE key LIKE 'gen.%'").all() as { key: string; value: string }[];
+    const rows = this.sql("SELECT key, value FROM ix_meta WHERE key LIKE 'gen.%'").all() as { key: string; value: string }[];
     const out = new Map<string, GenMeta>();
     for (const r of rows) {
       const gen = r.key.slice(4);
@@ -335,7 +346,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   }
 
   private tableExists(name: string): boolean {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    return this.sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
   }
 
   // ---------- writes ----------
@@ -661,6 +672,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     if (this.closed) return;
     this.closed = true;
     this.stmts.clear();
+    this.metaStmts.clear();
     this.db.close();
   }
 }

@@ -73,6 +73,12 @@ export interface StaticInitOptions {
   singularPower?: number;
   seed?: number;
   powerIters?: number;
+  /**
+   * Weight of a random "identity" component added to every vocabulary row (also tokens unseen in the corpus):
+   * near-orthogonal random directions make exact token matches count, like a keyword match, on top of the
+   * distributional part. 0 disables.
+   */
+  lexicalWeight?: number;
 }
 
 export interface StaticInit {
@@ -123,7 +129,6 @@ export function initStaticTable(docs: ArrayLike<number>[], vocabSize: number, op
   const weights =
     opts.weighting === "none" ? null : opts.weighting === "sif" ? sifWeights(stats) : idfWeights(stats);
   const table = new Float32Array(vocabSize * dim);
-  let active = 0;
   for (let i = 0; i < m; i++) {
     let s = 0;
     for (let c = 0; c < dim; c++) s += rows[i * dim + c]! * rows[i * dim + c]!;
@@ -132,7 +137,28 @@ export function initStaticTable(docs: ArrayLike<number>[], vocabSize: number, op
     const t = tokens[i]!;
     const w = (weights ? weights[t]! : 1) / n;
     for (let c = 0; c < dim; c++) table[t * dim + c] = rows[i * dim + c]! * w;
-    active++;
+  }
+  const lexical = opts.lexicalWeight ?? 0;
+  if (lexical > 0) {
+    const g = gaussian(rng(seed + 7919));
+    const r = new Float64Array(dim);
+    for (let t = 0; t < vocabSize; t++) {
+      for (let c = 0; c < dim; c++) r[c] = g(); // drawn for every token so rows do not depend on the corpus
+      if (zero.has(t)) continue;
+      let s = 0;
+      for (let c = 0; c < dim; c++) s += r[c]! * r[c]!;
+      const k = (lexical * (weights ? weights[t]! : 1)) / Math.sqrt(s);
+      for (let c = 0; c < dim; c++) table[t * dim + c]! += r[c]! * k;
+    }
+  }
+  let active = 0;
+  for (let t = 0; t < vocabSize; t++) {
+    for (let c = 0; c < dim; c++) {
+      if (table[t * dim + c] !== 0) {
+        active++;
+        break;
+      }
+    }
   }
   return { table, stats, active };
 }

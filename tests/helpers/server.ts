@@ -38,16 +38,31 @@ export interface TestServer {
   planted: PlantedDraft[];
   /** Server stdout+stderr so far (for failure messages). */
   logs(): string;
+  /** Process group id of the server (for RSS measurements). */
+  pid: number;
   api(pathname: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
+  /** "demo": fresh temp DB with the demo corpus; "none": fresh empty DB (or `dbUrl` as is). */
   seed?: "demo" | "none";
+  /** Use this already seeded database instead of a fresh one (with seed "none"). */
+  dbUrl?: string;
+  /** Use this model dir instead of picking one. */
+  modelDir?: string;
   env?: Record<string, string>;
   adminToken?: string;
   /** Max ms to wait for the server to answer (default 60 s). */
   timeoutMs?: number;
+}
+
+function killGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (proc.pid) process.kill(-proc.pid, signal);
+  } catch {
+    proc.kill(signal);
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -62,8 +77,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, what: string): string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+function run(args: string[], env: NodeJS.ProcessEnv, what: string, showProgress = false): string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", showProgress ? "inherit" : "pipe"],
+  });
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout).slice(-4000)}`);
   return r.stdout;
 }
@@ -159,12 +180,13 @@ export interface SeedSummary {
 /** Migrate + import `corpus` + index, in a child process. */
 export function seedTestDatabase(
   dbUrl: string,
-  opts: { modelDir: string; corpus?: string | null; index?: boolean; env?: Record<string, string> },
+  opts: { modelDir: string; corpus?: string | null; index?: boolean; env?: Record<string, string>; progress?: boolean },
 ): SeedSummary {
   const args = ["tests/helpers/seed.ts"];
+  if (opts.progress) args.push("--progress");
   if (opts.corpus !== null) args.push("--corpus", opts.corpus ?? DEMO_CORPUS);
   if (opts.index === false) args.push("--no-index");
-  const out = run(args, { ...process.env, ...opts.env, DATABASE_URL: dbUrl, MODEL_DIR: opts.modelDir }, "seeding the test database");
+  const out = run(args, { ...process.env, ...opts.env, DATABASE_URL: dbUrl, MODEL_DIR: opts.modelDir }, "seeding the test database", opts.progress);
   return JSON.parse(out.trim().split("\n").pop()!) as SeedSummary;
 }
 
@@ -173,13 +195,18 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   if (seed === "demo" && !existsSync(DEMO_CORPUS)) throw new TestServerUnavailable(`demo corpus ${DEMO_CORPUS} is missing`);
   await ensureNextBuild();
   const dir = mkdtempSync(path.join(os.tmpdir(), "bugsift-it-"));
-  const dbUrl = `file:${path.join(dir, "bugsift.db")}`;
+  const dbUrl = opts.dbUrl ?? `file:${path.join(dir, "bugsift.db")}`;
   let child: ChildProcess | null = null;
   try {
-    // Import first (the default model trains on the corpus), then pick the model, then index.
-    if (seed === "demo") seedTestDatabase(dbUrl, { modelDir: "/nonexistent", index: false });
-    const model = await testModelDir(seed === "demo" ? dbUrl : undefined);
-    seedTestDatabase(dbUrl, { modelDir: model.dir, corpus: null, index: seed === "demo" });
+    let model: { dir: string; kind: "trained" | "random" };
+    if (opts.dbUrl) {
+      model = opts.modelDir ? { dir: opts.modelDir, kind: "trained" } : await testModelDir();
+    } else {
+      // Import first (the default model trains on the corpus), then pick the model, then index.
+      if (seed === "demo") seedTestDatabase(dbUrl, { modelDir: "/nonexistent", index: false });
+      model = opts.modelDir ? { dir: opts.modelDir, kind: "trained" } : await testModelDir(seed === "demo" ? dbUrl : undefined);
+      seedTestDatabase(dbUrl, { modelDir: model.dir, corpus: null, index: seed === "demo" });
+    }
 
     const port = await freePort();
     const adminToken = opts.adminToken ?? `test-admin-${Math.random().toString(36).slice(2)}`;
@@ -199,6 +226,8 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
+      // Own process group, so stop() also ends any worker next start forks.
+      detached: true,
     });
     child = proc;
     proc.stdout!.on("data", (d) => (logs += d));
@@ -227,12 +256,13 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       dir,
       planted,
       logs: () => logs,
+      pid: proc.pid!,
       api: (pathname, init) => fetch(new URL(pathname, baseUrl), init),
       stop: async () => {
         if (proc.exitCode === null) {
           const exited = new Promise((r) => proc.once("exit", r));
-          proc.kill("SIGTERM");
-          const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
+          killGroup(proc, "SIGTERM");
+          const timer = setTimeout(() => killGroup(proc, "SIGKILL"), 5000);
           await exited;
           clearTimeout(timer);
         }
@@ -240,7 +270,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       },
     };
   } catch (e) {
-    if (child && child.exitCode === null) child.kill("SIGKILL");
+    if (child && child.exitCode === null) killGroup(child, "SIGKILL");
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }

@@ -132,6 +132,18 @@ test("static-embedding graph (Gather -> token_embeddings, no token_type_ids) wit
     });
     const enc = await load(dir);
     const [v, w] = await enc.encode(["hello world", "hello"]);
+    // Same graph without an attention_mask input: batched with padding, pooling still ignores the pads.
+    const onlyIds = writeOnnxModel({
+      nodes: [{ opType: "Gather", inputs: ["emb", "input_ids"], outputs: ["token_embeddings"], attributes: { axis: 0 } }],
+      initializers: [{ name: "emb", dims: [V, D], data: emb }],
+      inputs: [{ name: "input_ids", elemType: "int64", shape: ["batch", "seq"] }],
+      outputs: [{ name: "token_embeddings", elemType: "float", shape: ["batch", "seq", D] }],
+    });
+    fs.rmSync(path.join(dir, "model.onnx"));
+    fs.writeFileSync(path.join(dir, "model.onnx"), onlyIds);
+    const enc2 = await load(dir);
+    const [v2, w2] = await enc2.encode(["hello world", "hello"]);
+    assert.ok(cosine(v!, v2!) > 0.99999 && cosine(w!, w2!) > 0.99999);
     const ids = [101, 7592, 2088, 102];
     const expected = new Float32Array(D);
     for (const id of ids) for (let d = 0; d < D; d++) expected[d]! += emb[id * D + d]! / ids.length;

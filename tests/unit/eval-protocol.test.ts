@@ -235,10 +235,11 @@ test("promotion gate: a better candidate becomes the one active model, a worse o
   const better = await p.modelVersion.create({
     data: { name: "synonym-v1", path: f.synonymDir, kind: "static", dims: DIM, pooling: "mean" },
   });
-  const opts = { split: { kind: "all" as const }, tmpDir: f.dir };
+  const opts = { split: { kind: "all" as const }, tmpDir: f.dir, activation: "flag" as const };
 
   const up = await evaluateAndMaybePromote(p, better.id, opts);
   assert.equal(up.decision, "promoted", up.reason + "\n" + formatTable(up.table));
+  assert.equal(up.reindexJob, undefined);
   let active = await p.modelVersion.findMany({ where: { active: true } });
   assert.deepEqual(active.map((m) => m.id), [better.id]);
   const stored = JSON.parse((await p.modelVersion.findUniqueOrThrow({ where: { id: better.id } })).metrics!);
@@ -282,5 +283,42 @@ test("promotion gate refuses an unknown model version and a DB with two active m
     await assert.rejects(evaluateAndMaybePromote(f.prisma, extras[0]!.id), /ModelVersions are active/);
   } finally {
     await f.prisma.modelVersion.updateMany({ where: { id: { in: extras.map((m) => m.id) } }, data: { active: false } });
+  }
+});
+
+test("reindex activation: the winner goes live through the app's reindex job, which flips the flag at commit", async () => {
+  const f = await fixture();
+  const p = f.prisma;
+  // The app's services (lib/reports/context) read DATABASE_URL: point them at the fixture DB.
+  process.env.DATABASE_URL = `file:${f.dbFile}`;
+  const { closeServices } = await import("../../lib/reports/context.ts");
+  const { disconnectPrisma } = await import("../../lib/db/client.ts");
+  const { resetConfig } = await import("../../lib/config.ts");
+  resetConfig();
+  try {
+    await p.modelVersion.updateMany({ data: { active: false } });
+    const worse = await p.modelVersion.create({
+      data: { name: "random-live", path: f.randomDir, kind: "static", dims: DIM, pooling: "mean", active: true },
+    });
+    const cand = await p.modelVersion.create({
+      data: { name: "synonym-live", path: f.synonymDir, kind: "static", dims: DIM, pooling: "mean" },
+    });
+    const res = await evaluateAndMaybePromote(p, cand.id, { split: { kind: "all" }, tmpDir: f.dir, waitForReindex: true });
+    assert.equal(res.decision, "promoted", res.reason);
+    assert.equal(res.activation, "reindex");
+    assert.equal(res.reindexJob?.state, "succeeded", res.reindexJob?.error ?? "");
+    const active = await p.modelVersion.findMany({ where: { active: true } });
+    assert.deepEqual(active.map((m) => m.id), [cand.id]);
+    assert.notEqual(worse.id, cand.id);
+    // The live index now holds the candidate's vectors for every report.
+    const live = new SqliteVecIndex({ path: f.dbFile, dims: DIM });
+    assert.equal(live.dims, DIM);
+    assert.equal(await live.count(), await p.report.count());
+    await live.close();
+  } finally {
+    await closeServices();
+    await disconnectPrisma();
+    delete process.env.DATABASE_URL;
+    resetConfig();
   }
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { beats, formatTable, type EvalRow, type EvalTable } from "../../lib/eval/compare.ts";
+import { DEFAULT_CRITERIA, beats, formatTable, validateCriteria, type EvalRow, type EvalTable } from "../../lib/eval/compare.ts";
 import { duplicateGroups, duplicateQueries, parseSplitSpec, timeSplit } from "../../lib/eval/split.ts";
 
 // Reports 1..8 filed at hours 0..7, except 5 and 6 filed in the same instant (hour 4).
@@ -104,6 +104,11 @@ test("gate: primary metric first, tie-break second, ties keep the active model",
   assert.equal(beats(row("c", 0.9, 0.54), row("a", 0.1, 0.5), crit).better, false); // +0.04 < minDelta
   assert.equal(beats(row("c", 0.9, 0.56), row("a", 0.1, 0.5), crit).better, true);
   assert.throws(() => beats(row("c", 1, 1), row("a", 1, 1), { ...crit, primary: "r@3" }), /recall-rate@3 was not computed/);
+  // criteria are checked before any model is loaded
+  validateCriteria(DEFAULT_CRITERIA);
+  assert.throws(() => validateCriteria({ ...DEFAULT_CRITERIA, primary: "r@3" }), /r@k with k in 1, 5, 10, 20/);
+  assert.throws(() => validateCriteria({ ...DEFAULT_CRITERIA, ranker: "bm25" as "dense" }), /ranker/);
+  assert.throws(() => validateCriteria({ ...DEFAULT_CRITERIA, minDelta: -1 }), /minDelta/);
 });
 
 test("fixed-width table lines up every column", () => {

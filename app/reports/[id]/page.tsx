@@ -40,7 +40,7 @@ export default async function ReportPage({ params }: { params: Params }) {
   const similar = await attempt(() => findDuplicates(prisma(), report, { reportId: id, k: 10, product: report.product }));
 
   // Titles for reports named in the decision history.
-  const otherIds = [...new Set(report.decisions.map((d) => (d.reportId === id ? d.otherId : d.reportId)))];
+  const otherIds = [...new Set([...report.decisions.map((d) => (d.reportId === id ? d.otherId : d.reportId)), report.cluster.masterId])];
   const refRows = otherIds.length
     ? await prisma().report.findMany({ where: { id: { in: otherIds } }, select: { id: true, externalId: true, title: true, status: true } })
     : [];
@@ -83,7 +83,10 @@ export default async function ReportPage({ params }: { params: Params }) {
               cluster of {report.cluster.memberIds.length}
               {report.cluster.masterId !== report.id ? (
                 <>
-                  {" "}· master <Link href={`/reports/${report.cluster.masterId}`} className="underline">#{report.cluster.masterId}</Link>
+                  {" "}· master{" "}
+                  <Link href={`/reports/${report.cluster.masterId}`} className="font-mono underline">
+                    {refs[report.cluster.masterId] ? reportKey(refs[report.cluster.masterId]!) : `#${report.cluster.masterId}`}
+                  </Link>
                 </>
               ) : (
                 " · master"
@@ -91,7 +94,7 @@ export default async function ReportPage({ params }: { params: Params }) {
             </span>
           )}
         </div>
-        <h1 id="report-title" className="break-words text-xl font-semibold leading-snug tracking-tight sm:text-2xl">
+        <h1 id="report-title" className="wrap-anywhere text-xl font-semibold leading-snug tracking-tight sm:text-2xl">
           {report.title}
         </h1>
         <p className="text-xs text-slate-600">
@@ -113,10 +116,10 @@ export default async function ReportPage({ params }: { params: Params }) {
           <section aria-labelledby="fields-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <h2 id="fields-title" className="sr-only">Fields</h2>
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
-              {fields.map(([k, v]) => (
+              {fields.filter(([k, v]) => v || k === "Product" || k === "Component").map(([k, v]) => (
                 <div key={k} className="min-w-0">
                   <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{k}</dt>
-                  <dd className="mt-0.5 break-words text-sm text-slate-900">{v || "—"}</dd>
+                  <dd className="mt-0.5 wrap-anywhere text-sm text-slate-900">{v || "—"}</dd>
                 </div>
               ))}
             </dl>
