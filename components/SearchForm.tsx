@@ -1,5 +1,5 @@
 "use client";
-import { useId, useRef, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { FacetsResponse } from "@/lib/api/schemas";
 import { LIMITS } from "@/lib/api/schemas";
@@ -14,6 +14,9 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
   const formRef = useRef<HTMLFormElement>(null);
   const [pending, startTransition] = useTransition();
   const id = useId();
+  const activeFilters = FILTER_KEYS.filter((k) => initial[k]).length;
+  // Small screens: filters fold away behind a toggle unless one is in use.
+  const [showFilters, setShowFilters] = useState(activeFilters > 0);
 
   function submit() {
     const f = formRef.current;
@@ -31,7 +34,7 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
   const componentValues = [...new Map(components.map((c) => [c.value, c])).values()];
   const field =
     "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
-  const hasFilters = FILTER_KEYS.some((k) => initial[k]);
+  const hasFilters = activeFilters > 0;
 
   return (
     <form
@@ -78,7 +81,16 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
         </button>
       </div>
 
-      <fieldset className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+      <button
+        type="button"
+        aria-expanded={showFilters}
+        aria-controls={`${id}-filters`}
+        onClick={() => setShowFilters((v) => !v)}
+        className="mt-2 text-sm font-medium text-indigo-700 hover:underline sm:hidden"
+      >
+        {showFilters ? "Hide filters" : `Filters${activeFilters ? ` (${activeFilters} active)` : ""}`}
+      </button>
+      <fieldset id={`${id}-filters`} className={`mt-3 grid-cols-2 gap-3 sm:grid sm:grid-cols-3 lg:grid-cols-5 ${showFilters ? "grid" : "hidden"}`}>
         <legend className="sr-only">Filters</legend>
         <div>
           <label htmlFor={`${id}-product`} className="text-xs font-medium text-slate-700">Product</label>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import { CheckForm } from "@/components/CheckForm";
 import { attempt } from "../_data/attempt";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
@@ -7,6 +8,7 @@ import { prisma } from "@/lib/reports/context";
 export const metadata: Metadata = { title: "Check a new report" };
 
 export default async function CheckPage() {
+  await connection(); // facet values come from the live database, never from build time
   const facets = await attempt(() => loadFacetsFrom(prisma()));
   const f = facets.ok ? facets.value : null;
   return (

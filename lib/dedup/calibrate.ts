@@ -10,7 +10,7 @@ import { queryServices } from "../reports/context";
 import { pairKey } from "../reports/dto";
 import { currentVerdicts } from "../triage/verdicts";
 import { allClusters } from "./clusters";
-import { DEFAULT_THRESHOLDS, listThresholds } from "./thresholds";
+import { invalidateThresholds, listThresholds } from "./thresholds";
 
 export interface CalibrateOptions {
   targetPrecision?: number;
@@ -206,6 +206,7 @@ export async function calibrateThresholds(prisma: PrismaClient, opts: CalibrateO
         : {}),
     });
   }
+  invalidateThresholds();
   return { thresholds: await listThresholds(prisma), details };
 }
 

@@ -4,7 +4,8 @@
 // duplicate of anything (the smallest id if there are several).
 import type { PrismaClient } from "../db/client";
 import { pairKey } from "../reports/dto";
-import { currentVerdicts } from "../triage/verdicts";
+import type { Verdict } from "../api/schemas";
+import { latestByPair } from "../triage/verdicts";
 
 export interface Cluster {
   /** Smallest member id: stable while the cluster does not change. */
@@ -17,8 +18,6 @@ interface Edge {
   duplicateId: number;
   masterId: number;
 }
-
-const CHUNK = 500;
 
 class UnionFind {
   private parent = new Map<number, number>();
@@ -71,49 +70,85 @@ export function buildClusters(nodes: Iterable<number>, edges: Edge[]): Map<numbe
   return out;
 }
 
-/** Drops links whose pair's current verdict is not_duplicate. */
-async function liveEdges(prisma: PrismaClient, edges: Edge[]): Promise<Edge[]> {
-  if (edges.length === 0) return edges;
-  const ids = [...new Set(edges.flatMap((e) => [e.duplicateId, e.masterId]))];
-  const verdicts = await currentVerdicts(prisma, ids);
-  return edges.filter((e) => verdicts.get(pairKey(e.duplicateId, e.masterId)) !== "not_duplicate");
+/**
+ * In-memory snapshot of the duplicate graph: every link and every pair's current verdict, loaded in
+ * two queries and reused for SNAPSHOT_TTL_MS (a hot duplicate check would otherwise walk links with
+ * several queries per request). Writes in this process invalidate it at once; writes by another
+ * process (CLI import) show up within the TTL.
+ */
+export interface GraphSnapshot {
+  /** Clusters of every report that has at least one live link. */
+  byId: Map<number, Cluster>;
+  /** Current verdict per unordered pair ("a:b", a < b). */
+  verdicts: Map<string, Verdict>;
+  /** Reports each report was ruled "not_duplicate" against (both directions). */
+  notDuplicate: Map<number, Set<number>>;
+  loadedAt: number;
 }
 
-/**
- * Clusters of the given report ids, found by walking links outwards (breadth-first, at most
- * `maxNodes` reports visited; real clusters are small).
- */
-export async function clustersOf(prisma: PrismaClient, ids: number[], maxNodes = 5000): Promise<Map<number, Cluster>> {
-  const visited = new Set<number>(ids);
-  const edges = new Map<string, Edge>();
-  let frontier = [...visited];
-  while (frontier.length > 0 && visited.size < maxNodes) {
-    const next: number[] = [];
-    for (let i = 0; i < frontier.length; i += CHUNK) {
-      const part = frontier.slice(i, i + CHUNK);
-      const rows = await prisma.duplicateLink.findMany({
-        where: { OR: [{ duplicateId: { in: part } }, { masterId: { in: part } }] },
-        select: { duplicateId: true, masterId: true },
-      });
-      for (const r of rows) {
-        edges.set(`${r.duplicateId}>${r.masterId}`, r);
-        for (const n of [r.duplicateId, r.masterId]) {
-          if (!visited.has(n)) {
-            visited.add(n);
-            next.push(n);
-          }
-        }
-      }
-    }
-    frontier = next;
+const SNAPSHOT_TTL_MS = 2000;
+const g = globalThis as unknown as { __bugsiftGraph?: { value?: GraphSnapshot; loading?: Promise<GraphSnapshot>; version: number } };
+const graphState = () => (g.__bugsiftGraph ??= { version: 0 });
+
+/** Forget the snapshot (after a triage decision, an import, a delete). */
+export function invalidateGraph(): void {
+  const s = graphState();
+  s.value = undefined;
+  s.loading = undefined;
+  s.version++;
+}
+
+async function loadGraph(prisma: PrismaClient): Promise<GraphSnapshot> {
+  const [links, decisions] = await Promise.all([
+    prisma.duplicateLink.findMany({ select: { duplicateId: true, masterId: true } }),
+    prisma.triageDecision.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+  ]);
+  const verdicts = new Map<string, Verdict>();
+  for (const [k, d] of latestByPair(decisions)) verdicts.set(k, d.verdict as Verdict);
+  const notDuplicate = new Map<number, Set<number>>();
+  for (const [k, v] of verdicts) {
+    if (v !== "not_duplicate") continue;
+    const [a, b] = k.split(":").map(Number) as [number, number];
+    (notDuplicate.get(a) ?? notDuplicate.set(a, new Set()).get(a)!).add(b);
+    (notDuplicate.get(b) ?? notDuplicate.set(b, new Set()).get(b)!).add(a);
   }
-  return buildClusters(ids, await liveEdges(prisma, [...edges.values()]));
+  const live = links.filter((e) => verdicts.get(pairKey(e.duplicateId, e.masterId)) !== "not_duplicate");
+  return { byId: buildClusters([], live), verdicts, notDuplicate, loadedAt: Date.now() };
+}
+
+export async function graphSnapshot(prisma: PrismaClient): Promise<GraphSnapshot> {
+  const s = graphState();
+  if (s.value && Date.now() - s.value.loadedAt < SNAPSHOT_TTL_MS) return s.value;
+  if (!s.loading) {
+    const version = s.version;
+    const p = loadGraph(prisma).then(
+      (v) => {
+        if (graphState().version === version) graphState().value = v;
+        return v;
+      },
+    );
+    s.loading = p;
+    p.finally(() => {
+      if (graphState().loading === p) graphState().loading = undefined;
+    }).catch(() => undefined);
+  }
+  return s.loading;
+}
+
+/** The cluster of `id` in a snapshot (a singleton when it has no live link). */
+export function clusterIn(snap: GraphSnapshot, id: number): Cluster {
+  return snap.byId.get(id) ?? { id, masterId: id, members: [id] };
+}
+
+/** Clusters of the given report ids. */
+export async function clustersOf(prisma: PrismaClient, ids: number[]): Promise<Map<number, Cluster>> {
+  const snap = await graphSnapshot(prisma);
+  return new Map(ids.map((id) => [id, clusterIn(snap, id)]));
 }
 
 /** Every cluster with 2+ members (admin statistics, sweep, calibration). */
 export async function allClusters(prisma: PrismaClient): Promise<{ byId: Map<number, Cluster>; groups: Cluster[] }> {
-  const rows = await prisma.duplicateLink.findMany({ select: { duplicateId: true, masterId: true } });
-  const byId = buildClusters([], await liveEdges(prisma, rows));
-  const groups = [...new Set(byId.values())].filter((c) => c.members.length > 1);
-  return { byId, groups };
+  const snap = await graphSnapshot(prisma);
+  const groups = [...new Set(snap.byId.values())].filter((c) => c.members.length > 1);
+  return { byId: snap.byId, groups };
 }

@@ -8,9 +8,8 @@ import type { HybridHit } from "../index/types";
 import { queryServices } from "../reports/context";
 import { toSummary } from "../reports/dto";
 import { embeddingText } from "../reports/vectors";
-import { currentVerdicts } from "../triage/verdicts";
 import { highlightTerms, makeSnippet } from "../search/highlight";
-import { clustersOf } from "./clusters";
+import { clusterIn, graphSnapshot } from "./clusters";
 import { corpusDf } from "./df";
 import { documentFrequency, explain, prepareSide, type ExplainSide } from "./explain";
 import { thresholdsFor, tierOf } from "./thresholds";
@@ -38,20 +37,15 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   const product = opts.product ?? draft.product ?? null;
   const { encoder, index, model } = await queryServices();
 
-  // The stored report's cluster and its ruled-out pairs.
+  // The stored report's cluster and the reports ruled out against any of its members.
+  const snap = await graphSnapshot(prisma);
   let own = new Set<number>();
   const ruledOut = new Set<number>();
   if (opts.reportId !== undefined) {
     const self = await prisma.report.findUnique({ where: { id: opts.reportId }, select: { id: true } });
     if (!self) throw notFound(`report ${opts.reportId} not found`);
-    const c = (await clustersOf(prisma, [opts.reportId])).get(opts.reportId)!;
-    own = new Set(c.members);
-    const verdicts = await currentVerdicts(prisma, c.members);
-    for (const [key, v] of verdicts) {
-      if (v !== "not_duplicate") continue;
-      const [a, b] = key.split(":").map(Number) as [number, number];
-      ruledOut.add(own.has(a) ? b : a);
-    }
+    own = new Set(clusterIn(snap, opts.reportId).members);
+    for (const m of own) for (const other of snap.notDuplicate.get(m) ?? []) ruledOut.add(other);
   }
 
   const [vector] = await encoder.encode([embeddingText(draft)]);
@@ -61,7 +55,8 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
     ...(own.size ? { excludeIds: [...own] } : {}),
   };
   // Hybrid for recall (an exact identifier match may sit outside the dense top-k); scored by cosine.
-  const keywordQuery = `${draft.title}\n${draft.description.slice(0, 2000)}`;
+  // Title plus the start of the body: enough terms for identifier matches, bounded FTS work.
+  const keywordQuery = `${draft.title}\n${draft.description.slice(0, 1000)}`;
   const hits: HybridHit[] = await index.hybridSearch(vector!, keywordQuery, fetchK, filter);
   const scores = new Map<number, number>();
   for (const h of hits) {
@@ -74,7 +69,7 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   }
 
   const ids = [...scores.keys()];
-  const clusters = await clustersOf(prisma, ids);
+  const clusters = new Map(ids.map((id) => [id, clusterIn(snap, id)]));
   // Best-scoring member per cluster; drop clusters containing a ruled-out report.
   const best = new Map<number, { id: number; score: number }>();
   for (const id of ids) {

@@ -5,8 +5,7 @@ import type { PrismaClient } from "../db/client";
 import type { SweepPair, SweepResponse } from "../api/schemas";
 import { queryServices } from "../reports/context";
 import { pairKey, toSummary } from "../reports/dto";
-import { currentVerdicts } from "../triage/verdicts";
-import { clustersOf } from "./clusters";
+import { clusterIn, graphSnapshot } from "./clusters";
 import { thresholdsFor, tierOf } from "./thresholds";
 
 export interface SweepOptions {
@@ -58,11 +57,9 @@ export async function sweepDuplicates(prisma: PrismaClient, opts: SweepOptions):
   opts.onProgress?.(scanned, ids.length);
 
   let pairs = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
-  const involved = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const verdicts = await currentVerdicts(prisma, involved);
-  pairs = pairs.filter((p) => verdicts.get(pairKey(p.a, p.b)) !== "not_duplicate").slice(0, opts.limit);
+  const snap = await graphSnapshot(prisma);
+  pairs = pairs.filter((p) => snap.verdicts.get(pairKey(p.a, p.b)) !== "not_duplicate").slice(0, opts.limit);
   const top = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const clusters = await clustersOf(prisma, top);
   const rows = await prisma.report.findMany({ where: { id: { in: top } } });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const thresholds = await thresholdsFor(prisma, opts.product);
@@ -76,7 +73,7 @@ export async function sweepDuplicates(prisma: PrismaClient, opts: SweepOptions):
       b: toSummary(b),
       score: p.score,
       tier: tierOf(p.score, thresholds),
-      known: clusters.get(p.a)!.id === clusters.get(p.b)!.id,
+      known: clusterIn(snap, p.a).id === clusterIn(snap, p.b).id,
     });
   }
   return { threshold: opts.threshold, pairs: out, scanned, tookMs: Math.round(performance.now() - t0) };

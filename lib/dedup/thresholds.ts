@@ -18,11 +18,26 @@ export function tierOf(score: number, t: Pick<Thresholds, "likely" | "related">)
   return "below";
 }
 
+// All rows are cached briefly: the table is tiny and read on every duplicate check.
+const TTL_MS = 5000;
+const g = globalThis as unknown as { __bugsiftThresholds?: { at: number; rows: DedupThreshold[] } };
+
+export function invalidateThresholds(): void {
+  g.__bugsiftThresholds = undefined;
+}
+
+async function rowsCached(prisma: PrismaClient): Promise<DedupThreshold[]> {
+  const c = g.__bugsiftThresholds;
+  if (c && Date.now() - c.at < TTL_MS) return c.rows;
+  const rows = await prisma.dedupThreshold.findMany();
+  g.__bugsiftThresholds = { at: Date.now(), rows };
+  return rows;
+}
+
 /** Thresholds for `product` (its own row, else "*", else defaults). */
 export async function thresholdsFor(prisma: PrismaClient, product?: string | null): Promise<Thresholds> {
-  const scopes = product ? [product, "*"] : ["*"];
-  const rows = await prisma.dedupThreshold.findMany({ where: { scope: { in: scopes } } });
-  const row = rows.find((r) => r.scope === product) ?? rows.find((r) => r.scope === "*");
+  const rows = await rowsCached(prisma);
+  const row = (product ? rows.find((r) => r.scope === product) : undefined) ?? rows.find((r) => r.scope === "*");
   return row ? { scope: row.scope, likely: row.likely, related: row.related } : { scope: "*", ...DEFAULT_THRESHOLDS };
 }
 

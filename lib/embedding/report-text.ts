@@ -196,7 +196,7 @@ function isHeader(line: string): boolean {
   return JAVA_HEADER.test(line) || PY_EXC.test(line) || JS_ERROR.test(line) || PY_TRACEBACK.test(line);
 }
 
-interface ExtractedTraces {
+export interface ExtractedTraces {
   body: string;
   traceLines: string[];
   frames: string[];

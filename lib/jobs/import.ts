@@ -6,6 +6,7 @@ import { parseInput } from "../ingest/formats";
 import { importRecords } from "../ingest/import";
 import type { TextInput } from "../ingest/types";
 import { indexStale } from "../reports/sync";
+import { invalidateGraph } from "../dedup/clusters";
 import { createJob, JobReporter, toJobDto } from "./store";
 
 export interface ImportJobInput {
@@ -49,6 +50,7 @@ async function runImport(prisma: PrismaClient, jobId: string, input: ImportJobIn
         await rep.progress(doIndex ? f * 0.5 : f, p.processed, counts);
       },
     });
+    invalidateGraph();
     Object.assign(counts, {
       imported: summary.imported,
       updated: summary.updated,

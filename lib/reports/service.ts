@@ -13,7 +13,7 @@ import type {
 import { ApiError, conflict, notFound } from "../api/errors";
 import { contentHash, finishRecord } from "../ingest/record";
 import type { ReportRecord } from "../ingest/types";
-import { clustersOf } from "../dedup/clusters";
+import { clustersOf, invalidateGraph } from "../dedup/clusters";
 import { decisionHistory } from "../triage/record";
 import { index } from "./context";
 import { toLink, toSummary } from "./dto";
@@ -126,6 +126,7 @@ export async function deleteReport(prisma: PrismaClient, id: number): Promise<vo
     console.error(`[reports] could not delete report ${id} from the index:`, (e as Error).message);
   }
   await prisma.report.delete({ where: { id } });
+  invalidateGraph();
 }
 
 export async function listReports(prisma: PrismaClient, q: ListReportsQuery): Promise<ListReportsResponse> {

@@ -6,6 +6,7 @@ import { badRequest, notFound } from "../api/errors";
 import type { DecisionDto, TriageResponse, Verdict } from "../api/schemas";
 import { pairKey, toDecision, toLink } from "../reports/dto";
 import { latestByPair } from "./verdicts";
+import { invalidateGraph } from "../dedup/clusters";
 
 export interface DecisionInput {
   reportId: number;
@@ -19,7 +20,7 @@ export async function recordDecision(prisma: PrismaClient, input: DecisionInput)
   const { reportId, otherId, verdict, actor } = input;
   if (reportId === otherId) throw badRequest("reportId and otherId must differ");
   if (!["duplicate", "not_duplicate", "related"].includes(verdict)) throw badRequest(`unknown verdict "${verdict}"`);
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const found = await tx.report.findMany({ where: { id: { in: [reportId, otherId] } }, select: { id: true } });
     for (const id of [reportId, otherId]) {
       if (!found.some((r) => r.id === id)) throw notFound(`report ${id} not found`);
@@ -52,6 +53,8 @@ export async function recordDecision(prisma: PrismaClient, input: DecisionInput)
     }
     return { decision: toDecision(decision, true), link: link ? toLink(link) : null };
   });
+  invalidateGraph();
+  return result;
 }
 
 /** Every decision touching `reportId`, newest first, with `current` marking the one in force per pair. */

@@ -180,6 +180,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     // One click opens the candidate.
     await firstCard.locator("[data-nav-item]").click();
     await page.waitForURL(/\/reports\/\d+$/);
+    await page.locator("#report-title").waitFor();
     assert.match((await page.locator("main").textContent()) ?? "", new RegExp(firstKey!));
     // Back restores the draft (kept per tab).
     await page.goBack();
@@ -251,7 +252,11 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.getByRole("heading", { name: "Admin", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "Model versions" }).waitFor();
 
-    // Sample the bar while the job runs; it must end at 100 / succeeded.
+    // Sample the bar while the job runs; it must end at 100 / succeeded, updated by polling the job.
+    const polls: string[] = [];
+    page.on("request", (r) => {
+      if (/\/api\/admin\/jobs\/[\w-]+$/.test(new URL(r.url()).pathname)) polls.push(r.url());
+    });
     await page.getByRole("button", { name: /Start re-index|Resume re-index/ }).click();
     const bar = page.getByRole("progressbar", { name: "Re-index progress" });
     await bar.waitFor();
@@ -265,7 +270,8 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
       assert.ok(Date.now() < deadline, `re-index did not finish: ${seen.join(" ")}`);
       await page.waitForTimeout(200);
     }
-    t.diagnostic(`progress seen: ${seen.join(" ")}`);
+    t.diagnostic(`progress seen: ${seen.join(" ")} (${polls.length} job polls)`);
+    assert.ok(polls.length >= 1, "the progress bar is fed by polling GET /api/admin/jobs/[id]");
     const err = await page.locator('[data-testid="job-progress"] [role="alert"]').allTextContents();
     assert.equal(seen[seen.length - 1], "100:succeeded", `final state ${seen[seen.length - 1]} ${err.join(" ")}`);
     assert.match((await page.locator('[data-testid="job-progress"]').first().textContent()) ?? "", /(\d[\d,]*) \/ \1 processed/);
