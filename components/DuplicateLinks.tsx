@@ -6,7 +6,7 @@ import { fmtDateTime, reportKey } from "./format";
 function LinkRow({ l }: { l: DuplicateLinkDto }) {
   return (
     <li className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
-      <Link href={`/reports/${l.other.id}`} className="min-w-0 flex-1 wrap-anywhere text-sm font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+      <Link href={`/reports/${l.other.id}`} className="min-w-0 basis-full wrap-anywhere sm:basis-auto sm:flex-1 text-sm font-medium text-slate-900 hover:text-indigo-700 hover:underline">
         <span className="mr-2 font-mono text-xs text-slate-600">{reportKey(l.other)}</span>
         {l.other.title}
       </Link>

@@ -13,11 +13,16 @@ export function ReportListItem({ report }: { report: ReportSummary }) {
           <span className="mr-2 font-mono text-xs text-slate-600">{reportKey(report)}</span>
           {report.title}
         </Link>
-        <div className="mt-0.5">
+        <div className="mt-0.5 flex flex-wrap items-center gap-x-2 gap-y-1">
+          <span className="sm:hidden">
+            <StatusBadge status={report.status} resolution={report.resolution} />
+          </span>
           <ReportMeta report={report} />
         </div>
       </div>
-      <StatusBadge status={report.status} resolution={report.resolution} />
+      <span className="hidden sm:block">
+        <StatusBadge status={report.status} resolution={report.resolution} />
+      </span>
     </div>
   );
 }

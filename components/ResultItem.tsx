@@ -27,9 +27,14 @@ export function ResultItem({ r }: { r: SearchResult }) {
             {t.truncatedEnd ? " …" : null}
           </Link>
         </h3>
-        <StatusBadge status={r.report.status} resolution={r.report.resolution} />
+        <span className="hidden sm:block">
+          <StatusBadge status={r.report.status} resolution={r.report.resolution} />
+        </span>
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1">
+        <span className="sm:hidden">
+          <StatusBadge status={r.report.status} resolution={r.report.resolution} />
+        </span>
         <ReportMeta report={r.report} />
         {(r.similarity !== null || ranks) && (
           <p className="text-xs text-slate-600" title={`fused score ${r.score.toFixed(4)}`}>

@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { disconnectPrisma, getPrisma } from "../lib/db/client";
+import { defaultModelDir } from "../lib/embedding/encoder";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -18,23 +20,21 @@ function step(title: string, args: string[]): void {
   }
 }
 
-function capture(args: string[]): string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", ...args], { encoding: "utf8", env: process.env });
-  if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 step("database migrations", ["scripts/db.ts", "migrate"]);
 
-const counts = JSON.parse(capture(["scripts/setup-status.ts"])) as { reports: number; indexed: number; modelDir: string; modelPresent: boolean };
-if (counts.reports === 0) {
+const prisma = getPrisma();
+const reports = await prisma.report.count();
+await disconnectPrisma();
+const modelDir = defaultModelDir();
+if (reports === 0) {
   step("demo corpus import", ["scripts/ingest.ts", "data/demo/reports.jsonl", "--format", "jsonl", "--source", "demo"]);
 } else {
-  console.log(`\n== database already holds ${counts.reports} reports: demo import skipped`);
+  console.log(`\n== database already holds ${reports} reports: demo import skipped`);
 }
 
-if (!counts.modelPresent) {
-  step(`default model (trained on this corpus) -> ${counts.modelDir}`, ["scripts/build-default-model.ts", "--out", counts.modelDir]);
+if (!existsSync(path.join(modelDir, "model.onnx"))) {
+  step(`default model (trained on this corpus) -> ${modelDir}`, ["scripts/build-default-model.ts", "--out", modelDir]);
 }
 
 step("index", ["scripts/reindex.ts", "--if-needed"]);

@@ -107,6 +107,7 @@ export function ImportPanel() {
     if (!String(form.get("source") ?? "").trim()) form.delete("source");
     form.set("index", form.get("index") ? "true" : "false");
     setSending(true);
+    setJob(null);
     try {
       const res = await apiFetch<JobStartedResponse>("/api/admin/import", { method: "POST", body: form });
       setJob(res.job);

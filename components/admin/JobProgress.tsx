@@ -21,7 +21,7 @@ export function JobProgress({ job, label }: { job: JobDto; label: string }) {
   const pct = Math.round(Math.max(0, Math.min(1, job.progress)) * 100);
   const bar = job.state === "failed" ? "bg-rose-500" : job.state === "succeeded" ? "bg-emerald-500" : "bg-indigo-600";
   return (
-    <div className="space-y-1.5" data-testid="job-progress">
+    <div className="space-y-1.5" data-testid="job-progress" data-job-id={job.id} data-job-state={job.state}>
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
         <span className="flex items-center gap-2">
           <JobStateBadge state={job.state} />

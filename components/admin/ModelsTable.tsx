@@ -19,6 +19,7 @@ export function ModelsTable({ data }: { data: ModelsResponse }) {
   async function activate(id: number, name: string) {
     setError(null);
     setTarget(name);
+    setJob(null);
     try {
       const res = await apiFetch<JobStartedResponse>(`/api/admin/models/${id}/activate`, { method: "POST", json: {} });
       setJob(res.job);

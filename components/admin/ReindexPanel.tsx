@@ -20,6 +20,7 @@ export function ReindexPanel({ running, last }: { running: JobDto | null; last: 
   async function start() {
     setError(null);
     setStarting(true);
+    setJob(null); // never show the previous run's 100 % as if it were this one
     try {
       const res = await apiFetch<JobStartedResponse>("/api/admin/reindex", { method: "POST", json: {} });
       setJob(res.job);
@@ -50,7 +51,9 @@ export function ReindexPanel({ running, last }: { running: JobDto | null; last: 
         </button>
       </div>
       <div className="mt-4" aria-live="polite">
-        {job ? (
+        {starting && !job ? (
+          <p className="text-sm text-slate-700">Starting re-index…</p>
+        ) : job ? (
           <>
             {job.kind !== "reindex" ? null : <JobProgress job={job} label="Re-index progress" />}
             {job.state === "succeeded" && job.kind === "reindex" && (

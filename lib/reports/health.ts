@@ -4,6 +4,7 @@ import type { HealthResponse } from "../api/schemas";
 import { APP_VERSION, config } from "../config";
 import { isPostgres } from "../db/client";
 import { index, servingEncoder, servingModel } from "./context";
+import { recoverStaleJobs } from "../jobs/store";
 
 const started = Date.now();
 
@@ -25,6 +26,8 @@ export async function health(prisma: PrismaClient): Promise<HealthResponse> {
   try {
     await prisma.report.count({ take: 1 });
     out.db.ok = true;
+    // Cheap when nothing is stale; marks jobs of a crashed process failed soon after a restart.
+    await recoverStaleJobs(prisma);
   } catch (e) {
     out.db.error = brief(e);
   }

@@ -252,29 +252,37 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.getByRole("heading", { name: "Admin", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "Model versions" }).waitFor();
 
-    // Sample the bar while the job runs; it must end at 100 / succeeded, updated by polling the job.
+    // Start a run; its job id comes back from the POST. The bar for THAT job must be fed by polling
+    // and end at 100 / succeeded (the seed's earlier reindex must not count).
     const polls: string[] = [];
     page.on("request", (r) => {
       if (/\/api\/admin\/jobs\/[\w-]+$/.test(new URL(r.url()).pathname)) polls.push(r.url());
     });
+    const started = page.waitForResponse((r) => r.url().endsWith("/api/admin/reindex") && r.request().method() === "POST", { timeout: 120_000 });
     await page.getByRole("button", { name: /Start re-index|Resume re-index/ }).click();
-    const bar = page.getByRole("progressbar", { name: "Re-index progress" });
-    await bar.waitFor();
+    const postRes = await started;
+    assert.equal(postRes.status(), 202, await postRes.text());
+    const { jobId } = (await postRes.json()) as { jobId: string };
+    const panel = page.locator(`[data-testid="job-progress"][data-job-id="${jobId}"]`);
+    await panel.waitFor({ timeout: 60_000 });
+    const bar = panel.getByRole("progressbar", { name: "Re-index progress" });
     const seen: string[] = [];
     const deadline = Date.now() + 10 * 60_000;
     for (;;) {
       const now = await bar.getAttribute("aria-valuenow");
-      const state = await page.locator('[data-testid="job-progress"] [data-testid="job-state"]').first().textContent();
+      const state = await panel.getAttribute("data-job-state");
       if (seen[seen.length - 1] !== `${now}:${state}`) seen.push(`${now}:${state}`);
       if (state === "succeeded" || state === "failed") break;
       assert.ok(Date.now() < deadline, `re-index did not finish: ${seen.join(" ")}`);
-      await page.waitForTimeout(200);
+      await page.waitForTimeout(100);
     }
-    t.diagnostic(`progress seen: ${seen.join(" ")} (${polls.length} job polls)`);
-    assert.ok(polls.length >= 1, "the progress bar is fed by polling GET /api/admin/jobs/[id]");
-    const err = await page.locator('[data-testid="job-progress"] [role="alert"]').allTextContents();
+    t.diagnostic(`job ${jobId}: progress seen ${seen.join(" ")} (${polls.length} job polls)`);
+    const err = await panel.getByRole("alert").allTextContents();
     assert.equal(seen[seen.length - 1], "100:succeeded", `final state ${seen[seen.length - 1]} ${err.join(" ")}`);
-    assert.match((await page.locator('[data-testid="job-progress"]').first().textContent()) ?? "", /(\d[\d,]*) \/ \1 processed/);
+    assert.ok(polls.some((u) => u.endsWith(`/api/admin/jobs/${jobId}`)), "the bar is fed by polling GET /api/admin/jobs/[id]");
+    assert.match((await panel.textContent()) ?? "", /(\d[\d,]*) \/ \1 processed/);
+    // The button is usable again once the job is over.
+    await page.getByRole("button", { name: "Start re-index" }).waitFor();
     await page.getByText("Re-index complete").waitFor();
     await screenshot(page, "admin-desktop");
 
