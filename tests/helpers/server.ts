@@ -2,7 +2,7 @@
 // corpus imported and indexed by tests/helpers/seed.ts in a child process), then `next start` on a
 // free loopback port. See docs/api.md ("Test server helper").
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -138,15 +138,17 @@ export async function ensureNextBuild(): Promise<void> {
 export async function testModelDir(seedDbUrl?: string): Promise<{ dir: string; kind: "trained" | "random" }> {
   if (process.env.TEST_MODEL_DIR) return { dir: path.resolve(process.env.TEST_MODEL_DIR), kind: "trained" };
   const has = (d: string) => existsSync(path.join(d, "model.onnx")) || existsSync(path.join(d, "onnx/model.onnx"));
+  // Built in place (build-default-model registers its --out path as a ModelVersion, so no temp dir +
+  // rename); a marker written after success tells a finished build from an interrupted one.
   const trained = path.join(MODEL_CACHE, "default");
-  if (has(trained)) return { dir: trained, kind: "trained" };
+  const done = path.join(trained, ".bugsift-test-complete");
+  if (existsSync(done)) return { dir: trained, kind: "trained" };
   if (existsSync(path.join(ROOT, "scripts/build-default-model.ts")) && seedDbUrl) {
     return withLock("default-model", () => {
-      if (!has(trained)) {
-        const tmp = `${trained}.build-${process.pid}`;
-        rmSync(tmp, { recursive: true, force: true });
-        run(["scripts/build-default-model.ts", "--out", tmp], { ...process.env, DATABASE_URL: seedDbUrl }, "build-default-model");
-        renameSync(tmp, trained);
+      if (!existsSync(done)) {
+        rmSync(trained, { recursive: true, force: true });
+        run(["scripts/build-default-model.ts", "--out", trained], { ...process.env, DATABASE_URL: seedDbUrl }, "build-default-model");
+        writeFileSync(done, new Date().toISOString() + "\n");
       }
       return { dir: trained, kind: "trained" as const };
     });

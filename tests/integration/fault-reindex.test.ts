@@ -190,6 +190,31 @@ test("SIGKILL during reindex at seeded points: old index keeps serving, job reco
   assert.deepEqual((await ix.generations()).map((g) => g.generation), [newGen]);
 });
 
+test("SIGKILL right after the generation switch: the new generation is complete, only the job row needs the doctor", async () => {
+  const reportIds = (await prisma.report.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((x) => x.id);
+  await ix.count();
+  const before = ix.generation;
+  const prev = await latestReindex();
+  const { child, done } = reindexChild();
+  // The moment the live generation flips (commit), kill: the job's post-commit bookkeeping is cut off.
+  await waitFor(async () => (await ix.count(), ix.generation !== before), "the generation switch", 60_000, 2);
+  child.kill("SIGKILL");
+  const res = await done;
+  const job = (await latestReindex())!;
+  assert.notEqual(job.id, prev?.id);
+  console.log(`post-commit kill: child ${res.signal ?? `exited ${res.code}`}, job ${job.state}`);
+  // Whatever the job row says, the live generation is the new one and holds every report exactly once.
+  assert.notEqual(ix.generation, before);
+  assert.deepEqual(await ix.ids(), reportIds);
+  assert.deepEqual(physicalCounts(ix.generation), { vec: reportIds.length, distinctVec: reportIds.length, doc: reportIds.length });
+  await sleep(STALE_MS + 200);
+  const r = await runDoctor({ prisma, index: ix, encoder }, { repair: true, staleMs: STALE_MS, sampleVectors: 50 });
+  const errors = r.before.issues.filter((i) => i.severity === "error").map((i) => i.kind);
+  // The only possible leftover is the job row (when the kill beat the job's own success write).
+  assert.deepEqual(errors, job.state === "running" ? ["stale_job"] : [], JSON.stringify(r.before.issues));
+  assert.equal((r.repair?.after ?? r.before).ok, true);
+});
+
 let editedId = 0;
 let deletedId = 0;
 let createdId = 0;
