@@ -1,6 +1,7 @@
 /** "Likely duplicate" / "Related" pill for a candidate's calibrated tier. */
 export function TierBadge({ tier }: { tier?: string | null }) {
-  if (!tier || tier === "none") return null;
+  // "below" (under the related threshold) gets no badge: its section heading says "Less similar".
+  if (!tier || tier === "below" || tier === "none") return null;
   const likely = tier === "likely" || tier === "likely_duplicate" || tier === "duplicate";
   return (
     <span

@@ -21,6 +21,8 @@ export interface AppConfig {
   /** A running job whose heartbeat is older than this is considered dead. */
   staleJobMs: number;
   reindexBatchSize: number;
+  /** Sweeps over more reports than this are refused (one kNN query per report; ask for a product). */
+  sweepMaxReports: number;
 }
 
 function intEnv(name: string, def: number, min: number, max: number): number {
@@ -56,6 +58,7 @@ export function loadConfig(): AppConfig {
     trustProxy: boolEnv("TRUST_PROXY", false),
     staleJobMs: intEnv("STALE_JOB_MS", 60_000, 1000, 24 * 3600_000),
     reindexBatchSize: intEnv("REINDEX_BATCH_SIZE", 64, 1, 4096),
+    sweepMaxReports: intEnv("SWEEP_MAX_REPORTS", 20_000, 1, 10_000_000),
   };
 }
 

@@ -3,7 +3,7 @@
 //
 //   npm run evaluate -- [--model [name=]models/x ...] [--all-versions] [--json]
 //                       [--split time:0.5|all|cutoff:2023-01-01] [--depth 100] [--source jira:HADOOP]
-//                       [--no-bm25] [--keep-top 20]
+//                       [--no-bm25] [--rerank] [--keep-top 20]
 //   npm run evaluate -- --promote <ModelVersion id> [--primary r@10] [--ranker hybrid] [--tie-break mrr]
 //                       [--flag-only]   (a winner is activated by the reindex job; --flag-only just flips
 //                                        ModelVersion.active, for scratch DBs without a live index)
@@ -29,8 +29,8 @@ import { parseSplitSpec } from "../lib/eval/split.ts";
 import { isFormat } from "../lib/ingest/formats.ts";
 
 const USAGE = `usage: tsx scripts/evaluate.ts [--model [name=]<dir> ...] [--all-versions] [--json]
-       [--split time:0.5|all|cutoff:<date>] [--depth N] [--source <source> ...] [--no-bm25] [--keep-top N]
-       [--promote <ModelVersion id> [--ranker hybrid|dense] [--primary r@10|mrr|map] [--tie-break mrr] [--min-delta 0] [--flag-only]]
+       [--split time:0.5|all|cutoff:<date>] [--depth N] [--source <source> ...] [--no-bm25] [--rerank] [--keep-top N]
+       [--promote <ModelVersion id> [--ranker hybrid|dense|rerank] [--primary r@10|mrr|map] [--tie-break mrr] [--min-delta 0] [--flag-only]]
        [--file <export> --format jira|bugzilla|github|jsonl|csv [--links <pairs.csv>]]`;
 
 function modelArg(spec: string): EvalModel {
@@ -77,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
       depth: { type: "string" },
       source: { type: "string", multiple: true },
       "no-bm25": { type: "boolean" },
+      rerank: { type: "boolean" },
       "keep-top": { type: "string" },
       promote: { type: "string" },
       "flag-only": { type: "boolean" },
@@ -104,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
     bm25: !values["no-bm25"],
     onProgress: say,
   };
+  // Extra row per model: the hybrid pool re-ordered by cosine, as the app's duplicate check serves it.
+  const modelRankers = values.rerank ? (["dense", "hybrid", "rerank"] as const) : undefined;
   const emit = (table: Parameters<typeof formatTable>[0], extra?: Record<string, unknown>) => {
     if (values.json) process.stdout.write(extra ? JSON.stringify({ ...extra, table }, null, 2) + "\n" : tableToJSON(table));
     else process.stdout.write(formatTable(table));
@@ -117,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     say(`reading ${values.file}${values.links ? ` + ${values.links}` : ""}`);
     const corpus = await loadCorpusFromFile(values.file, { format, links: values.links, onError: say });
     say(`${corpus.reports.length} reports, ${corpus.links.length} duplicate links`);
-    const { table } = await evaluateCorpus(corpus, { ...common, models });
+    const { table } = await evaluateCorpus(corpus, { ...common, models, modelRankers });
     emit(table);
     return 0;
   }
@@ -127,7 +130,9 @@ async function main(argv: string[]): Promise<number> {
     if (values.promote) {
       const id = intArg(values.promote, "--promote", 1)!;
       const ranker = values.ranker;
-      if (ranker !== undefined && ranker !== "hybrid" && ranker !== "dense") throw new Error(`--ranker must be hybrid or dense (got "${ranker}")`);
+      if (ranker !== undefined && ranker !== "hybrid" && ranker !== "dense" && ranker !== "rerank") {
+        throw new Error(`--ranker must be hybrid, dense or rerank (got "${ranker}")`);
+      }
       const minDelta = values["min-delta"] === undefined ? undefined : Number(values["min-delta"]);
       if (minDelta !== undefined && !(minDelta >= 0)) throw new Error(`--min-delta must be a number >= 0`);
       const res = await evaluateAndMaybePromote(prisma, id, {
@@ -168,6 +173,7 @@ async function main(argv: string[]): Promise<number> {
     const { table } = await evaluateModels(prisma, {
       ...common,
       models,
+      modelRankers,
       corpus: values.source ? { sources: values.source } : undefined,
     });
     emit(table);

@@ -7,7 +7,8 @@ import { notFound } from "../api/errors";
 import type { HybridHit } from "../index/types";
 import { queryServices } from "../reports/context";
 import { toSummary } from "../reports/dto";
-import { embeddingText } from "../reports/vectors";
+import { embeddingText, hasDirection } from "../reports/vectors";
+import { reciprocalRankFusion } from "../index/hybrid";
 import { highlightTerms, makeSnippet } from "../search/highlight";
 import { clusterIn, graphSnapshot } from "./clusters";
 import { corpusDf } from "./df";
@@ -57,7 +58,10 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   // Hybrid for recall (an exact identifier match may sit outside the dense top-k); scored by cosine.
   // Title plus the start of the body: enough terms for identifier matches, bounded FTS work.
   const keywordQuery = `${draft.title}\n${draft.description.slice(0, 1000)}`;
-  const hits: HybridHit[] = await index.hybridSearch(vector!, keywordQuery, fetchK, filter);
+  // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
+  const hits: HybridHit[] = hasDirection(vector)
+    ? await index.hybridSearch(vector, keywordQuery, fetchK, filter)
+    : reciprocalRankFusion([], await index.keywordSearch(keywordQuery, fetchK, filter), fetchK);
   const scores = new Map<number, number>();
   for (const h of hits) {
     if (own.has(h.id)) continue;

@@ -4,6 +4,8 @@
 import type { PrismaClient } from "../db/client";
 import type { SweepPair, SweepResponse } from "../api/schemas";
 import { queryServices } from "../reports/context";
+import { badRequest } from "../api/errors";
+import { config } from "../config";
 import { pairKey, toSummary } from "../reports/dto";
 import { clusterIn, graphSnapshot } from "./clusters";
 import { thresholdsFor, tierOf } from "./thresholds";
@@ -26,6 +28,12 @@ export async function sweepDuplicates(prisma: PrismaClient, opts: SweepOptions):
   const ids = opts.product
     ? (await prisma.report.findMany({ where: { product: opts.product }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id)
     : (await index.ids()).sort((a, b) => a - b);
+  const max = config().sweepMaxReports;
+  if (ids.length > max) {
+    throw badRequest(
+      `a sweep over ${ids.length} reports is too large (limit ${max}, SWEEP_MAX_REPORTS): narrow it with product=`,
+    );
+  }
   const filter = opts.product ? { product: opts.product } : undefined;
   const best = new Map<string, { a: number; b: number; score: number }>();
   // Keep only the best `keep` pairs while scanning so memory stays bounded on big corpora.

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import type { PrismaClient } from "../db/client";
 import { config } from "../config";
 import { parseCounts } from "../jobs/store";
-import { INDEXABLE_SELECT, embeddingText } from "../reports/vectors";
+import { INDEXABLE_SELECT, embeddingText, storedVector } from "../reports/vectors";
 import type { DoctorDeps, DoctorOptions, DoctorReport, Issue } from "./types";
 
 interface ReportState {
@@ -232,7 +232,8 @@ export async function inspect(deps: DoctorDeps, opts: DoctorOptions = {}): Promi
       const fresh = await encoder.encode(rows.map(embeddingText));
       for (let j = 0; j < rows.length; j++) {
         const p = await index.get(rows[j]!.id);
-        if (!p || cosine(p.vector, fresh[j]!) < minCos) bad.push(rows[j]!.id);
+        // storedVector: the same stand-in the indexer stores for a text the model maps to zero.
+        if (!p || cosine(p.vector, storedVector(rows[j]!.id, fresh[j]!, encoder.dims)) < minCos) bad.push(rows[j]!.id);
       }
     }
     if (bad.length) {

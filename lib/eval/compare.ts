@@ -3,7 +3,7 @@ import path from "node:path";
 import type { PrismaClient } from "../db/client.ts";
 import { loadCorpus, type EvalCorpus, type LoadCorpusOptions } from "./corpus.ts";
 import { DEFAULT_KS, pairedBootstrapDiff, type Interval, type MetricSummary } from "./metrics.ts";
-import { runProtocol, type EvalModel, type ProtocolOptions, type RankerKind, type RankerResult } from "./protocol.ts";
+import { runProtocol, type EvalModel, type ModelRankerKind, type ProtocolOptions, type RankerKind, type RankerResult } from "./protocol.ts";
 import { DEFAULT_SPLIT, describeSplit, timeSplit, type HeldOutSplit, type SplitSpec } from "./split.ts";
 
 export interface EvalRow {
@@ -135,8 +135,8 @@ export function tableToJSON(t: EvalTable): string {
 export type PrimaryMetric = `r@${number}` | "mrr" | "map";
 
 export interface PromotionCriteria {
-  /** Which ranker's numbers decide (default "hybrid": that is what the app serves). */
-  ranker: "dense" | "hybrid";
+  /** Which ranker's numbers decide (default "hybrid"; "rerank" is the app's duplicate-check ordering). */
+  ranker: ModelRankerKind;
   /** Default "r@10". */
   primary: PrimaryMetric;
   /** Used only when the primary metric ties. Default "mrr". */
@@ -165,7 +165,7 @@ function perQuery(r: RankerResult, m: PrimaryMetric): number[] {
 
 /** Throws on a criterion the evaluation cannot answer, before any model is loaded. */
 export function validateCriteria(c: PromotionCriteria, ks: readonly number[] = DEFAULT_KS): void {
-  if (c.ranker !== "hybrid" && c.ranker !== "dense") throw new Error(`promotion ranker must be "hybrid" or "dense" (got "${String(c.ranker)}")`);
+  if (!["hybrid", "dense", "rerank"].includes(c.ranker)) throw new Error(`promotion ranker must be "hybrid", "dense" or "rerank" (got "${String(c.ranker)}")`);
   for (const [name, m] of [["primary", c.primary], ["tieBreak", c.tieBreak]] as const) {
     if (m === "mrr" || m === "map") continue;
     const k = /^r@(\d+)$/.exec(String(m))?.[1];
@@ -202,6 +202,8 @@ export interface StoredMetrics {
   bm25: EvalRow | null;
   dense: EvalRow;
   hybrid: EvalRow;
+  /** Hybrid pool re-ordered by cosine: the app's duplicate-check ordering. */
+  rerank: EvalRow;
   /** The gate decision this evaluation was part of. */
   gate?: {
     role: "candidate" | "active";
@@ -258,7 +260,8 @@ function storedFor(table: EvalTable, model: string): StoredMetrics {
   const row = (kind: RankerKind) => table.rows.find((r) => r.kind === kind && (kind === "bm25" || r.model === model)) ?? null;
   const dense = row("dense");
   const hybrid = row("hybrid");
-  if (!dense || !hybrid) throw new Error(`evaluation table has no dense/hybrid rows for model "${model}"`);
+  const rerank = row("rerank");
+  if (!dense || !hybrid || !rerank) throw new Error(`evaluation table has no dense/hybrid/rerank rows for model "${model}"`);
   return {
     evaluatedAt: table.evaluatedAt,
     split: table.split,
@@ -268,6 +271,7 @@ function storedFor(table: EvalTable, model: string): StoredMetrics {
     bm25: row("bm25"),
     dense,
     hybrid,
+    rerank,
   };
 }
 
@@ -304,7 +308,7 @@ export async function evaluateAndMaybePromote(
     ...opts,
     models,
     split: opts.split,
-    modelRankers: ["dense", "hybrid"],
+    modelRankers: ["dense", "hybrid", "rerank"],
   });
   const candMetrics = storedFor(table, candidate.name);
   const actMetrics = active && !alreadyActive ? storedFor(table, active.name) : null;

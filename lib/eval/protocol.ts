@@ -18,7 +18,8 @@ import type { CorpusReport, EvalCorpus } from "./corpus.ts";
 import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "./metrics.ts";
 import { before, type HeldOutSplit } from "./split.ts";
 
-export type RankerKind = "bm25" | "dense" | "hybrid";
+export type RankerKind = "bm25" | "dense" | "hybrid" | "rerank";
+export type ModelRankerKind = Exclude<RankerKind, "bm25">;
 
 export interface EvalModel {
   /** Label in tables, e.g. a ModelVersion name or the directory's basename. */
@@ -44,8 +45,12 @@ export interface ProtocolOptions {
   ks?: readonly number[];
   /** Run the BM25 ranker (default true). */
   bm25?: boolean;
-  /** Which rankers to run per model (default both). */
-  modelRankers?: ReadonlyArray<"dense" | "hybrid">;
+  /**
+   * Which rankers to run per model (default dense and hybrid). "rerank" mirrors the app's duplicate check
+   * (lib/dedup/find.ts): a hybrid candidate pool (keyword side: title + first 1000 chars of the body),
+   * re-ordered by cosine similarity.
+   */
+  modelRankers?: ReadonlyArray<ModelRankerKind>;
   /** Parent dir for the temp index files (default os.tmpdir()). */
   tmpDir?: string;
   /** Keep this many top ids per query in the result. */
@@ -75,6 +80,22 @@ export function filterFor(q: CorpusReport, sameInstant: readonly CorpusReport[])
 /** The query/document text of a report for the keyword side: title + description, as the index stores it. */
 export function keywordQueryText(r: CorpusReport): string {
   return `${r.title}\n${r.description}`;
+}
+
+/** The keyword query the app's duplicate check sends (title plus the start of the body). */
+export function appKeywordQuery(r: CorpusReport): string {
+  return `${r.title}\n${r.description.slice(0, 1000)}`;
+}
+
+/** Candidate pool of the app's duplicate check for a top-k (lib/dedup/find.ts fetchK). */
+export function rerankPool(k: number): number {
+  return Math.min(4 * k + 20, 500);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
 }
 
 interface PreparedQuery {
@@ -237,10 +258,16 @@ export async function runProtocol(
           const scores: QueryScore[] = [];
           for (const q of queries) {
             const v = vectors[vecIndex.get(q.report.id)!]!;
-            const hits =
-              kind === "dense"
-                ? await index.search(v, depth, q.filter)
-                : await index.hybridSearch(v, keywordQueryText(q.report), depth, q.filter);
+            let hits: Hit[];
+            if (kind === "dense") hits = await index.search(v, depth, q.filter);
+            else if (kind === "hybrid") hits = await index.hybridSearch(v, keywordQueryText(q.report), depth, q.filter);
+            else {
+              const pool = await index.hybridSearch(v, appKeywordQuery(q.report), Math.max(depth, rerankPool(depth)), q.filter);
+              hits = pool
+                .map((h) => ({ id: h.id, score: h.denseScore ?? dot(v, vectors[vecIndex.get(h.id)!]!) }))
+                .sort((a, b) => b.score - a.score || a.id - b.id)
+                .slice(0, depth);
+            }
             scores.push(score(q, checkTemporal(q.report, hits, byId, label), rankings));
           }
           const res = makeResult(kind, model.name, scores, rankings, opts, depth);

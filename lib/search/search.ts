@@ -6,6 +6,8 @@ import type { SearchResponse, SearchResult } from "../api/schemas";
 import { badRequest } from "../api/errors";
 import { queryServices } from "../reports/context";
 import { toSummary } from "../reports/dto";
+import { hasDirection } from "../reports/vectors";
+import { reciprocalRankFusion } from "../index/hybrid";
 import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "./filters";
 import { highlightTerms, makeSnippet, termsOf } from "./highlight";
 
@@ -39,7 +41,10 @@ export async function searchReports(
   const { encoder, index } = await queryServices();
   const [vector] = await encoder.encode([q]);
   const want = offset + limit + 1;
-  const hits = await index.hybridSearch(vector!, q, want, indexFilter(filters));
+  // A query the model maps to the zero vector (no known token) has no dense side: keywords only.
+  const hits = hasDirection(vector)
+    ? await index.hybridSearch(vector, q, want, indexFilter(filters))
+    : reciprocalRankFusion([], await index.keywordSearch(q, want, indexFilter(filters)), want);
   const pageHits = hits.slice(offset, offset + limit);
   const rows = await prisma.report.findMany({ where: { id: { in: pageHits.map((h) => h.id) } } });
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -5,7 +5,7 @@ import type { SimilarResponse } from "../api/schemas";
 import { notFound } from "../api/errors";
 import { queryServices } from "../reports/context";
 import { toSummary } from "../reports/dto";
-import { embeddingText } from "../reports/vectors";
+import { embeddingText, hasDirection } from "../reports/vectors";
 import { thresholdsFor, tierOf } from "../dedup/thresholds";
 
 export async function similarTo(prisma: PrismaClient, reportId: number, k = 10): Promise<SimilarResponse> {
@@ -16,7 +16,8 @@ export async function similarTo(prisma: PrismaClient, reportId: number, k = 10):
   if (!vector || report.indexedHash !== report.contentHash) {
     [vector] = await encoder.encode([embeddingText(report)]);
   }
-  const hits = await index.search(vector!, k, { excludeIds: [reportId] });
+  // Not indexed yet and the model maps its text to the zero vector: it has no neighbours.
+  const hits = hasDirection(vector) ? await index.search(vector, k, { excludeIds: [reportId] }) : [];
   const rows = await prisma.report.findMany({ where: { id: { in: hits.map((h) => h.id) } } });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const t = await thresholdsFor(prisma, report.product);

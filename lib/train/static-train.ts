@@ -110,7 +110,6 @@ export async function trainStaticModel(
       adam.step(linearWarmupDecay(Math.min(step, totalSteps - 1), totalSteps, o.warmupFraction));
       adam.updateRows(model.table, model.dim, g.rows, g.grads);
       for (const p of extra) adam.update(p.param, p.grad);
-      // Special rows must stay zero (they are never in g.rows, but keep the invariant explicit).
       sum += loss;
       n++;
       step++;

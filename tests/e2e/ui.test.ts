@@ -22,6 +22,8 @@ const SEARCH_QUERY = "push notifications come late on xiaomi phone";
 const SEARCH_EXPECTED = "HBR-1001"; // "Notifications arrive hours late on Xiaomi phones" (Harbor Mobile)
 const SEARCH_PRODUCT = "Harbor Mobile";
 const OTHER_PRODUCT = "Harbor Server";
+// Planted draft "Single sign-on keeps returning me to the login screen…", a rewording of HBR-1260.
+const PLANTED_KEY = "HBR-1260";
 
 before(async () => {
   // Fail fast (not skip) when the browser is missing: that is a broken CI image, not missing data.
@@ -40,10 +42,27 @@ after(async () => {
   await srv?.stop();
 });
 
+let current: TrackedPage[] = [];
+
 async function open(viewport: { width: number; height: number } = DESKTOP): Promise<TrackedPage> {
   const p = await newPage(browser!, srv!.baseUrl, viewport);
   opened.push(p);
+  current.push(p);
   return p;
+}
+
+/** Runs a test body; on failure saves FAIL-<name>-<n>.png of every page it opened, then rethrows. */
+function withShots(name: string, fn: (t: import("node:test").TestContext) => Promise<void>) {
+  return async (t: import("node:test").TestContext) => {
+    if (skipReason) return t.skip(skipReason);
+    current = [];
+    try {
+      await fn(t);
+    } catch (e) {
+      for (const [i, p] of current.entries()) await screenshot(p.page, `FAIL-${name}-${i}`).catch(() => undefined);
+      throw e;
+    }
+  };
 }
 
 /** Page errors are bugs; dev-only noise never appears because the server runs `next start`. */
@@ -70,8 +89,7 @@ async function resultKeys(page: Page): Promise<string[]> {
 }
 
 describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
-  test("search: plain-language query finds the demo report; filters narrow; keyboard navigation", async (t) => {
-    if (skipReason) return t.skip(skipReason);
+  test("search: plain-language query finds the demo report; filters narrow; keyboard navigation", withShots("search", async (t) => {
     const p = await open();
     const { page } = p;
     await page.goto("/");
@@ -134,12 +152,12 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.waitForURL((u) => u.pathname === first);
     await page.locator("h1").waitFor();
     assertNoPageErrors(p);
-  });
+  }));
 
-  test("check a new report: a planted draft shows its duplicate first, as the user types", async (t) => {
-    if (skipReason) return t.skip(skipReason);
+  test("check a new report: a planted draft shows its duplicate first, as the user types", withShots("check", async (t) => {
     assert.ok(srv!.planted.length > 0, "data/demo/planted.json should list planted drafts");
-    const draft = srv!.planted[0]!;
+    // A planted draft with an unambiguous duplicate (any planted draft exercises the UI the same way).
+    const draft = srv!.planted.find((d) => d.duplicateOf === PLANTED_KEY) ?? srv!.planted[0]!;
     const p = await open();
     const { page } = p;
     const requests: string[] = [];
@@ -187,10 +205,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.waitForURL(/\/check$/);
     await page.waitForFunction((t) => (document.querySelector("input[name=title]") as HTMLInputElement | null)?.value === t, draft.title);
     assertNoPageErrors(p);
-  });
+  }));
 
-  test("report: duplicate-of persists after reload; not-a-duplicate removes the suggestion", async (t) => {
-    if (skipReason) return t.skip(skipReason);
+  test("report: duplicate-of persists after reload; not-a-duplicate removes the suggestion", withShots("report", async (t) => {
     const id = await idOf(SEARCH_EXPECTED);
     const p = await open();
     const { page } = p;
@@ -219,7 +236,8 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.getByTestId("duplicate-of").getByText(dupKey!).waitFor();
     assert.match((await page.getByTestId("duplicate-of").textContent()) ?? "", /by e2e-tester/);
     assert.match((await page.getByTestId("decision-history").textContent()) ?? "", /Duplicate.*e2e-tester/s);
-    assert.equal(await page.getByLabel("Your name").inputValue(), "e2e-tester", "actor name is remembered");
+    // The actor name is remembered (restored from localStorage after hydration).
+    await page.waitForFunction(() => (document.querySelector("input[name=actor]") as HTMLInputElement | null)?.value === "e2e-tester");
 
     // Not a duplicate: gone at once and after reload.
     const notId = await cards.nth(0).getAttribute("data-candidate-id");
@@ -235,10 +253,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.goto(`/reports/${dupId}`);
     await page.getByTestId("duplicated-by").getByText(SEARCH_EXPECTED).waitFor();
     assertNoPageErrors(p);
-  });
+  }));
 
-  test("admin: log in, re-index with a live progress bar to 100% and succeeded", async (t) => {
-    if (skipReason) return t.skip(skipReason);
+  test("admin: log in, re-index with a live progress bar to 100% and succeeded", withShots("admin", async (t) => {
     const p = await open();
     const { page } = p;
     await page.goto("/admin");
@@ -289,10 +306,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     // The recent-jobs table lists it after the automatic refresh.
     await page.getByRole("table", { name: /Recent/ }).getByText("reindex").first().waitFor();
     assertNoPageErrors(p);
-  });
+  }));
 
-  test("narrow viewport (390 px): no horizontal scrolling on any page", async (t) => {
-    if (skipReason) return t.skip(skipReason);
+  test("narrow viewport (390 px): no horizontal scrolling on any page", withShots("narrow", async (t) => {
     const id = await idOf(SEARCH_EXPECTED);
     const p = await open(NARROW);
     const { page } = p;
@@ -343,10 +359,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assert.match((await d.page.locator("h1").textContent()) ?? "", /not found/i);
     await screenshot(d.page, "not-found-desktop");
     assertNoPageErrors(p);
-  });
+  }));
 
-  test("report text is untrusted: <script> in a title renders as text, no dialog fires", async (t) => {
-    if (skipReason) return t.skip(skipReason);
+  test("report text is untrusted: <script> in a title renders as text, no dialog fires", withShots("xss", async (t) => {
     const title = "Crash when name is <script>alert(1)</script> and <img src=x onerror=alert(2)>";
     const res = await srv!.api("/api/reports", {
       method: "POST",
@@ -378,5 +393,5 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assert.deepEqual(p.dialogs, [], `dialogs fired: ${p.dialogs.join(", ")}`);
     assert.equal(await page.locator("main script, main img, main svg[onload], main b").count(), 0);
     assertNoPageErrors(p);
-  });
+  }));
 });

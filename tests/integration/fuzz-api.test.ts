@@ -363,7 +363,8 @@ test("fuzz every API route: only 2xx/4xx JSON answers, no leaks, server healthy 
   assert.equal(hb.ok, true);
   const search = await srv.api("/api/search?q=crash");
   assert.equal(search.status, 200);
-  assert.deepEqual(failures.slice(0, 30), [], `${failures.length} of ${CASES} fuzz cases failed`);
+  const serverErrors = srv.logs().split("\n").filter((l) => /unhandled error|Error:/.test(l)).slice(0, 20);
+  assert.deepEqual(failures.slice(0, 30), [], `${failures.length} of ${CASES} fuzz cases failed; server log:\n${serverErrors.join("\n")}`);
   assert.ok(byStatus.size >= 4, "the generator reaches many outcomes");
   assert.ok(byRoute.size >= 24, `every route is exercised (${[...byRoute.keys()].join(", ")})`);
 });

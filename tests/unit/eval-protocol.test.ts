@@ -182,12 +182,13 @@ test("protocol ranks only reports filed before each query and leaves the live in
     split: { kind: "all" },
     keepTop: 100,
     tmpDir: evalTmp,
+    modelRankers: ["dense", "hybrid", "rerank"],
   });
   // 20 duplicates + 2 later copies are queries; the masters and s3 are not.
   assert.equal(table.queries, 22);
   assert.deepEqual(
     table.rows.map((r) => r.ranker),
-    ["bm25", "dense:synonym", "hybrid:synonym"],
+    ["bm25", "dense:synonym", "hybrid:synonym", "rerank:synonym"],
   );
 
   const corpus = await loadCorpus(f.prisma);
@@ -246,6 +247,7 @@ test("promotion gate: a better candidate becomes the one active model, a worse o
   assert.equal(stored.queries, 22);
   assert.equal(stored.gate.decision, "promoted");
   assert.ok(stored.hybrid.recall["10"] >= 0 && typeof stored.hybrid.mrr === "number");
+  assert.equal(stored.rerank.ranker, "rerank:synonym-v1");
   const storedWorse = JSON.parse((await p.modelVersion.findUniqueOrThrow({ where: { id: worse.id } })).metrics!);
   assert.equal(storedWorse.gate.role, "active");
   // The decision followed the numbers: hybrid R@10, then MRR.

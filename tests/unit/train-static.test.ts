@@ -8,7 +8,7 @@ import path from "node:path";
 import { OnnxEncoder } from "../../lib/embedding/encoder.ts";
 import { TextTokenizer } from "../../lib/embedding/tokenizer.ts";
 import { initStaticTable } from "../../lib/train/static-init.ts";
-import { StaticEmbeddingModel, saveStaticModel } from "../../lib/train/static-model.ts";
+import { StaticEmbeddingModel, loadStaticModel, saveStaticModel } from "../../lib/train/static-model.ts";
 import { specialTokenIds } from "../../lib/train/static-recipe.ts";
 import { trainStaticModel, type TokenExample } from "../../lib/train/static-train.ts";
 import { rng, shuffle } from "../../lib/train/tensor.ts";
@@ -181,6 +181,8 @@ test("exported model: the runtime encoder's vectors equal the TS forward pass (c
     for (const f of ["model.onnx", "tokenizer.json", "config.json", "1_Pooling/config.json", "modules.json", "bugsift_training.json"]) {
       assert.ok(fs.existsSync(path.join(dir, f)), `${f} missing from the model dir`);
     }
+    const reloaded = await loadStaticModel(dir, SPECIAL);
+    assert.deepEqual(Buffer.from(reloaded.table.buffer), Buffer.from(model.table.buffer));
     const enc = await OnnxEncoder.load(dir);
     try {
       assert.equal(enc.dims, DIM);

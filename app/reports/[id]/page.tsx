@@ -112,7 +112,8 @@ export default async function ReportPage({ params }: { params: Params }) {
       </header>
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <div className="min-w-0 space-y-6">
+        {/* Desktop: the report stays in view (own scroll) while the triager works down the candidates. */}
+        <div className="min-w-0 space-y-6 lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto lg:pb-1 lg:pr-1">
           <section aria-labelledby="fields-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <h2 id="fields-title" className="sr-only">Fields</h2>
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
