@@ -43,6 +43,7 @@ export function LoginForm() {
           id={`${id}-token`}
           name="token"
           type="password"
+          autoFocus
           autoComplete="current-password"
           required
           aria-invalid={error ? true : undefined}

@@ -14,6 +14,7 @@ import path from "node:path";
 import type { Encoder } from "../embedding/types.ts";
 import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "../index/types.ts";
 import { loadEvalEncoder, openEvalIndex, reportTextFor } from "./backend.ts";
+import { storedVector } from "../reports/vectors.ts";
 import type { CorpusReport, EvalCorpus } from "./corpus.ts";
 import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "./metrics.ts";
 import { before, type HeldOutSplit } from "./split.ts";
@@ -244,6 +245,8 @@ export async function runProtocol(
       } finally {
         await encoder.close();
       }
+      // As the app indexes them: a text the model maps to the zero vector gets a unit stand-in (the index rejects zero).
+      vectors = vectors.map((v, i) => storedVector(corpus.reports[i]!.id, v, encoder.dims));
       const vecIndex = new Map(corpus.reports.map((r, i) => [r.id, i]));
       const file = path.join(tmp, `model-${mi}.db`);
       const index = await openIndex(file, encoder.dims);

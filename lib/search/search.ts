@@ -6,6 +6,7 @@ import type { SearchResponse, SearchResult } from "../api/schemas";
 import { badRequest } from "../api/errors";
 import { queryServices } from "../reports/context";
 import { toSummary } from "../reports/dto";
+import { embeddingText } from "../reports/vectors";
 import { hasDirection } from "../reports/vectors";
 import { reciprocalRankFusion } from "../index/hybrid";
 import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "./filters";
@@ -39,7 +40,8 @@ export async function searchReports(
     return browse(prisma, filters, page, t0);
   }
   const { encoder, index } = await queryServices();
-  const [vector] = await encoder.encode([q]);
+  // Same text normalisation as the indexed reports (volatile ids, paths, timestamps folded).
+  const [vector] = await encoder.encode([embeddingText({ title: q, description: "" })]);
   const want = offset + limit + 1;
   // A query the model maps to the zero vector (no known token) has no dense side: keywords only.
   const hits = hasDirection(vector)

@@ -13,7 +13,6 @@ import path from "node:path";
 import { loadModelDir } from "../embedding/modeldir.ts";
 import type { Encoder } from "../embedding/types.ts";
 import { modelProtoType } from "../onnx/proto.ts";
-import { readOnnxModel } from "../onnx/writer.ts";
 import { noDuplicateBatches } from "./batching.ts";
 import { Objective, type ObjectiveOptions } from "./objective.ts";
 import { Adam, clipGradNorm, linearWarmupDecay } from "./optim.ts";
@@ -190,7 +189,9 @@ export function foldHeadIntoOnnx(onnx: Uint8Array, head: LinearHead, pooling: st
       "cannot fold a linear head into a max-pooling model: max pooling is not linear, so W would have to be applied after pooling, which the exported graph cannot express",
     );
   }
-  const model = readOnnxModel(onnx);
+  // int64 values as strings: a Number round trip would corrupt large constants (e.g. INT64_MAX Slice ends).
+  const T = modelProtoType();
+  const model = T.toObject(T.decode(onnx), { longs: String, bytes: Buffer, defaults: false }) as Record<string, any>;
   const graph = model.graph as Record<string, any>;
   const outputs = (graph.output ?? []) as Record<string, any>[];
   const out = outputs.find((o) => TOKEN_OUTPUTS.includes(o.name));
@@ -235,7 +236,6 @@ export function foldHeadIntoOnnx(onnx: Uint8Array, head: LinearHead, pooling: st
     ...((graph.node ?? []) as unknown[]),
     { op_type: "MatMul", input: [pre, wName], output: [name], name: fresh("bugsift_head_matmul"), domain: "" },
   ];
-  const T = modelProtoType();
   return T.encode(T.fromObject(model)).finish();
 }
 

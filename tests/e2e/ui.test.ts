@@ -68,6 +68,9 @@ function withShots(name: string, fn: (t: import("node:test").TestContext) => Pro
 /** Page errors are bugs; dev-only noise never appears because the server runs `next start`. */
 function assertNoPageErrors(p: TrackedPage) {
   const real = p.errors.filter((e) => e.startsWith("pageerror"));
+  // Console errors (e.g. a 401 the login form expects) are reported, not failed on.
+  const logged = p.errors.filter((e) => !e.startsWith("pageerror"));
+  if (logged.length) console.log(`console errors:\n${logged.map((e) => `  ${e.slice(0, 300)}`).join("\n")}`);
   assert.deepEqual(real, [], `uncaught errors in the page:\n${real.join("\n")}`);
 }
 
