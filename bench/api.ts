@@ -7,8 +7,8 @@
 // Two corpora: the demo corpus (326 reports) and a synthetic one of BENCH_REPORTS reports (default
 // 100000; 0 skips it) that is generated, imported and indexed first (progress on stderr). The model is
 // MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (tests/helpers/server.ts).
-// Prints p50/p99 latency, req/s, errors and server RSS per corpus. Loopback only, bounded duration.
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+// BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s, errors and server RSS per corpus. Loopback only, bounded duration.
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -236,17 +236,26 @@ async function main(): Promise<void> {
   }
 
   if (REPORTS > 0) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "bugsift-bench-"));
+    // BENCH_DB_DIR keeps the synthetic database between runs (reused when it already holds the corpus).
+    const keep = process.env.BENCH_DB_DIR ? path.resolve(process.env.BENCH_DB_DIR) : null;
+    const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), "bugsift-bench-"));
+    mkdirSync(dir, { recursive: true });
     try {
       const file = path.join(dir, "synthetic.jsonl");
-      await writeSynthetic(file, REPORTS);
       const dbUrl = `file:${path.join(dir, "bench.db")}`;
-      process.stderr.write(`bench: importing + indexing ${REPORTS} reports\n`);
-      const seeded = seedTestDatabase(dbUrl, { modelDir, corpus: file, progress: true });
-      console.log(
-        `synthetic import ${(seeded.importMs / 1000).toFixed(1)}s (${(REPORTS / (seeded.importMs / 1000)).toFixed(0)} reports/s), ` +
-          `index ${(seeded.indexMs / 1000).toFixed(1)}s (${(seeded.indexed / (seeded.indexMs / 1000)).toFixed(0)} reports/s)`,
-      );
+      const marker = path.join(dir, `seeded-${REPORTS}`);
+      if (!existsSync(marker)) {
+        await writeSynthetic(file, REPORTS);
+        process.stderr.write(`bench: importing + indexing ${REPORTS} reports\n`);
+        const seeded = seedTestDatabase(dbUrl, { modelDir, corpus: file, progress: true });
+        console.log(
+          `synthetic import ${(seeded.importMs / 1000).toFixed(1)}s (${(REPORTS / (seeded.importMs / 1000)).toFixed(0)} reports/s), ` +
+            `index ${(seeded.indexMs / 1000).toFixed(1)}s (${(seeded.indexed / (seeded.indexMs / 1000)).toFixed(0)} reports/s)`,
+        );
+        if (keep) writeFileSync(marker, new Date().toISOString());
+      } else {
+        process.stderr.write(`bench: reusing ${dbUrl}\n`);
+      }
       const srv = await startTestServer({ seed: "none", dbUrl, modelDir, timeoutMs: 120_000 });
       try {
         results.push(await load(srv, "synthetic", REPORTS, drafts(true)));
@@ -255,7 +264,7 @@ async function main(): Promise<void> {
         await srv.stop();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     }
   }
   console.log("\nsummary (POST /api/duplicates, k=10, end to end over HTTP on 127.0.0.1):");

@@ -5,7 +5,10 @@ import type { PrismaClient } from "../db/client";
 import { tokenize } from "../index/tokenize";
 
 export interface CorpusDf {
+  /** Reports the frequencies were counted over (a sample of a large corpus). */
   n: number;
+  /** Corpus size when built. */
+  total: number;
   df: Map<string, number>;
   builtAt: number;
 }
@@ -16,29 +19,45 @@ const state = () => (g.__bugsiftDf ??= { value: null, building: null, checkedAt:
 const PAGE = 1000;
 const RECHECK_MS = 60_000;
 
+/** Reports scanned at most: frequencies from an evenly spread sample rank terms just as well. */
+const MAX_SAMPLE = 20_000;
+
 async function build(prisma: PrismaClient): Promise<CorpusDf> {
   const df = new Map<string, number>();
-  let cursor = 0;
+  const total = await prisma.report.count();
+  const agg = await prisma.report.aggregate({ _min: { id: true }, _max: { id: true } });
+  const lo = agg._min.id ?? 0;
+  const hi = agg._max.id ?? 0;
+  // Full scan for small corpora; otherwise MAX_SAMPLE / PAGE windows spread over the id range.
+  const windows = total <= MAX_SAMPLE ? [{ from: lo - 1, pages: Infinity }] : Array.from({ length: MAX_SAMPLE / PAGE }, (_, i) => ({
+    from: lo - 1 + Math.floor(((hi - lo + 1) * i) / (MAX_SAMPLE / PAGE)),
+    pages: 1,
+  }));
   let n = 0;
-  for (;;) {
-    const rows = await prisma.report.findMany({
-      where: { id: { gt: cursor } },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      select: { id: true, title: true, description: true },
-    });
-    if (rows.length === 0) break;
-    cursor = rows[rows.length - 1]!.id;
-    for (const r of rows) {
-      n++;
-      for (const t of new Set(tokenize(`${r.title}\n${r.description.slice(0, 20_000)}`))) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const w of windows) {
+    let cursor = w.from;
+    for (let page = 0; page < w.pages; page++) {
+      const rows = await prisma.report.findMany({
+        where: { id: { gt: cursor } },
+        orderBy: { id: "asc" },
+        take: PAGE,
+        select: { id: true, title: true, description: true },
+      });
+      if (rows.length === 0) break;
+      cursor = rows[rows.length - 1]!.id;
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        n++;
+        for (const t of new Set(tokenize(`${r.title}\n${r.description.slice(0, 4000)}`))) df.set(t, (df.get(t) ?? 0) + 1);
+        // Keep request latency low while the table builds in the server process.
+        if (i % 200 === 199) await new Promise<void>((res) => setImmediate(res));
+      }
     }
-    await new Promise<void>((res) => setImmediate(res));
   }
-  return { n, df, builtAt: Date.now() };
+  return { n, total, df, builtAt: Date.now() };
 }
 
-/** The current table, or null while the first build runs. Never blocks on a build. */
+/** The current table (n = reports sampled), or null while the first build runs. Never blocks on a build. */
 export function corpusDf(prisma: PrismaClient): CorpusDf | null {
   const s = state();
   const now = Date.now();
@@ -46,7 +65,7 @@ export function corpusDf(prisma: PrismaClient): CorpusDf | null {
     s.checkedAt = now;
     s.building = (async () => {
       const count = await prisma.report.count();
-      if (s.value && Math.abs(count - s.value.n) <= 0.05 * s.value.n) return;
+      if (s.value && Math.abs(count - s.value.total) <= 0.05 * s.value.total) return;
       s.value = await build(prisma);
     })()
       .catch((e) => console.error("[dedup] document frequency build failed:", (e as Error).message))

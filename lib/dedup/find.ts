@@ -26,6 +26,26 @@ export interface FindOptions {
   reportId?: number;
 }
 
+/**
+ * The keyword side is there for exact identifiers (exception names, error codes, ids) that a small
+ * encoder blurs, so it gets the title plus the identifier-like tokens of the body; sending the whole
+ * body would OR hundreds of common terms, which costs BM25 time on a large corpus and adds noise.
+ */
+export function keywordQueryFor(draft: { title: string; description: string }): string {
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  for (const m of draft.description.slice(0, 20_000).matchAll(/[\p{L}\p{N}]+(?:[._\-$][\p{L}\p{N}]+)*/gu)) {
+    const t = m[0];
+    // Identifier-like: has a connector, a digit, or an inner capital (NullPointerException, FSDownload).
+    const identifier = /[._\-$]/.test(t) || /\p{N}/u.test(t) || /.\p{Lu}/u.test(t);
+    if (!identifier || t.length < 3 || t.length > 80 || /^\d{1,3}$/.test(t) || seen.has(t.toLowerCase())) continue;
+    seen.add(t.toLowerCase());
+    ids.push(t);
+    if (ids.length >= 24) break;
+  }
+  return [draft.title, ...ids].join(" ");
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -56,8 +76,7 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
     ...(own.size ? { excludeIds: [...own] } : {}),
   };
   // Hybrid for recall (an exact identifier match may sit outside the dense top-k); scored by cosine.
-  // Title plus the start of the body: enough terms for identifier matches, bounded FTS work.
-  const keywordQuery = `${draft.title}\n${draft.description.slice(0, 1000)}`;
+  const keywordQuery = keywordQueryFor(draft);
   // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
   const hits: HybridHit[] = hasDirection(vector)
     ? await index.hybridSearch(vector, keywordQuery, fetchK, filter)

@@ -354,7 +354,7 @@ test("fuzz every API route: only 2xx/4xx JSON answers, no leaks, server healthy 
     if (problems.length) failures.push(`${label}: ${problems.join(", ")}: ${text.slice(0, 200)}`);
   }
   const secs = (Date.now() - t0) / 1000;
-  console.log(`fuzz: ${CASES} cases (seed ${SEED}) in ${secs.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])))}`);
+  console.log(`fuzz: ${CASES} cases (seed ${SEED}, model ${srv.modelKind}) in ${secs.toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort((a, b) => a[0] - b[0])))}`);
 
   // Still serving.
   const health = await srv.api("/api/health");
