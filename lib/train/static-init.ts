@@ -1,9 +1,10 @@
 // Initial token vectors from corpus statistics alone ("model2vec-like" without a teacher). With a few hundred
 // labelled pairs, training from random vectors cannot learn that "crash" ~ "segfault"; a truncated SVD of a
 // token co-occurrence statistic gives every corpus token a distributional vector before training starts.
+//   lsa:  tf-idf token x document matrix, truncated SVD, rows = U * S^p. The default, with p = 0 (whitened: every
+//         latent dimension weighs the same), which retrieved duplicates best on the Hadoop Jira experiment.
 //   ppmi: positive PMI of tokens co-occurring within a window (context-distribution smoothing 0.75), SVD,
-//         rows = U * S^0.5 (Levy & Goldberg's recipe; best on our Hadoop experiment).
-//   lsa:  tf-idf token x document matrix, SVD, rows = U * S.
+//         rows = U * S^p (Levy & Goldberg); slower and no better there.
 //   random: Gaussian rows (baseline / tests).
 // Rows are then unit-normalised and scaled by a per-token weight (idf or SIF), which mean pooling turns into a
 // weighted mean, so the weighting survives ONNX export unchanged (it lives in the rows).
@@ -69,7 +70,7 @@ export interface StaticInitOptions {
   minCount?: number;
   /** Co-occurrence window (each side) for ppmi. Default 5. */
   window?: number;
-  /** Exponent on singular values: rows = U * S^p. Default 0.5 for ppmi, 1 for lsa. */
+  /** Exponent on singular values: rows = U * S^p. Default 0.5 for ppmi, 1 for lsa (the recipe uses 0). */
   singularPower?: number;
   seed?: number;
   powerIters?: number;

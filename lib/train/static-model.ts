@@ -8,7 +8,7 @@
 // the mean, which normalisation undoes, making the runtime vector identical in direction to forward() here.
 import fs from "node:fs";
 import path from "node:path";
-import { GraphBuilder, writeSentenceTransformersDir } from "../onnx/index.ts";
+import { GraphBuilder, readOnnxModel, writeSentenceTransformersDir } from "../onnx/index.ts";
 import type { Mat } from "./tensor.ts";
 
 export const STATIC_MODEL_TYPE = "bugsift-static";
@@ -209,8 +209,7 @@ export function saveStaticModel(model: StaticEmbeddingModel, dir: string, opts: 
 }
 
 /** Reload the table from a model dir written by saveStaticModel (for continued training or inspection). */
-export async function loadStaticModel(dir: string, specialIds: number[] = []): Promise<StaticEmbeddingModel> {
-  const { readOnnxModel } = await import("../onnx/index.ts");
+export function loadStaticModel(dir: string, specialIds: number[] = []): StaticEmbeddingModel {
   const cfg = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
   if (cfg.model_type !== STATIC_MODEL_TYPE) throw new Error(`model dir ${dir} is not a static model (model_type ${cfg.model_type})`);
   const model = readOnnxModel(fs.readFileSync(path.join(dir, "model.onnx")));

@@ -169,7 +169,12 @@ export async function trainStaticRecipe(
 
   t0 = Date.now();
   let summary: TrainSummary | null = null;
-  if (recipe.train.epochs > 0 && examples.length >= 2) {
+  // In-batch negatives need two examples about different reports; a corpus that cannot give that keeps the init.
+  const distinct = new Set(examples.map((e) => e.groups[0])).size;
+  if (recipe.train.epochs > 0 && distinct < 2) {
+    onProgress({ stage: "train", message: `skipped: ${examples.length} examples cannot form a batch; the model is the corpus-statistics init` });
+  }
+  if (recipe.train.epochs > 0 && distinct >= 2) {
     const tokenExamples: TokenExample[] = examples.map((e) => ({
       anchor: tokensOf(e.anchor),
       positive: tokensOf(e.positive),

@@ -181,7 +181,7 @@ test("exported model: the runtime encoder's vectors equal the TS forward pass (c
     for (const f of ["model.onnx", "tokenizer.json", "config.json", "1_Pooling/config.json", "modules.json", "bugsift_training.json"]) {
       assert.ok(fs.existsSync(path.join(dir, f)), `${f} missing from the model dir`);
     }
-    const reloaded = await loadStaticModel(dir, SPECIAL);
+    const reloaded = loadStaticModel(dir, SPECIAL);
     assert.deepEqual(Buffer.from(reloaded.table.buffer), Buffer.from(model.table.buffer));
     const enc = await OnnxEncoder.load(dir);
     try {
