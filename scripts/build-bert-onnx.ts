@@ -19,7 +19,7 @@ function main(): void {
       seed: { type: "string", default: "42" },
       quantize: { type: "string", default: "none" },
       "no-normalize": { type: "boolean", default: false },
-      tokenizer: { type: "string", default: "/work/shared/tokenizers/bert-base-uncased" },
+      tokenizer: { type: "string", default: "tests/fixtures/tokenizer" }, // a copy of bert-base-uncased (all-MiniLM-L6-v2's)
     },
   });
   const preset = values.preset as BertPreset;

@@ -155,14 +155,12 @@ export async function testModelDir(seedDbUrl?: string): Promise<{ dir: string; k
   }
   const tiny = path.join(MODEL_CACHE, "tiny");
   if (!has(tiny)) {
-    if (!existsSync("/work/shared/tokenizers/bert-base-uncased/tokenizer.json") && !existsSync(path.join(ROOT, "tests/fixtures/tokenizer/tokenizer.json"))) {
+    if (!existsSync(path.join(ROOT, "tests/fixtures/tokenizer/tokenizer.json"))) {
       throw new TestServerUnavailable("no model: set TEST_MODEL_DIR, add scripts/build-default-model.ts, or provide a tokenizer for the tiny BERT");
     }
     await withLock("tiny-model", () => {
       if (has(tiny)) return;
-      const tok = existsSync("/work/shared/tokenizers/bert-base-uncased/tokenizer.json")
-        ? "/work/shared/tokenizers/bert-base-uncased"
-        : path.join(ROOT, "tests/fixtures/tokenizer");
+      const tok = path.join(ROOT, "tests/fixtures/tokenizer");
       const tmp = `${tiny}.build-${process.pid}`;
       rmSync(tmp, { recursive: true, force: true });
       run(["scripts/build-bert-onnx.ts", "--preset", "tiny", "--out", tmp, "--tokenizer", tok], process.env, "build-bert-onnx");

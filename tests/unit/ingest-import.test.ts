@@ -13,7 +13,8 @@ import { parseInput, importRecords, type ParseOptions, type Format, type ImportO
 
 const FIX = path.resolve("tests/fixtures/ingest");
 const DEMO = path.resolve("data/demo/reports.jsonl");
-const HADOOP = "/work/shared/data/hadoop-jira";
+// shared/ sits beside the checkout (locally and in CI); BUGSIFT_SHARED_DIR overrides.
+const HADOOP = path.resolve(process.env.BUGSIFT_SHARED_DIR ?? "../shared", "data/hadoop-jira");
 
 let dir: string;
 let url: string;
