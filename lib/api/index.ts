@@ -3,3 +3,5 @@ export * from "./respond";
 export * from "./body";
 export * from "./ratelimit";
 export * from "./handler";
+export * from "./methods";
+export * from "./paths";

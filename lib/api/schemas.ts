@@ -437,6 +437,7 @@ export interface HealthResponse {
   version: string;
   db: { ok: boolean; provider: "sqlite" | "postgres"; error?: string };
   index: { ok: boolean; backend: string | null; count: number | null; dims: number | null; error?: string };
+  /** `dir`: relative to the app directory, or "…/<name>" when outside it (no absolute paths on this public route). */
   model: { name: string | null; dir: string; dims: number | null; loaded: boolean; error?: string };
   uptimeSec: number;
 }

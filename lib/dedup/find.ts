@@ -1,6 +1,7 @@
-// Duplicate check for a draft: encode once, take nearest neighbours (over-fetched so that collapsing
-// clusters still leaves k of them), score each by cosine, collapse to one candidate per duplicate
-// cluster, drop clusters a triager ruled out, tier by threshold and explain.
+// Duplicate check for a draft: encode once, rank candidates with the shared duplicate ranking
+// (lib/index/hybrid.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
+// evaluation gate measures), over-fetched so that collapsing clusters still leaves k of them; collapse to
+// one candidate per duplicate cluster, drop clusters a triager ruled out, tier by cosine threshold and explain.
 import type { PrismaClient, Report } from "../db/client";
 import type { DuplicateCandidate, DuplicatesResponse } from "../api/schemas";
 import { notFound } from "../api/errors";
@@ -8,7 +9,7 @@ import type { HybridHit } from "../index/types";
 import { queryServices } from "../reports/context";
 import { toSummary } from "../reports/dto";
 import { embeddingText, hasDirection } from "../reports/vectors";
-import { reciprocalRankFusion } from "../index/hybrid";
+import { rankDuplicateCandidates } from "../index/hybrid";
 import { highlightTerms, makeSnippet } from "../search/highlight";
 import { clusterIn, graphSnapshot } from "./clusters";
 import { corpusDf } from "./df";
@@ -24,26 +25,6 @@ export interface FindOptions {
   includeBelow?: boolean;
   /** The stored report being checked (excluded, and its not_duplicate verdicts apply). */
   reportId?: number;
-}
-
-/**
- * The keyword side is there for exact identifiers (exception names, error codes, ids) that a small
- * encoder blurs, so it gets the title plus the identifier-like tokens of the body; sending the whole
- * body would OR hundreds of common terms, which costs BM25 time on a large corpus and adds noise.
- */
-export function keywordQueryFor(draft: { title: string; description: string }): string {
-  const ids: string[] = [];
-  const seen = new Set<string>();
-  for (const m of draft.description.slice(0, 20_000).matchAll(/[\p{L}\p{N}]+(?:[._\-$][\p{L}\p{N}]+)*/gu)) {
-    const t = m[0];
-    // Identifier-like: has a connector, a digit, or an inner capital (NullPointerException, FSDownload).
-    const identifier = /[._\-$]/.test(t) || /\p{N}/u.test(t) || /.\p{Lu}/u.test(t);
-    if (!identifier || t.length < 3 || t.length > 80 || /^\d{1,3}$/.test(t) || seen.has(t.toLowerCase())) continue;
-    seen.add(t.toLowerCase());
-    ids.push(t);
-    if (ids.length >= 24) break;
-  }
-  return [draft.title, ...ids].join(" ");
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -75,15 +56,16 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
     ...(opts.sameProductOnly && product ? { product } : {}),
     ...(own.size ? { excludeIds: [...own] } : {}),
   };
-  // Hybrid for recall (an exact identifier match may sit outside the dense top-k); scored by cosine.
-  const keywordQuery = keywordQueryFor(draft);
+  // Ranked by the fused score (order of `hits`); the cosine is kept as the displayed score and for the
+  // tiers, whose thresholds are calibrated on cosine. Re-ordering the pool by cosine instead made the
+  // keyword side a mere recall aid and lost R@10/MRR on held-out duplicates (docs/evaluation.md).
   // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
-  const hits: HybridHit[] = hasDirection(vector)
-    ? await index.hybridSearch(vector, keywordQuery, fetchK, filter)
-    : reciprocalRankFusion([], await index.keywordSearch(keywordQuery, fetchK, filter), fetchK);
+  const hits: HybridHit[] = await rankDuplicateCandidates(index, hasDirection(vector) ? vector : null, draft, fetchK, filter);
   const scores = new Map<number, number>();
+  const order = new Map<number, number>();
   for (const h of hits) {
     if (own.has(h.id)) continue;
+    order.set(h.id, order.size);
     if (h.denseScore !== undefined) scores.set(h.id, h.denseScore);
     else {
       const p = await index.get(h.id);
@@ -93,19 +75,17 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
 
   const ids = [...scores.keys()];
   const clusters = new Map(ids.map((id) => [id, clusterIn(snap, id)]));
-  // Best-scoring member per cluster; drop clusters containing a ruled-out report.
-  const best = new Map<number, { id: number; score: number }>();
+  // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
+  const best = new Map<number, { id: number; score: number; rank: number }>();
   for (const id of ids) {
     const c = clusters.get(id)!;
     if (c.members.some((m) => ruledOut.has(m) || own.has(m))) continue;
-    const s = scores.get(id)!;
-    const cur = best.get(c.id);
-    if (!cur || s > cur.score) best.set(c.id, { id, score: s });
+    if (!best.has(c.id)) best.set(c.id, { id, score: scores.get(id)!, rank: order.get(id)! });
   }
   const thresholds = await thresholdsFor(prisma, product);
   let ranked = [...best.entries()]
     .map(([clusterId, b]) => ({ clusterId, ...b, tier: tierOf(b.score, thresholds) }))
-    .sort((a, b) => b.score - a.score || a.id - b.id);
+    .sort((a, b) => a.rank - b.rank);
   if (opts.includeBelow === false) ranked = ranked.filter((r) => r.tier !== "below");
   ranked = ranked.slice(0, k);
 

@@ -135,7 +135,7 @@ export function tableToJSON(t: EvalTable): string {
 export type PrimaryMetric = `r@${number}` | "mrr" | "map";
 
 export interface PromotionCriteria {
-  /** Which ranker's numbers decide (default "hybrid"; "rerank" is the app's duplicate-check ordering). */
+  /** Which ranker's numbers decide (default "hybrid", the app's duplicate-check ordering; "rerank" is that pool by cosine). */
   ranker: ModelRankerKind;
   /** Default "r@10". */
   primary: PrimaryMetric;
@@ -202,7 +202,7 @@ export interface StoredMetrics {
   bm25: EvalRow | null;
   dense: EvalRow;
   hybrid: EvalRow;
-  /** Hybrid pool re-ordered by cosine: the app's duplicate-check ordering. */
+  /** The hybrid pool re-ordered by cosine (the duplicate check's ordering before fused ranking). */
   rerank: EvalRow;
   /** The gate decision this evaluation was part of. */
   gate?: {

@@ -14,7 +14,8 @@ import path from "node:path";
 import type { Encoder } from "../embedding/types.ts";
 import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "../index/types.ts";
 import { loadEvalEncoder, openEvalIndex, reportTextFor } from "./backend.ts";
-import { storedVector } from "../reports/vectors.ts";
+import { hasDirection, storedVector } from "../reports/vectors.ts";
+import { duplicateKeywordQuery, rankDuplicateCandidates } from "../index/hybrid.ts";
 import type { CorpusReport, EvalCorpus } from "./corpus.ts";
 import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "./metrics.ts";
 import { before, type HeldOutSplit } from "./split.ts";
@@ -47,9 +48,9 @@ export interface ProtocolOptions {
   /** Run the BM25 ranker (default true). */
   bm25?: boolean;
   /**
-   * Which rankers to run per model (default dense and hybrid). "rerank" mirrors the app's duplicate check
-   * (lib/dedup/find.ts): a hybrid candidate pool (keyword side: title + first 1000 chars of the body),
-   * re-ordered by cosine similarity.
+   * Which rankers to run per model (default dense and hybrid). "hybrid" is the app's duplicate ranking
+   * (lib/index/hybrid.ts rankDuplicateCandidates, also used by lib/dedup/find.ts). "rerank" is the same
+   * candidate pool re-ordered by cosine similarity (the app's ordering before fused ranking; kept for comparison).
    */
   modelRankers?: ReadonlyArray<ModelRankerKind>;
   /** Parent dir for the temp index files (default os.tmpdir()). */
@@ -85,7 +86,7 @@ export function keywordQueryText(r: CorpusReport): string {
 
 /** The keyword query the app's duplicate check sends (title plus the start of the body). */
 export function appKeywordQuery(r: CorpusReport): string {
-  return `${r.title}\n${r.description.slice(0, 1000)}`;
+  return duplicateKeywordQuery(r);
 }
 
 /** Candidate pool of the app's duplicate check for a top-k (lib/dedup/find.ts fetchK). */
@@ -245,6 +246,8 @@ export async function runProtocol(
       } finally {
         await encoder.close();
       }
+      // The app's duplicate check has no dense side for a zero query vector; remember which those are.
+      const directed = vectors.map((v) => hasDirection(v));
       // As the app indexes them: a text the model maps to the zero vector gets a unit stand-in (the index rejects zero).
       vectors = vectors.map((v, i) => storedVector(corpus.reports[i]!.id, v, encoder.dims));
       const vecIndex = new Map(corpus.reports.map((r, i) => [r.id, i]));
@@ -260,12 +263,14 @@ export async function runProtocol(
           const rankings = keep ? ({} as Record<number, number[]>) : undefined;
           const scores: QueryScore[] = [];
           for (const q of queries) {
-            const v = vectors[vecIndex.get(q.report.id)!]!;
+            const vi = vecIndex.get(q.report.id)!;
+            const v = vectors[vi]!;
+            const qv = directed[vi] ? v : null;
             let hits: Hit[];
             if (kind === "dense") hits = await index.search(v, depth, q.filter);
-            else if (kind === "hybrid") hits = await index.hybridSearch(v, keywordQueryText(q.report), depth, q.filter);
+            else if (kind === "hybrid") hits = await rankDuplicateCandidates(index, qv, q.report, depth, q.filter);
             else {
-              const pool = await index.hybridSearch(v, appKeywordQuery(q.report), Math.max(depth, rerankPool(depth)), q.filter);
+              const pool = await rankDuplicateCandidates(index, qv, q.report, Math.max(depth, rerankPool(depth)), q.filter);
               hits = pool
                 .map((h) => ({ id: h.id, score: h.denseScore ?? dot(v, vectors[vecIndex.get(h.id)!]!) }))
                 .sort((a, b) => b.score - a.score || a.id - b.id)

@@ -5,13 +5,13 @@ import { APP_VERSION, config } from "../config";
 import { isPostgres } from "../db/client";
 import { index, servingEncoder, servingModel } from "./context";
 import { recoverStaleJobs } from "../jobs/store";
+import { displayPath, redactPaths } from "../api/paths";
 
 const started = Date.now();
 
-/** Error text safe to show: first line, no absolute paths. */
+/** Error text safe to show: first line, absolute paths shortened (lib/api/paths). */
 function brief(e: unknown): string {
-  const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
-  return msg.replaceAll(process.cwd() + "/", "").slice(0, 300);
+  return redactPaths((e instanceof Error ? e.message : String(e)).split("\n")[0]!).slice(0, 300);
 }
 
 export async function health(prisma: PrismaClient): Promise<HealthResponse> {
@@ -20,7 +20,7 @@ export async function health(prisma: PrismaClient): Promise<HealthResponse> {
     version: APP_VERSION,
     db: { ok: false, provider: isPostgres(config().databaseUrl) ? "postgres" : "sqlite" },
     index: { ok: false, backend: null, count: null, dims: null },
-    model: { name: null, dir: config().modelDir, dims: null, loaded: false },
+    model: { name: null, dir: displayPath(config().modelDir), dims: null, loaded: false },
     uptimeSec: Math.round((Date.now() - started) / 1000),
   };
   try {
@@ -35,7 +35,7 @@ export async function health(prisma: PrismaClient): Promise<HealthResponse> {
     try {
       const m = await servingModel();
       out.model.name = m.name;
-      out.model.dir = m.dir;
+      out.model.dir = displayPath(m.dir);
       const { encoder } = await servingEncoder();
       out.model.dims = encoder.dims;
       out.model.loaded = true;

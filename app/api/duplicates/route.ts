@@ -1,4 +1,4 @@
-import { json, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api";
 import { DuplicatesRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { findDuplicates } from "@/lib/dedup/find";
@@ -21,3 +21,5 @@ export const POST = route(
   },
   { rateLimited: true },
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api";
 import { prisma } from "@/lib/reports/context";
 import { health } from "@/lib/reports/health";
 
@@ -8,3 +8,5 @@ export const GET = route(async () => {
   const h = await health(prisma());
   return json(h, h.ok ? 200 : 503);
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

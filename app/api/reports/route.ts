@@ -1,4 +1,4 @@
-import { json, queryObject, readJson, route } from "@/lib/api";
+import { json, otherMethods, queryObject, readJson, route } from "@/lib/api";
 import { CreateReportSchema, ListReportsQuerySchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/reports/context";
@@ -15,3 +15,5 @@ export const POST = route(
   },
   { rateLimited: true },
 );
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);

@@ -1,4 +1,4 @@
-import { json, queryObject, route } from "@/lib/api";
+import { json, otherMethods, queryObject, route } from "@/lib/api";
 import { SearchQuerySchema } from "@/lib/api/schemas";
 import { prisma } from "@/lib/reports/context";
 import { searchReports } from "@/lib/search/search";
@@ -12,3 +12,5 @@ export const GET = route(
   },
   { rateLimited: true },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { json, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api";
 import { TriageRequestSchema } from "@/lib/api/schemas";
 import { ACTOR_HEADER, resolveActor } from "@/lib/auth/actor";
 import { config } from "@/lib/config";
@@ -12,3 +12,5 @@ export const POST = route(async (req) => {
   const actor = resolveActor(body.actor, req.headers.get(ACTOR_HEADER));
   return json(await recordDecision(prisma(), { ...body, actor }), 201);
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,4 +1,4 @@
-import { badRequest, isMultipart, json, readJson, readMultipart, route } from "@/lib/api";
+import { badRequest, isMultipart, json, otherMethods, readJson, readMultipart, route } from "@/lib/api";
 import { ImportRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { startImport } from "@/lib/jobs/import";
@@ -28,3 +28,5 @@ export const POST = route(
   },
   { admin: true },
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,4 +1,4 @@
-import { ApiError, json, readJson, route } from "@/lib/api";
+import { ApiError, json, otherMethods, readJson, route } from "@/lib/api";
 import { LoginRequestSchema } from "@/lib/api/schemas";
 import { checkToken, createSession, SESSION_COOKIE } from "@/lib/auth/token";
 
@@ -19,3 +19,5 @@ export const POST = route(async (req) => {
   ].join("; ");
   return json({ ok: true, expiresAt: s.expiresAt.toISOString() }, 200, { "set-cookie": cookie });
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api";
 import { SESSION_COOKIE } from "@/lib/auth/token";
 
 export const runtime = "nodejs";
@@ -6,3 +6,5 @@ export const dynamic = "force-dynamic";
 export const POST = route(async () =>
   json({ ok: true }, 200, { "set-cookie": `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` }),
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

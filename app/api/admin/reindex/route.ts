@@ -1,4 +1,4 @@
-import { json, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api";
 import { ReindexRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { startReindex } from "@/lib/jobs/reindex";
@@ -14,3 +14,5 @@ export const POST = route(
   },
   { admin: true },
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

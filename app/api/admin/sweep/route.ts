@@ -1,4 +1,4 @@
-import { json, queryObject, route } from "@/lib/api";
+import { json, otherMethods, queryObject, route } from "@/lib/api";
 import { SweepQuerySchema } from "@/lib/api/schemas";
 import { sweepDuplicates } from "@/lib/dedup/sweep";
 import { prisma } from "@/lib/reports/context";
@@ -12,3 +12,5 @@ export const GET = route(
   },
   { admin: true },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { idParam, json, readJson, route } from "@/lib/api";
+import { idParam, json, otherMethods, readJson, route } from "@/lib/api";
 import { UpdateReportSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/reports/context";
@@ -25,3 +25,5 @@ export const DELETE = route(
   },
   { admin: true },
 );
+
+export const { POST, PUT, OPTIONS } = otherMethods(["GET", "PATCH", "DELETE"]);

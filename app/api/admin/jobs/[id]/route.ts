@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api";
 import { getJob } from "@/lib/jobs/store";
 import { prisma } from "@/lib/reports/context";
 
@@ -8,3 +8,5 @@ export const GET = route(
   async (_req, params) => json({ job: await getJob(prisma(), String(params.id ?? "")) }),
   { admin: true },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

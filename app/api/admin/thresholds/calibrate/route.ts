@@ -1,4 +1,4 @@
-import { json, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api";
 import { CalibrateRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { calibrateThresholds } from "@/lib/dedup/calibrate";
@@ -13,3 +13,5 @@ export const POST = route(
   },
   { admin: true },
 );
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

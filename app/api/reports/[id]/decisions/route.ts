@@ -1,4 +1,4 @@
-import { idParam, json, route } from "@/lib/api";
+import { idParam, json, otherMethods, route } from "@/lib/api";
 import { prisma } from "@/lib/reports/context";
 import { decisionHistory } from "@/lib/triage/record";
 
@@ -8,3 +8,5 @@ export const GET = route(async (_req, params) => {
   const reportId = idParam(params);
   return json({ reportId, decisions: await decisionHistory(prisma(), reportId) });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,4 +1,4 @@
-import { idParam, json, queryObject, route } from "@/lib/api";
+import { idParam, json, otherMethods, queryObject, route } from "@/lib/api";
 import { SimilarQuerySchema } from "@/lib/api/schemas";
 import { prisma } from "@/lib/reports/context";
 import { similarTo } from "@/lib/search/similar";
@@ -13,3 +13,5 @@ export const GET = route(
   },
   { rateLimited: true },
 );
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,7 +1,9 @@
-import { idParam, json, route } from "@/lib/api";
+import { idParam, json, otherMethods, route } from "@/lib/api";
 import { activateModel } from "@/lib/jobs/models";
 import { prisma } from "@/lib/reports/context";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(async (_req, params) => json(await activateModel(prisma(), idParam(params)), 202), { admin: true });
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -1,0 +1,45 @@
+// 405 answers for unimplemented methods (lib/api/methods) and path redaction on public responses
+// (lib/api/paths). The real routes are covered over HTTP by tests/integration/api-public.test.ts.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { allowHeader, otherMethods } from "../../lib/api/methods.ts";
+import { displayPath, redactPaths } from "../../lib/api/paths.ts";
+
+test("otherMethods answers every missing method with a JSON 405 and an Allow header", async () => {
+  const h = otherMethods(["GET"]);
+  assert.deepEqual(Object.keys(h).sort(), ["DELETE", "OPTIONS", "PATCH", "POST", "PUT"], "HEAD comes with GET, so it is not overridden");
+  const res = await h.POST(new Request("http://x/api/search", { method: "POST" }));
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "GET, HEAD, OPTIONS");
+  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+  const body = await res.json();
+  assert.equal(body.error.code, "method_not_allowed");
+  assert.match(body.error.message, /POST/);
+  const opt = await h.OPTIONS(new Request("http://x/api/search", { method: "OPTIONS" }));
+  assert.equal(opt.status, 204);
+  assert.equal(opt.headers.get("allow"), "GET, HEAD, OPTIONS");
+});
+
+test("otherMethods on a POST-only route also answers GET and HEAD", async () => {
+  const h = otherMethods(["POST"]);
+  assert.deepEqual(Object.keys(h).sort(), ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]);
+  const res = await h.GET(new Request("http://x/api/triage"));
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get("allow"), "POST, OPTIONS");
+  assert.equal(allowHeader(["GET", "PATCH", "DELETE"]), "GET, HEAD, PATCH, DELETE, OPTIONS");
+  assert.throws(() => otherMethods([]), /at least one method/);
+});
+
+test("displayPath and redactPaths never show an absolute path", () => {
+  assert.equal(displayPath("/srv/app/models/default", "/srv/app"), "models/default");
+  assert.equal(displayPath("models/default", "/srv/app"), "models/default");
+  assert.equal(displayPath("/home/alice/secret/models/x", "/srv/app"), "…/x");
+  assert.equal(displayPath("/srv/app-other/m", "/srv/app"), "…/m");
+  assert.equal(displayPath("/srv/app", "/srv/app"), ".");
+  assert.equal(
+    redactPaths(`ENOENT: no such file or directory, open '/home/alice/m/model.onnx' (cwd=/srv/app/data/x.db)`, "/srv/app"),
+    `ENOENT: no such file or directory, open '…/model.onnx' (cwd=data/x.db)`,
+  );
+  assert.equal(redactPaths("/abs/dir does not exist", "/srv/app"), "…/dir does not exist");
+  assert.equal(redactPaths("index dims 256 differ from model dims 384", "/srv/app"), "index dims 256 differ from model dims 384");
+});
