@@ -28,4 +28,15 @@ tail -n 5 tmp-next-build.log; rm -f tmp-next-build.log
 shopt -s nullglob
 files=(tests/unit/*.test.ts tests/integration/*.test.ts tests/e2e/*.test.ts)
 echo "== node --test (${#files[@]} files)"
-exec node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+log=$(mktemp)
+set +e
+node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# One plain closing line, whatever the reporter prints above it.
+pass=$(grep -E '^ℹ pass [0-9]+$' "$log" | tail -n1 | awk '{print $3}')
+fail=$(grep -E '^ℹ fail [0-9]+$' "$log" | tail -n1 | awk '{print $3}')
+skip=$(grep -E '^ℹ skipped [0-9]+$' "$log" | tail -n1 | awk '{print $3}')
+rm -f "$log"
+echo "tests: ${pass:-0} passed, ${fail:-0} failed, ${skip:-0} skipped"
+exit "$rc"

@@ -11,6 +11,7 @@ import { pairKey } from "../reports/dto";
 import { currentVerdicts } from "../triage/verdicts";
 import { allClusters } from "./clusters";
 import { invalidateThresholds, listThresholds } from "./thresholds";
+import { mulberry32 } from "../random";
 
 export interface CalibrateOptions {
   targetPrecision?: number;
@@ -59,16 +60,6 @@ export function chooseThreshold(items: LabelledScore[], targetPrecision?: number
   return targetPrecision !== undefined && bestTarget ? bestTarget : bestF1;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;

@@ -9,6 +9,7 @@ import { config } from "../config";
 import { parseCounts } from "../jobs/store";
 import { INDEXABLE_SELECT, embeddingText, storedVector } from "../reports/vectors";
 import type { DoctorDeps, DoctorOptions, DoctorReport, Issue } from "./types";
+import { mulberry32 } from "../random";
 
 interface ReportState {
   id: number;
@@ -47,14 +48,7 @@ export async function staleJobs(prisma: PrismaClient, staleMs: number, now: numb
 /** Deterministic sample of k items (mulberry32 + partial Fisher-Yates). */
 export function seededSample<T>(items: T[], k: number, seed: number): T[] {
   const a = items.slice();
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const n = Math.min(k, a.length);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(rand() * (a.length - i));

@@ -9,6 +9,7 @@
 //   RR             1 / rank of the first relevant entry (rank is 1-based), 0 when none is retrieved
 //   AP             (1/|R|) * sum over relevant entries at rank i of precision@i; relevant reports that
 //                  were not retrieved at all contribute 0 (so AP is "at the retrieval depth")
+import { mulberry32 } from "../random";
 
 export const DEFAULT_KS = [1, 5, 10, 20] as const;
 
@@ -113,17 +114,8 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
   return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
 }
 
-/** Small deterministic PRNG (mulberry32) so bootstrap intervals are reproducible run to run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so bootstrap intervals are reproducible run to run. */
+export { mulberry32 };
 
 export interface BootstrapOptions {
   resamples?: number;

@@ -10,6 +10,7 @@ import { GraphBuilder } from "./graph.ts";
 import { writeSentenceTransformersDir } from "./st-dir.ts";
 import type { ValueInfo } from "./writer.ts";
 import type { PoolingMode } from "../embedding/types.ts";
+import { mulberry32 } from "../random.ts";
 
 export interface BertConfig {
   vocabSize: number;
@@ -41,17 +42,7 @@ export interface BuildBertOptions {
   quantize?: BertQuantize;
 }
 
-/** mulberry32: tiny, fast, seedable PRNG (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function normal(rand: () => number, n: number, std: number): Float32Array {
   const out = new Float32Array(n);

@@ -1,5 +1,6 @@
 // Minimal row-major matrices for training code. Values are Float32Array in production; the same code runs on
 // Float64Array so gradient checks can use float64 (losses allocate outputs of the input's type).
+import { mulberry32 } from "../random";
 export type Vec = Float32Array | Float64Array;
 
 export interface Mat<V extends Vec = Vec> {
@@ -94,17 +95,8 @@ export function softmaxCrossEntropy(logits: Float64Array, target: number, grad: 
   return -(logits[target]! - max - Math.log(sum));
 }
 
-/** Mulberry32: small, fast, seedable PRNG (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (uniform in [0, 1)). */
+export const rng = mulberry32;
 
 /** Standard normal samples via Box-Muller. */
 export function gaussian(rand: () => number): () => number {
