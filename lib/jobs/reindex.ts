@@ -9,9 +9,10 @@ import type { PrismaClient } from "../db/client";
 import type { JobDto } from "../api/schemas";
 import { badRequest, conflict, notFound } from "../api/errors";
 import type { ReindexSession, VectorIndex } from "../index/types";
+import type { Encoder } from "../embedding/types";
 import type { GenerationAdmin } from "../index/generation";
 import { config } from "../config";
-import { encoderFor, index as liveIndex, invalidateServingModel, servingModel } from "../reports/context";
+import { backgroundEncoderFor, index as liveIndex, invalidateServingModel, servingModel } from "../reports/context";
 import { indexStale, markIndexed } from "../reports/sync";
 import { INDEXABLE_SELECT, toPoints } from "../reports/vectors";
 import { createJob, JobReporter, parseCounts, recoverStaleJobs, toJobDto } from "./store";
@@ -90,16 +91,18 @@ async function runReindex(
   const batchSize = opts.batchSize ?? config().reindexBatchSize;
   const counts: Record<string, unknown> = { model: model.name, encoded: 0, skipped: 0, caughtUp: 0, removed: 0 };
   let session: ReindexSession | null = null;
+  let encoder: Encoder | null = null;
   let processed = 0;
   try {
     const total = await prisma.report.count();
     await rep.start({ total, counts });
-    const encoder = await encoderFor(model.dir);
+    // A private encoder (worker thread, 1 intra-op thread), not the serving one: see backgroundEncoderFor.
+    const enc = (encoder = await backgroundEncoderFor(model.dir));
     const ix = (await liveIndex()) as VectorIndex & Partial<GenerationAdmin>;
-    const resume = await resumable(prisma, ix, encoder.dims, model.modelVersionId);
+    const resume = await resumable(prisma, ix, enc.dims, model.modelVersionId);
     session = resume
-      ? await ix.beginReindex({ resumeGeneration: resume.generation, dims: encoder.dims })
-      : await ix.beginReindex({ dims: encoder.dims });
+      ? await ix.beginReindex({ resumeGeneration: resume.generation, dims: enc.dims })
+      : await ix.beginReindex({ dims: enc.dims });
     const sessionIds = (session as ReindexSession & { ids?: () => Promise<number[]> }).ids;
     const already = new Set<number>(resume && sessionIds ? await sessionIds.call(session) : []);
     if (resume) counts.resumedFrom = resume.fromJob;
@@ -107,8 +110,10 @@ async function runReindex(
 
     const encoded = new Map<number, string>();
     const encodeRows = async (rows: { id: number; contentHash: string }[] & Parameters<typeof toPoints>[1]) => {
-      const points = await toPoints(encoder, rows, batchSize);
+      const points = await toPoints(enc, rows, batchSize);
+      // One short write transaction per batch; then let queued requests run before the next batch.
       await session!.upsert(points);
+      await new Promise<void>((r) => setImmediate(r));
       for (const r of rows) encoded.set(r.id, r.contentHash);
       counts.encoded = encoded.size;
     };
@@ -175,6 +180,7 @@ async function runReindex(
     await rep.fail(err, counts);
   } finally {
     rep.stop();
+    await encoder?.close().catch(() => undefined);
   }
   const row = await prisma.indexJob.findUnique({ where: { id: jobId } });
   return toJobDto(row!);

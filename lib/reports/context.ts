@@ -6,7 +6,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { getPrisma, type PrismaClient } from "../db/client";
-import { getEncoder } from "../embedding/encoder";
+import { getEncoder, OnnxEncoder } from "../embedding/encoder";
+import { WorkerEncoder } from "../jobs/worker-encoder";
 import type { Encoder } from "../embedding/types";
 import type { VectorIndex } from "../index/types";
 import { openIndex } from "./open-index";
@@ -57,6 +58,34 @@ export async function encoderFor(dir: string): Promise<Encoder> {
     throw unavailable(`model directory ${path.relative(process.cwd(), dir) || dir} does not exist (run npm run setup or set MODEL_DIR)`);
   }
   return getEncoder(dir);
+}
+
+/**
+ * A private encoder for long background work (re-index) on `dir`; the caller closes it. It is NOT the
+ * serving encoder: onnxruntime-node runs a batch synchronously on the calling thread, so sharing the serving
+ * session (or even the main thread) stalls every request for each batch's duration. Default: a worker thread
+ * with one intra-op thread (the other core stays with the main thread and queries). REINDEX_ENCODER=inline
+ * uses a separate 1-thread session on the main thread with small runs (fallback when no worker can start);
+ * REINDEX_ENCODER=shared reuses the serving encoder (the old behaviour, for comparison in benchmarks).
+ */
+export async function backgroundEncoderFor(dir: string): Promise<Encoder> {
+  await encoderFor(dir); // same 503 for a missing dir, and the serving cache is warm for the switch
+  const mode = process.env.REINDEX_ENCODER || "worker";
+  if (!["worker", "inline", "shared"].includes(mode)) throw new Error(`REINDEX_ENCODER must be worker, inline or shared (got "${mode}")`);
+  if (mode === "shared") {
+    const enc = await getEncoder(dir);
+    const { modelDir, dims, maxLength, pooling } = enc;
+    return { modelDir, dims, maxLength, pooling, encode: (t, o) => enc.encode(t, o), close: async () => undefined };
+  }
+  if (mode === "worker") {
+    try {
+      return await WorkerEncoder.load(dir, { intraOpNumThreads: 1, maxBatchTokens: 2048 });
+    } catch (e) {
+      console.warn(`[jobs] worker encoder unavailable, encoding on the main thread: ${(e as Error).message}`);
+    }
+  }
+  // Small runs bound each synchronous session.run (and so each event-loop stall) to a few tens of ms.
+  return OnnxEncoder.load(dir, { intraOpNumThreads: 1, batchSize: 8, maxBatchTokens: 1024 });
 }
 
 export async function servingEncoder(): Promise<{ encoder: Encoder; model: ServingModel }> {
