@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { mulberry32 as rng } from "../lib/random.ts";
 import { seedTestDatabase, startTestServer, ensureNextBuild, DEMO_PLANTED, type TestServer } from "../tests/helpers/server.ts";
 
 // autocannon ships no type declarations; the subset used here.
@@ -39,16 +40,6 @@ function envInt(name: string, def: number): number {
 
 // --- synthetic corpus ---------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRODUCTS: Record<string, string[]> = {
   "Atlas Desktop": ["Sync", "UI", "Networking", "Auth", "Installer", "Notifications"],

@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { SqliteVecIndex } from "../lib/index/sqlite-vec";
 import type { IndexPoint, SearchFilter } from "../lib/index/types";
+import { mulberry32 } from "../lib/random";
 
 const DIMS = 384;
 const K = 10;
@@ -34,17 +35,6 @@ const nQueries = Number(process.env.BENCH_QUERIES ?? 100);
 const baseDir = process.env.BENCH_DIR ?? os.tmpdir();
 
 // ---------- seeded data ----------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(r: () => number): () => number {
   let spare: number | null = null;

@@ -8,9 +8,10 @@
 //                            [--text-scope all|train] [--split time:0.5] [--no-gate]
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { runMain } from "../lib/cli.ts";
 import { createPrisma } from "../lib/db/client.ts";
 import { defaultModelDir } from "../lib/embedding/encoder.ts";
-import { evaluateAndMaybePromote, formatTable } from "../lib/eval/compare.ts";
+import { evaluateAndMaybePromote, formatGate } from "../lib/eval/compare.ts";
 import { parseSplitSpec } from "../lib/eval/split.ts";
 import { registerModelVersion, trainStaticToDir } from "../lib/train/run.ts";
 
@@ -69,18 +70,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const gate = await evaluateAndMaybePromote(prisma, mv.id, { split, activation: "flag", onProgress: say });
-    console.log(formatTable(gate.table));
-    console.log(`gate: ${gate.decision}: ${gate.reason}`);
+    console.log(formatGate(gate));
     return 0;
   } finally {
     await prisma.$disconnect();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`build-default-model: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runMain(main, "build-default-model: ");

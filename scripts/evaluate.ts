@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { runMain } from "../lib/cli.ts";
 import { createPrisma, type PrismaClient } from "../lib/db/client.ts";
 import {
   evaluateAndMaybePromote,
@@ -183,10 +184,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  },
-);
+runMain(main);

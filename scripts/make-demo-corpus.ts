@@ -13,6 +13,7 @@
 // Usage: tsx scripts/make-demo-corpus.ts [--out data/demo] [--seed 20220301]
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { mulberry32 as rng } from "../lib/random.ts"; // seeded, so the output is stable
 
 const D = "Harbor Desktop";
 const S = "Harbor Server";
@@ -1612,18 +1613,6 @@ java.net.UnknownHostException: Unable to resolve host "files.old-domain.example"
 // ---------------------------------------------------------------------------------------------
 // Assembly
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: small, fast, good enough for picking content; seeded so output is stable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REPORTERS = [
   "anna.keller", "b.okafor", "chen.wei", "dmitri.v", "elena.ruiz", "f.haddad", "greta.lind", "hiro.t",

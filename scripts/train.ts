@@ -11,9 +11,10 @@
 // Progress goes to stderr, the final summary table to stdout. DATABASE_URL selects the database.
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { runMain } from "../lib/cli.ts";
 import { createPrisma, type PrismaClient } from "../lib/db/client.ts";
 import { defaultModelDir } from "../lib/embedding/encoder.ts";
-import { evaluateAndMaybePromote, formatTable } from "../lib/eval/compare.ts";
+import { evaluateAndMaybePromote, formatGate } from "../lib/eval/compare.ts";
 import { parseSplitSpec } from "../lib/eval/split.ts";
 import { LOSS_NAMES, type LossName } from "../lib/train/losses.ts";
 import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "../lib/train/run.ts";
@@ -153,18 +154,11 @@ async function main(argv: string[]): Promise<number> {
       onProgress: say,
       onReindexProgress: (done, total) => say(`reindex: ${done}/${total}`),
     });
-    console.log("\n" + formatTable(gate.table));
-    console.log(`\ngate: ${gate.decision}: ${gate.reason}`);
+    console.log(formatGate(gate, true));
     return 0;
   } finally {
     await prisma.$disconnect();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runMain(main, "train: ");

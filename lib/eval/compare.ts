@@ -126,6 +126,15 @@ export function formatTable(t: EvalTable): string {
   return [title, line(header), sep, ...body.map(line)].join("\n") + "\n";
 }
 
+/**
+ * What the training scripts print after the gate: the table, then the decision line. `spaced` puts a blank
+ * line before each (scripts/train.ts prints a summary above it).
+ */
+export function formatGate(gate: Pick<PromotionResult, "table" | "decision" | "reason">, spaced = false): string {
+  const gap = spaced ? "\n" : "";
+  return `${gap}${formatTable(gate.table)}\n${gap}gate: ${gate.decision}: ${gate.reason}`;
+}
+
 export function tableToJSON(t: EvalTable): string {
   return JSON.stringify(t, null, 2) + "\n";
 }

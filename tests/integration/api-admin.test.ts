@@ -1,8 +1,9 @@
 // Admin API against a real `next start` server: auth, reindex while serving, import, jobs, stats,
 // thresholds, sweep, rate limiting.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { startTestServer, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
+import { describe, test } from "node:test";
+import type { TestServer } from "../helpers/server.ts";
+import { useTestServer } from "../helpers/suite.ts";
 import type {
   ApiErrorBody,
   CalibrateResponse,
@@ -15,27 +16,8 @@ import type {
   SweepResponse,
 } from "../../lib/api/schemas.ts";
 
-let srv: TestServer | null = null;
-let skipReason = "";
-
-before(async () => {
-  try {
-    // A tight public rate limit: the tests that are not about it send distinct x-forwarded-for values.
-    srv = await startTestServer({ seed: "demo", env: { RATE_LIMIT_PER_MIN: "60", RATE_LIMIT_BURST: "5" } });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-});
-
-after(async () => {
-  await srv?.stop();
-});
-
-function server(t: { skip: (m: string) => void }): TestServer | null {
-  if (!srv) t.skip(`no test server: ${skipReason}`);
-  return srv;
-}
+// A tight public rate limit: the tests that are not about it send distinct x-forwarded-for values.
+const server = useTestServer({ seed: "demo", env: { RATE_LIMIT_PER_MIN: "60", RATE_LIMIT_BURST: "5" } });
 
 let ipCounter = 1;
 const freshIp = () => `10.1.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250}`;

@@ -1,7 +1,8 @@
 // Public API against a real `next start` server with the demo corpus imported and indexed.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { startTestServer, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
+import { describe, test } from "node:test";
+import type { TestServer } from "../helpers/server.ts";
+import { useTestServer } from "../helpers/suite.ts";
 import type {
   ApiErrorBody,
   DecisionsResponse,
@@ -13,26 +14,7 @@ import type {
   TriageResponse,
 } from "../../lib/api/schemas.ts";
 
-let srv: TestServer | null = null;
-let skipReason = "";
-
-before(async () => {
-  try {
-    srv = await startTestServer({ seed: "demo" });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-});
-
-after(async () => {
-  await srv?.stop();
-});
-
-function server(t: { skip: (m: string) => void }): TestServer | null {
-  if (!srv) t.skip(`no test server: ${skipReason}`);
-  return srv;
-}
+const server = useTestServer({ seed: "demo" });
 
 async function getJson<T>(s: TestServer, p: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
   const res = await s.api(p, init);

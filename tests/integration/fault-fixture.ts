@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureBertModelDir } from "../../lib/onnx/index.ts";
 import { migrate } from "../../lib/db/runner.ts";
+import { mulberry32 } from "../../lib/random.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TOKENIZER_DIR = path.join(ROOT, "tests/fixtures/tokenizer");
@@ -42,17 +43,8 @@ export async function tempDb(prefix: string): Promise<TempDb> {
   return { dir, file, url, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32), the app's own, so fixtures are reproducible. */
+export const rng = mulberry32;
 
 const WORDS =
   "crash hang timeout upload download sync login token cache disk memory leak thread deadlock socket proxy retry " +

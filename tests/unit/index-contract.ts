@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import type { Hit, IndexPoint, ReindexSession, VectorIndex } from "../../lib/index/types";
+import { mulberry32 as rng } from "../../lib/random";
 
 export interface ContractOptions {
   /** Called after each test with the index it used (e.g. delete Qdrant collections). */
@@ -12,16 +13,7 @@ export interface ContractOptions {
 
 // ---------- deterministic data ----------
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from "../../lib/random";
 
 export function normalise(v: Float32Array): Float32Array {
   let s = 0;
