@@ -382,8 +382,10 @@ export interface DuplicateCandidate {
   /** The cluster's master (oldest report with no master of its own), when it differs from `report`. */
   master: ReportSummary | null;
   clusterSize: number;
-  /** Cosine similarity of draft and `report` (in [-1, 1]). */
+  /** Cosine similarity of draft and `report` (in [-1, 1]); decides the tier. */
   score: number;
+  /** Weighted RRF score of dense and keyword ranks: candidates are ordered by it, best first. */
+  fusedScore: number;
   tier: Tier;
   why: Why;
   /** Description excerpt of `report` around the matched terms. */

@@ -63,9 +63,11 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   const hits: HybridHit[] = await rankDuplicateCandidates(index, hasDirection(vector) ? vector : null, draft, fetchK, filter);
   const scores = new Map<number, number>();
   const order = new Map<number, number>();
+  const fused = new Map<number, number>();
   for (const h of hits) {
     if (own.has(h.id)) continue;
     order.set(h.id, order.size);
+    fused.set(h.id, h.score);
     if (h.denseScore !== undefined) scores.set(h.id, h.denseScore);
     else {
       const p = await index.get(h.id);
@@ -116,6 +118,7 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
       master: master ? toSummary(master) : null,
       clusterSize: c.members.length,
       score: r.score,
+      fusedScore: fused.get(r.id)!,
       tier: r.tier,
       why,
       snippet: makeSnippet(row.description, highlightTerms(row.description, matched), 240),
