@@ -6,10 +6,33 @@ export function tooLarge(limit: number): ApiError {
   return new ApiError(413, "payload_too_large", `request body exceeds ${limit} bytes`, { limit });
 }
 
+// Answering 413 while the client is still sending makes many clients (fetch/undici among them) see a reset
+// connection instead of the 413, so a moderately oversized body is read to its end and dropped first; only
+// past this bound is the stream cut off.
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, seen: number): Promise<void> {
+  let total = seen;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > DRAIN_LIMIT) break;
+    }
+  } catch {
+    return;
+  }
+  await reader.cancel().catch(() => {});
+}
+
 /** The raw body bytes, at most `limit` of them (else 413). */
 export async function readBodyBytes(req: Request, limit: number): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge(limit);
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) {
+    if (req.body && Number(declared) <= DRAIN_LIMIT) await discardRest(req.body.getReader(), 0);
+    throw tooLarge(limit);
+  }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,7 +42,7 @@ export async function readBodyBytes(req: Request, limit: number): Promise<Uint8A
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => {});
+      await discardRest(reader, total);
       throw tooLarge(limit);
     }
     chunks.push(value);
