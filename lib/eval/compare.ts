@@ -6,18 +6,11 @@ import { DEFAULT_KS, pairedBootstrapDiff, type Interval, type MetricSummary } fr
 import { runProtocol, type EvalModel, type ModelRankerKind, type ProtocolOptions, type RankerKind, type RankerResult } from "./protocol.ts";
 import { DEFAULT_SPLIT, describeSplit, timeSplit, type HeldOutSplit, type SplitSpec } from "./split.ts";
 
-export interface EvalRow {
+/** One ranker's metrics (depth is the table's, not repeated per row). */
+export interface EvalRow extends Omit<MetricSummary, "depth"> {
   ranker: string;
   kind: RankerKind;
   model: string | null;
-  n: number;
-  /** Recall-rate@k keyed by k (1, 5, 10, 20 by default). */
-  recall: Record<number, number>;
-  recallCI: Record<number, Interval>;
-  mrr: number;
-  mrrCI: Interval;
-  map: number;
-  mapCI: Interval;
 }
 
 export interface EvalTable {
