@@ -60,7 +60,12 @@ export function KeyboardShortcuts() {
       items[next].scrollIntoView({ block: "nearest" });
     }
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    // Lets scripted clients (the browser tests) wait until the keys work, i.e. after hydration.
+    document.documentElement.dataset.shortcuts = "on";
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      delete document.documentElement.dataset.shortcuts;
+    };
   }, []);
   return null;
 }

@@ -75,3 +75,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function hasHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
+
+/** The elements that stick out past the viewport's right edge and are not inside a scrolling box, for failure messages. */
+export async function overflowingElements(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const el of Array.from(document.querySelectorAll("body *"))) {
+      const right = el.getBoundingClientRect().right;
+      if (right <= window.innerWidth + 1) continue;
+      let clipped = false;
+      for (let p = el.parentElement; p && !clipped; p = p.parentElement) clipped = getComputedStyle(p).overflowX !== "visible";
+      if (!clipped) found.push(`<${el.tagName.toLowerCase()} class="${String(el.getAttribute("class") ?? "").slice(0, 60)}"> right=${Math.round(right)} "${(el.textContent ?? "").trim().slice(0, 40)}"`);
+    }
+    return `scrollWidth ${document.documentElement.scrollWidth}: ${found.slice(0, 6).join("; ")}`;
+  });
+}

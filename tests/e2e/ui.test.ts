@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startTestServer, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
-import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, newPage, screenshot, type TrackedPage } from "./browser.ts";
+import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "./browser.ts";
 
 let srv: TestServer | null = null;
 let browser: Browser | null = null;
@@ -96,6 +96,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const p = await open();
     const { page } = p;
     await page.goto("/");
+    await page.locator("html[data-shortcuts=on]").waitFor({ state: "attached" });
     await screenshot(page, "search-home-desktop");
 
     // "/" focuses the search box from anywhere on the page.
@@ -142,6 +143,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
 
     // Keyboard: ArrowDown from the box to the first result, j/k to move, Enter opens.
     await page.goto(`/?q=${encodeURIComponent(SEARCH_QUERY)}`);
+    await page.locator("html[data-shortcuts=on]").waitFor({ state: "attached" });
     await page.keyboard.press("/");
     await page.keyboard.press("ArrowDown");
     const first = await page.evaluate(() => document.activeElement?.getAttribute("href"));
@@ -326,7 +328,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     for (const [url, name] of pages) {
       await page.goto(url);
       await page.locator("h1").first().waitFor();
-      assert.equal(await hasHorizontalScroll(page), false, `${url} scrolls horizontally at 390 px`);
+      assert.equal(await hasHorizontalScroll(page), false, `${url} scrolls horizontally at 390 px: ${await overflowingElements(page)}`);
       await screenshot(page, name);
     }
     // The search results keep every control reachable: the search box fits the viewport.
@@ -341,7 +343,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
       await page.getByLabel("Title").fill(draft.title);
       await page.getByLabel("Description").fill(draft.description);
       await page.locator("[data-candidate-id]").first().waitFor({ timeout: 30_000 });
-      assert.equal(await hasHorizontalScroll(page), false, "/check with results scrolls horizontally");
+      assert.equal(await hasHorizontalScroll(page), false, `/check with results scrolls horizontally: ${await overflowingElements(page)}`);
       await screenshot(page, "check-results-narrow");
     }
     const res = await srv!.api("/api/admin/login", {
@@ -354,7 +356,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await p.context.addCookies([{ name: "bugsift_admin", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
     await page.goto("/admin");
     await page.getByRole("heading", { name: "Model versions" }).waitFor();
-    assert.equal(await hasHorizontalScroll(page), false, "/admin scrolls horizontally");
+    assert.equal(await hasHorizontalScroll(page), false, `/admin scrolls horizontally: ${await overflowingElements(page)}`);
     await screenshot(page, "admin-narrow");
 
     const d = await open();
