@@ -42,7 +42,8 @@ export default async function AdminPage() {
         <LogoutButton />
       </div>
       {s.ok ? <StatsCards s={s.value} /> : <ErrorNote title="Statistics unavailable" message={s.message} />}
-      <div className="grid gap-6 lg:grid-cols-2">
+      {/* min-w-0: grid items otherwise grow to their content's min-content width and push the page sideways on phones */}
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <ReindexPanel running={runningReindex} last={lastReindex} />
         <ImportPanel />
       </div>
