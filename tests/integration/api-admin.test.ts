@@ -2,6 +2,7 @@
 // thresholds, sweep, rate limiting.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { bearer, call, waitJob, type Res } from "../helpers/api-client.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { useTestServer } from "../helpers/suite.ts";
 import type {
@@ -21,33 +22,6 @@ const server = useTestServer({ seed: "demo", env: { RATE_LIMIT_PER_MIN: "60", RA
 
 let ipCounter = 1;
 const freshIp = () => `10.1.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250}`;
-
-type Res<T> = { status: number; body: T; res: Response };
-
-async function call<T = any>(s: TestServer, p: string, init: RequestInit & { json?: unknown } = {}): Promise<Res<T>> {
-  const headers = new Headers(init.headers);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set("content-type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  const res = await s.api(p, { ...init, headers, body });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, res };
-}
-
-const bearer = (s: TestServer) => ({ authorization: `Bearer ${s.adminToken}` });
-
-async function waitJob(s: TestServer, id: string, timeoutMs = 120_000): Promise<JobResponse["job"]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call<JobResponse>(s, `/api/admin/jobs/${id}`, { headers: bearer(s) });
-    assert.equal(r.status, 200);
-    if (r.body.job.state === "succeeded" || r.body.job.state === "failed") return r.body.job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${r.body.job.state} after ${timeoutMs} ms`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
 
 describe("admin API", () => {
   test("admin routes answer 401 without or with a wrong token", async (t) => {

@@ -10,11 +10,11 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { seedTestDatabase, startTestServer, testModelDir, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
+import { bearer, call, waitJob, type Res } from "../helpers/api-client.ts";
 import type {
   DecisionsResponse,
   DuplicatesResponse,
   HealthResponse,
-  JobResponse,
   JobStartedResponse,
   ListReportsResponse,
   SearchResponse,
@@ -78,33 +78,6 @@ after(async () => {
 function server(t: { skip: (m: string) => void }): TestServer | null {
   if (!srv) t.skip(skipReason || "no test server");
   return srv;
-}
-
-type Res<T> = { status: number; body: T };
-
-async function call<T = any>(s: TestServer, p: string, init: RequestInit & { json?: unknown } = {}): Promise<Res<T>> {
-  const headers = new Headers(init.headers);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set("content-type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  const res = await s.api(p, { ...init, headers, body });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-const bearer = (s: TestServer) => ({ authorization: `Bearer ${s.adminToken}` });
-
-async function waitJob(s: TestServer, id: string, timeoutMs = 120_000): Promise<JobResponse["job"]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call<JobResponse>(s, `/api/admin/jobs/${id}`, { headers: bearer(s) });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    if (r.body.job.state === "succeeded" || r.body.job.state === "failed") return r.body.job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${r.body.job.state} after ${timeoutMs} ms`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
 }
 
 describe("API on postgres", () => {
