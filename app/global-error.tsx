@@ -1,5 +1,5 @@
 "use client";
-import "./globals.css";
+import "@/app/globals.css";
 
 // Replaces the root layout when the layout itself fails, so it renders its own document.
 export default function GlobalError({ retry }: { error: unknown; retry: () => void }) {

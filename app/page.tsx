@@ -4,7 +4,7 @@ import { SearchQuerySchema } from "@/lib/api/schemas";
 import { prisma } from "@/lib/reports/context";
 import { searchReports } from "@/lib/search/search";
 import { listReports } from "@/lib/reports/service";
-import { attempt, param } from "./_data/attempt";
+import { attempt, param } from "@/app/_data/attempt";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
 import { SearchForm } from "@/components/SearchForm";
 import { searchHref, type SearchParamsState } from "@/components/search-url";

@@ -13,8 +13,8 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { mulberry32 as rng } from "../lib/random.ts";
-import { seedTestDatabase, startTestServer, ensureNextBuild, DEMO_PLANTED, type TestServer } from "../tests/helpers/server.ts";
+import { mulberry32 as rng } from "@/lib/random";
+import { seedTestDatabase, startTestServer, ensureNextBuild, DEMO_PLANTED, type TestServer } from "@/tests/helpers/server";
 
 // autocannon ships no type declarations; the subset used here.
 interface CannonResult {

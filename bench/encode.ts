@@ -7,8 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bertFlopsPerToken, ensureBertModelDir, resolveBertConfig, type BertConfig, type BertQuantize } from "../lib/onnx/bert.ts";
-import { mulberry32 } from "../lib/onnx/bert.ts";
+import { bertFlopsPerToken, ensureBertModelDir, resolveBertConfig, type BertConfig, type BertQuantize } from "@/lib/onnx/bert";
+import { mulberry32 } from "@/lib/onnx/bert";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -67,7 +67,7 @@ interface Engine {
 async function loadEngine(engine: string): Promise<Engine> {
   const t0 = performance.now();
   if (engine === "ours") {
-    const { OnnxEncoder } = await import("../lib/embedding/encoder.ts");
+    const { OnnxEncoder } = await import("@/lib/embedding/encoder");
     const enc = await OnnxEncoder.load(MODEL_DIR);
     const loadMs = performance.now() - t0;
     const tokenizeUsPerReport: Record<string, number> = {};

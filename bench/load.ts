@@ -9,7 +9,7 @@
 // non-2xx, or a re-index did not succeed. Figures only: nothing here asserts on timing.
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { startTestServer, type TestServer } from "../tests/helpers/server.ts";
+import { startTestServer, type TestServer } from "@/tests/helpers/server";
 
 interface Hist {
   p50: number;

@@ -12,9 +12,9 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
-import { SqliteVecIndex } from "../lib/index/sqlite-vec";
-import type { IndexPoint, SearchFilter } from "../lib/index/types";
-import { mulberry32 } from "../lib/random";
+import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
+import type { IndexPoint, SearchFilter } from "@/lib/index/types";
+import { mulberry32 } from "@/lib/random";
 
 const DIMS = 384;
 const K = 10;

@@ -1,13 +1,13 @@
 import Link from "next/link";
 import type { DuplicateCandidate } from "@/lib/api/schemas";
-import { Highlight } from "./Highlight";
-import { ReportMeta } from "./ReportMeta";
-import { ScoreBar } from "./ScoreBar";
-import { SnippetText } from "./SnippetText";
-import { StatusBadge } from "./StatusBadge";
-import { TierBadge } from "./TierBadge";
-import { WhyMatch } from "./WhyMatch";
-import { reportKey } from "./format";
+import { Highlight } from "@/components/Highlight";
+import { ReportMeta } from "@/components/ReportMeta";
+import { ScoreBar } from "@/components/ScoreBar";
+import { SnippetText } from "@/components/SnippetText";
+import { StatusBadge } from "@/components/StatusBadge";
+import { TierBadge } from "@/components/TierBadge";
+import { WhyMatch } from "@/components/WhyMatch";
+import { reportKey } from "@/components/format";
 
 /**
  * One duplicate cluster: its best-matching member with score, tier and the reasons it matched.

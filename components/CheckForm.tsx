@@ -3,8 +3,8 @@ import { useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { DuplicateCandidate, DuplicatesResponse, ReportResponse } from "@/lib/api/schemas";
 import { LIMITS } from "@/lib/api/schemas";
-import { apiFetch, isAbort } from "./api-client";
-import { CandidateCard } from "./CandidateCard";
+import { apiFetch, isAbort } from "@/components/api-client";
+import { CandidateCard } from "@/components/CandidateCard";
 
 const DEBOUNCE_MS = 300;
 const STORAGE_KEY = "bugsift.checkDraft";

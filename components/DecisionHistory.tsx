@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { DecisionDto, ReportRef } from "@/lib/api/schemas";
-import { VERDICT_LABEL, fmtDateTime, reportKey } from "./format";
+import { VERDICT_LABEL, fmtDateTime, reportKey } from "@/components/format";
 
 const TONE: Record<string, string> = {
   duplicate: "bg-rose-50 text-rose-800 ring-rose-600/20",

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { DuplicateLinkDto } from "@/lib/api/schemas";
-import { StatusBadge } from "./StatusBadge";
-import { fmtDateTime, reportKey } from "./format";
+import { StatusBadge } from "@/components/StatusBadge";
+import { fmtDateTime, reportKey } from "@/components/format";
 
 function LinkRow({ l }: { l: DuplicateLinkDto }) {
   return (

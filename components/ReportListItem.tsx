@@ -1,8 +1,8 @@
 import Link from "next/link";
 import type { ReportSummary } from "@/lib/api/schemas";
-import { ReportMeta } from "./ReportMeta";
-import { StatusBadge } from "./StatusBadge";
-import { reportKey } from "./format";
+import { ReportMeta } from "@/components/ReportMeta";
+import { StatusBadge } from "@/components/StatusBadge";
+import { reportKey } from "@/components/format";
 
 /** Compact row: key + title link (keyboard-navigable), status, meta. */
 export function ReportListItem({ report }: { report: ReportSummary }) {

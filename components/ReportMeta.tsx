@@ -1,5 +1,5 @@
 import type { ReportSummary } from "@/lib/api/schemas";
-import { fmtDate } from "./format";
+import { fmtDate } from "@/components/format";
 
 /** One muted line: product / component · source · created date. */
 export function ReportMeta({ report }: { report: ReportSummary }) {

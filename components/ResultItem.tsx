@@ -1,10 +1,10 @@
 import Link from "next/link";
 import type { SearchResult } from "@/lib/api/schemas";
-import { ReportMeta } from "./ReportMeta";
-import { SnippetText } from "./SnippetText";
-import { StatusBadge } from "./StatusBadge";
-import { Highlight } from "./Highlight";
-import { reportKey } from "./format";
+import { ReportMeta } from "@/components/ReportMeta";
+import { SnippetText } from "@/components/SnippetText";
+import { StatusBadge } from "@/components/StatusBadge";
+import { Highlight } from "@/components/Highlight";
+import { reportKey } from "@/components/format";
 
 /** One search hit: key + highlighted title (the keyboard-navigable link), status, meta, snippet, score. */
 export function ResultItem({ r }: { r: SearchResult }) {

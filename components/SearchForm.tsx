@@ -3,7 +3,7 @@ import { useId, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { FacetsResponse } from "@/lib/api/schemas";
 import { LIMITS } from "@/lib/api/schemas";
-import { FILTER_KEYS, searchHref, type SearchParamsState } from "./search-url";
+import { FILTER_KEYS, searchHref, type SearchParamsState } from "@/components/search-url";
 
 /**
  * Query box + filters. Works without JavaScript (plain GET form); with it, submits via client

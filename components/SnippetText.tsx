@@ -1,5 +1,5 @@
 import type { Snippet } from "@/lib/api/schemas";
-import { Highlight } from "./Highlight";
+import { Highlight } from "@/components/Highlight";
 
 /** A server-made snippet: highlights are offsets into snippet.text; ellipses mark cut ends. */
 export function SnippetText({ snippet, className = "" }: { snippet: Snippet; className?: string }) {

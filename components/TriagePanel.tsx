@@ -2,10 +2,10 @@
 import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { DuplicateCandidate, TriageResponse, Verdict } from "@/lib/api/schemas";
-import { apiFetch } from "./api-client";
-import { ActorField, useActor, validActor } from "./ActorField";
-import { CandidateCard } from "./CandidateCard";
-import { reportKey, VERDICT_LABEL } from "./format";
+import { apiFetch } from "@/components/api-client";
+import { ActorField, useActor, validActor } from "@/components/ActorField";
+import { CandidateCard } from "@/components/CandidateCard";
+import { reportKey, VERDICT_LABEL } from "@/components/format";
 
 interface Props {
   reportId: number;

@@ -1,7 +1,7 @@
 // Runtime configuration from the environment, read once per process and validated, so a typo in a
 // limit fails loudly at first use instead of silently disabling it.
 import path from "node:path";
-import { databaseUrl } from "./db/client";
+import { databaseUrl } from "@/lib/db/client";
 
 export interface AppConfig {
   databaseUrl: string;

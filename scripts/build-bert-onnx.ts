@@ -4,8 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { BERT_PRESETS, BERT_QUANTIZE, buildBertModelDir, type BertPreset, type BertQuantize } from "../lib/onnx/bert.ts";
-import type { PoolingMode } from "../lib/embedding/types.ts";
+import { BERT_PRESETS, BERT_QUANTIZE, buildBertModelDir, type BertPreset, type BertQuantize } from "@/lib/onnx/bert";
+import type { PoolingMode } from "@/lib/embedding/types";
 
 const POOLINGS = ["mean", "cls", "max", "mean_sqrt_len"];
 

@@ -8,12 +8,12 @@
 //                            [--text-scope all|train] [--split time:0.5] [--no-gate]
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runMain } from "../lib/cli.ts";
-import { createPrisma } from "../lib/db/client.ts";
-import { defaultModelDir } from "../lib/embedding/encoder.ts";
-import { evaluateAndMaybePromote, formatGate } from "../lib/eval/compare.ts";
-import { parseSplitSpec } from "../lib/eval/split.ts";
-import { registerModelVersion, trainStaticToDir } from "../lib/train/run.ts";
+import { runMain } from "@/lib/cli";
+import { createPrisma } from "@/lib/db/client";
+import { defaultModelDir } from "@/lib/embedding/encoder";
+import { evaluateAndMaybePromote, formatGate } from "@/lib/eval/compare";
+import { parseSplitSpec } from "@/lib/eval/split";
+import { registerModelVersion, trainStaticToDir } from "@/lib/train/run";
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -12,10 +12,10 @@
 // Exit codes: 0 consistent (after --repair: everything fixed; warnings allowed), 1 problems found / left,
 // 2 usage error or the doctor itself could not run.
 import { parseArgs } from "node:util";
-import { config } from "../lib/config";
-import { disconnectPrisma, isSqlite, sqlitePathFromUrl } from "../lib/db/client";
-import { formatReport, runDoctor, type DoctorDeps } from "../lib/doctor";
-import { closeServices, index, prisma, servingEncoder } from "../lib/reports/context";
+import { config } from "@/lib/config";
+import { disconnectPrisma, isSqlite, sqlitePathFromUrl } from "@/lib/db/client";
+import { formatReport, runDoctor, type DoctorDeps } from "@/lib/doctor/index";
+import { closeServices, index, prisma, servingEncoder } from "@/lib/reports/context";
 
 function intArg(name: string, raw: string | undefined, def: number): number {
   if (raw === undefined) return def;

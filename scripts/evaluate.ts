@@ -14,8 +14,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runMain } from "../lib/cli.ts";
-import { createPrisma, type PrismaClient } from "../lib/db/client.ts";
+import { runMain } from "@/lib/cli";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import {
   evaluateAndMaybePromote,
   evaluateCorpus,
@@ -23,11 +23,11 @@ import {
   formatTable,
   tableToJSON,
   type PrimaryMetric,
-} from "../lib/eval/compare.ts";
-import { loadCorpusFromFile } from "../lib/eval/file-corpus.ts";
-import type { EvalModel } from "../lib/eval/protocol.ts";
-import { parseSplitSpec } from "../lib/eval/split.ts";
-import { isFormat } from "../lib/ingest/formats.ts";
+} from "@/lib/eval/compare";
+import { loadCorpusFromFile } from "@/lib/eval/file-corpus";
+import type { EvalModel } from "@/lib/eval/protocol";
+import { parseSplitSpec } from "@/lib/eval/split";
+import { isFormat } from "@/lib/ingest/formats";
 
 const USAGE = `usage: tsx scripts/evaluate.ts [--model [name=]<dir> ...] [--all-versions] [--json]
        [--split time:0.5|all|cutoff:<date>] [--depth N] [--source <source> ...] [--no-bm25] [--rerank] [--keep-top N]

@@ -11,7 +11,7 @@
 //   2  wrong usage: unknown option or format, missing/unreadable file
 import { createReadStream, statSync, accessSync, constants as FS } from "node:fs";
 import path from "node:path";
-import { parseInput, isFormat, FORMATS, parseMapping, importRecords, type Format, type ImportSummary, type ImportIssue } from "../lib/ingest";
+import { parseInput, isFormat, FORMATS, parseMapping, importRecords, type Format, type ImportSummary, type ImportIssue } from "@/lib/ingest/index";
 
 const USAGE = `usage: npm run ingest -- <file> --format ${FORMATS.join("|")} [options]
 
@@ -189,8 +189,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Loaded only now so that usage errors answer fast (the Prisma client is heavy to load).
-  const { createPrisma, databaseUrl, redact } = await import("../lib/db/client");
-  const { migrate } = await import("../lib/db/runner");
+  const { createPrisma, databaseUrl, redact } = await import("@/lib/db/client");
+  const { migrate } = await import("@/lib/db/runner");
   const url = databaseUrl();
   if (a.migrate) {
     const r = await migrate(url);

@@ -13,7 +13,7 @@
 // Usage: tsx scripts/make-demo-corpus.ts [--out data/demo] [--seed 20220301]
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { mulberry32 as rng } from "../lib/random.ts"; // seeded, so the output is stable
+import { mulberry32 as rng } from "@/lib/random"; // seeded, so the output is stable
 
 const D = "Harbor Desktop";
 const S = "Harbor Server";

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { loadModelDir } from "../lib/embedding/modeldir.ts";
+import { loadModelDir } from "@/lib/embedding/modeldir";
 
 export const DEFAULT_REPO = "sentence-transformers/all-MiniLM-L6-v2";
 export const DEFAULT_ENDPOINT = "https://huggingface.co";

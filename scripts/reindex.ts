@@ -11,11 +11,11 @@
 //
 // Exit codes: 0 done, 1 failed (the job row holds the error; a failed run is resumable), 2 usage.
 import { parseArgs } from "node:util";
-import { disconnectPrisma } from "../lib/db/client";
-import { startReindex } from "../lib/jobs/reindex";
-import { recoverStaleJobs } from "../lib/jobs/store";
-import { closeServices, index, prisma, servingEncoder } from "../lib/reports/context";
-import { indexStale } from "../lib/reports/sync";
+import { disconnectPrisma } from "@/lib/db/client";
+import { startReindex } from "@/lib/jobs/reindex";
+import { recoverStaleJobs } from "@/lib/jobs/store";
+import { closeServices, index, prisma, servingEncoder } from "@/lib/reports/context";
+import { indexStale } from "@/lib/reports/sync";
 
 function progressLine(label: string) {
   const t0 = Date.now();

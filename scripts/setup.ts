@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { disconnectPrisma, getPrisma } from "../lib/db/client";
-import { defaultModelDir } from "../lib/embedding/encoder";
+import { disconnectPrisma, getPrisma } from "@/lib/db/client";
+import { defaultModelDir } from "@/lib/embedding/encoder";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);

@@ -11,15 +11,15 @@
 // Progress goes to stderr, the final summary table to stdout. DATABASE_URL selects the database.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runMain } from "../lib/cli.ts";
-import { createPrisma, type PrismaClient } from "../lib/db/client.ts";
-import { defaultModelDir } from "../lib/embedding/encoder.ts";
-import { evaluateAndMaybePromote, formatGate } from "../lib/eval/compare.ts";
-import { parseSplitSpec } from "../lib/eval/split.ts";
-import { LOSS_NAMES, type LossName } from "../lib/train/losses.ts";
-import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "../lib/train/run.ts";
-import type { RecipeOverrides } from "../lib/train/static-recipe.ts";
-import type { InitMethod } from "../lib/train/static-init.ts";
+import { runMain } from "@/lib/cli";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { defaultModelDir } from "@/lib/embedding/encoder";
+import { evaluateAndMaybePromote, formatGate } from "@/lib/eval/compare";
+import { parseSplitSpec } from "@/lib/eval/split";
+import { LOSS_NAMES, type LossName } from "@/lib/train/losses";
+import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "@/lib/train/run";
+import type { RecipeOverrides } from "@/lib/train/static-recipe";
+import type { InitMethod } from "@/lib/train/static-init";
 
 const USAGE = `usage: npm run train -- [--kind static|head] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
        [--batch-size N] [--loss ${LOSS_NAMES.join("|")}] [--seed N] [--split time:0.5|cutoff:<date>|all]

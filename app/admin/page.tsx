@@ -5,7 +5,7 @@ import { prisma } from "@/lib/reports/context";
 import { stats } from "@/lib/reports/facets";
 import { listModels } from "@/lib/jobs/models";
 import { listJobs } from "@/lib/jobs/store";
-import { attempt } from "../_data/attempt";
+import { attempt } from "@/app/_data/attempt";
 import { ErrorNote } from "@/components/ErrorNote";
 import { LoginForm } from "@/components/admin/LoginForm";
 import { LogoutButton } from "@/components/admin/LogoutButton";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { CheckForm } from "@/components/CheckForm";
-import { attempt } from "../_data/attempt";
+import { attempt } from "@/app/_data/attempt";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
 import { prisma } from "@/lib/reports/context";
 

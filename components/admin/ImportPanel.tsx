@@ -2,10 +2,10 @@
 import { useId, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { JobDto, JobStartedResponse } from "@/lib/api/schemas";
-import { apiFetch } from "../api-client";
-import { fmtInt } from "../format";
-import { JobProgress } from "./JobProgress";
-import { isFinished, useJob } from "./useJob";
+import { apiFetch } from "@/components/api-client";
+import { fmtInt } from "@/components/format";
+import { JobProgress } from "@/components/admin/JobProgress";
+import { isFinished, useJob } from "@/components/admin/useJob";
 
 const FORMATS = [
   { value: "jsonl", label: "JSON Lines (generic)" },

@@ -1,5 +1,5 @@
 import type { JobDto } from "@/lib/api/schemas";
-import { fmtDateTime, fmtInt } from "../format";
+import { fmtDateTime, fmtInt } from "@/components/format";
 
 const STATE_TONE: Record<string, string> = {
   queued: "bg-slate-100 text-slate-700 ring-slate-500/20",

@@ -1,6 +1,6 @@
 import type { JobDto } from "@/lib/api/schemas";
-import { fmtDateTime, fmtInt } from "../format";
-import { JobStateBadge } from "./JobProgress";
+import { fmtDateTime, fmtInt } from "@/components/format";
+import { JobStateBadge } from "@/components/admin/JobProgress";
 
 function duration(j: JobDto): string {
   if (!j.startedAt || !j.finishedAt) return "—";

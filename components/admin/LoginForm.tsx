@@ -2,7 +2,7 @@
 import { useId, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { LoginResponse } from "@/lib/api/schemas";
-import { apiFetch } from "../api-client";
+import { apiFetch } from "@/components/api-client";
 
 /** Admin login: the token is sent once; the server answers with an httpOnly session cookie. */
 export function LoginForm() {

@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { apiFetch } from "../api-client";
+import { apiFetch } from "@/components/api-client";
 
 export function LogoutButton() {
   const router = useRouter();

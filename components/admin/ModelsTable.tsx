@@ -2,11 +2,11 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import type { JobStartedResponse, ModelsResponse } from "@/lib/api/schemas";
-import { apiFetch } from "../api-client";
-import { fmtDate, fmtNum } from "../format";
-import { JobProgress } from "./JobProgress";
-import { readMetrics } from "./metrics";
-import { isFinished, useJob } from "./useJob";
+import { apiFetch } from "@/components/api-client";
+import { fmtDate, fmtNum } from "@/components/format";
+import { JobProgress } from "@/components/admin/JobProgress";
+import { readMetrics } from "@/components/admin/metrics";
+import { isFinished, useJob } from "@/components/admin/useJob";
 
 /** Model versions with their held-out evaluation figures; activating one re-indexes with it. */
 export function ModelsTable({ data }: { data: ModelsResponse }) {

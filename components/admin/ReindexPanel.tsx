@@ -2,9 +2,9 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import type { JobDto, JobStartedResponse } from "@/lib/api/schemas";
-import { apiFetch } from "../api-client";
-import { JobProgress } from "./JobProgress";
-import { isFinished, useJob } from "./useJob";
+import { apiFetch } from "@/components/api-client";
+import { JobProgress } from "@/components/admin/JobProgress";
+import { isFinished, useJob } from "@/components/admin/useJob";
 
 /**
  * Re-index without downtime: the server builds a new index generation while the old one keeps

@@ -1,5 +1,5 @@
 import type { StatsResponse } from "@/lib/api/schemas";
-import { fmtInt } from "../format";
+import { fmtInt } from "@/components/format";
 
 function Card({ title, value, children }: { title: string; value: React.ReactNode; children?: React.ReactNode }) {
   return (

@@ -2,8 +2,8 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import type { CalibrateResponse, ThresholdDto } from "@/lib/api/schemas";
-import { apiFetch } from "../api-client";
-import { fmtDate, fmtNum, fmtPct } from "../format";
+import { apiFetch } from "@/components/api-client";
+import { fmtDate, fmtNum, fmtPct } from "@/components/format";
 
 /** Likely/related cut-offs per scope with the precision/recall they were calibrated at. */
 export function ThresholdsTable({ thresholds }: { thresholds: ThresholdDto[] }) {

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { JobDto, JobResponse } from "@/lib/api/schemas";
-import { apiFetch } from "../api-client";
+import { apiFetch } from "@/components/api-client";
 
 export const POLL_MS = 500;
 

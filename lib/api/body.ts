@@ -1,6 +1,6 @@
 // Request bodies are read with a byte cap BEFORE parsing: a declared Content-Length over the cap is
 // refused at once, and a chunked/lying body is cut off as soon as the running total passes it.
-import { ApiError, badRequest } from "./errors";
+import { ApiError, badRequest } from "@/lib/api/errors";
 
 export function tooLarge(limit: number): ApiError {
   return new ApiError(413, "payload_too_large", `request body exceeds ${limit} bytes`, { limit });

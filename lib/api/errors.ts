@@ -1,7 +1,7 @@
 // Errors that carry an HTTP status. Services throw these (they are plain Errors with a code, no HTTP
 // machinery), route wrappers turn them into {error:{code,message,details?}} bodies.
 import { ZodError } from "zod";
-import type { ApiErrorBody } from "./schemas";
+import type { ApiErrorBody } from "@/lib/api/schemas";
 
 export type ErrorCode = ApiErrorBody["error"]["code"];
 

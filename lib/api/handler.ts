@@ -1,11 +1,11 @@
 // The wrapper every route handler goes through: optional admin auth, optional per-IP rate limit,
 // and uniform error bodies. Uses only web-standard Request/Response (no Next.js imports), so it is
 // exercised the same way from tests.
-import { config } from "../config";
-import { isAdmin } from "../auth/token";
-import { ApiError } from "./errors";
-import { clientKey, TokenBucketLimiter } from "./ratelimit";
-import { errorResponse } from "./respond";
+import { config } from "@/lib/config";
+import { isAdmin } from "@/lib/auth/token";
+import { ApiError } from "@/lib/api/errors";
+import { clientKey, TokenBucketLimiter } from "@/lib/api/ratelimit";
+import { errorResponse } from "@/lib/api/respond";
 
 export interface HandlerOptions {
   /** Require the admin token or session cookie. */

@@ -6,7 +6,7 @@
 //
 // OPTIONS is included because Next.js derives its automatic OPTIONS `Allow` list from the exported
 // handlers, which would then wrongly include the 405 ones.
-import { errorBody, json } from "./respond";
+import { errorBody, json } from "@/lib/api/respond";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type RouteFn = (req: Request) => Promise<Response>;

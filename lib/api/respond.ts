@@ -1,9 +1,9 @@
 // JSON responses and the mapping from thrown errors to error bodies. 500s never carry the original
 // message (it may contain paths, SQL or secrets); the full error is logged server-side instead.
 import { ZodError } from "zod";
-import { ActorError } from "../auth/actor";
-import { ApiError, fromZod } from "./errors";
-import type { ApiErrorBody } from "./schemas";
+import { ActorError } from "@/lib/auth/actor";
+import { ApiError, fromZod } from "@/lib/api/errors";
+import type { ApiErrorBody } from "@/lib/api/schemas";
 
 const NO_STORE = { "cache-control": "no-store" };
 

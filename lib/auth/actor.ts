@@ -1,6 +1,6 @@
 // Who performed a triage action: an `actor` body field or the x-bugsift-actor header.
 // Not authentication (public triage is trusted input on a self-hosted tracker); only validated.
-import { ActorSchema } from "../api/schemas";
+import { ActorSchema } from "@/lib/api/schemas";
 
 export const ACTOR_HEADER = "x-bugsift-actor";
 

@@ -1,2 +1,2 @@
-export * from "./token";
-export * from "./actor";
+export * from "@/lib/auth/token";
+export * from "@/lib/auth/actor";

@@ -6,7 +6,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { config } from "../config";
+import { config } from "@/lib/config";
 
 export const SESSION_COOKIE = "bugsift_admin";
 export const SESSION_TTL_MS = 12 * 3600_000;

@@ -5,19 +5,19 @@
 // identical, so callers only ever see the SQLite client's `PrismaClient` type.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as SqlitePrismaClient } from "../generated/prisma/client";
-import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client";
-import { parsePgUrl } from "./pg-url";
-import { databaseUrl, isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "./url";
+import { PrismaClient as SqlitePrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PgPrismaClient } from "@/lib/generated/prisma-pg/client";
+import { parsePgUrl } from "@/lib/db/pg-url";
+import { databaseUrl, isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "@/lib/db/url";
 
 export type PrismaClient = SqlitePrismaClient;
 // Model row types and the Prisma namespace (input types; runtime error classes such as
 // Prisma.PrismaClientKnownRequestError come from the shared runtime, so instanceof
 // works for clients of either provider).
-export type { Report, DuplicateLink, TriageDecision, IndexJob, ModelVersion, DedupThreshold } from "../generated/prisma/client";
-export { Prisma } from "../generated/prisma/client";
+export type { Report, DuplicateLink, TriageDecision, IndexJob, ModelVersion, DedupThreshold } from "@/lib/generated/prisma/client";
+export { Prisma } from "@/lib/generated/prisma/client";
 
-export { DEFAULT_DATABASE_URL, databaseUrl, isPostgres, isSqlite, sqlitePathFromUrl, redact } from "./url";
+export { DEFAULT_DATABASE_URL, databaseUrl, isPostgres, isSqlite, sqlitePathFromUrl, redact } from "@/lib/db/url";
 
 /** A new client for `url`; the caller owns it and must `$disconnect()` it. */
 export function createPrisma(url: string = databaseUrl()): PrismaClient {

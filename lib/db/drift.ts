@@ -8,15 +8,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { compareHistories, defaultLayout, historyDiff, type Layout } from "./history";
-import { isIndexTable } from "./ignore";
-import { parsePgUrl } from "./pg-url";
-import { migrationStatus, providerOf } from "./runner";
-import { diffSchemas, EngineSession, type SchemaFilter } from "./schema-engine";
-import { derivePostgresSchema, PG_SCHEMA_PATH } from "./schema-source";
-import { createShadow } from "./shadow";
-import { compareShapes, describeSqlite } from "./sqlite-describe";
-import { isPostgres, redact, sqlitePathFromUrl } from "./url";
+import { compareHistories, defaultLayout, historyDiff, type Layout } from "@/lib/db/history";
+import { isIndexTable } from "@/lib/db/ignore";
+import { parsePgUrl } from "@/lib/db/pg-url";
+import { migrationStatus, providerOf } from "@/lib/db/runner";
+import { diffSchemas, EngineSession, type SchemaFilter } from "@/lib/db/schema-engine";
+import { derivePostgresSchema, PG_SCHEMA_PATH } from "@/lib/db/schema-source";
+import { createShadow } from "@/lib/db/shadow";
+import { compareShapes, describeSqlite } from "@/lib/db/sqlite-describe";
+import { isPostgres, redact, sqlitePathFromUrl } from "@/lib/db/url";
 
 export interface CheckSection {
   title: string;

@@ -2,10 +2,10 @@
 // creating the next migration for both, and checking that each history ends exactly at
 // the schema.
 import { existsSync } from "node:fs";
-import { diffSchemas, EngineSession } from "./schema-engine";
-import { listMigrations, migrationFolderName, writeMigration } from "./migrations";
-import { historyShadow, type Shadow } from "./shadow";
-import { derivePostgresSchema, migrationsDir, readSchema, type Provider } from "./schema-source";
+import { diffSchemas, EngineSession } from "@/lib/db/schema-engine";
+import { listMigrations, migrationFolderName, writeMigration } from "@/lib/db/migrations";
+import { historyShadow, type Shadow } from "@/lib/db/shadow";
+import { derivePostgresSchema, migrationsDir, readSchema, type Provider } from "@/lib/db/schema-source";
 
 /** Where the schema and both histories live; tests point this at temp dirs. */
 export interface Layout {

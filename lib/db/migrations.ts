@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Provider } from "./schema-source";
+import type { Provider } from "@/lib/db/schema-source";
 
 export interface MigrationFile {
   /** Folder name, e.g. 20250101120000_init; also the `migration_name` in _prisma_migrations. */

@@ -11,11 +11,11 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { isPostgres, isSqlite, redact, sqlitePathFromUrl } from "./url";
-import { isUnmanagedTable } from "./ignore";
-import { assertLockProvider, listMigrations, scriptMatchesChecksum, type MigrationFile } from "./migrations";
-import { parsePgUrl, qi } from "./pg-url";
-import { migrationsDir, type Provider } from "./schema-source";
+import { isPostgres, isSqlite, redact, sqlitePathFromUrl } from "@/lib/db/url";
+import { isUnmanagedTable } from "@/lib/db/ignore";
+import { assertLockProvider, listMigrations, scriptMatchesChecksum, type MigrationFile } from "@/lib/db/migrations";
+import { parsePgUrl, qi } from "@/lib/db/pg-url";
+import { migrationsDir, type Provider } from "@/lib/db/schema-source";
 
 export interface AppliedMigration {
   id: string;

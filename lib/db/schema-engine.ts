@@ -20,8 +20,8 @@ import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { parsePgUrl } from "./pg-url";
-import type { Provider } from "./schema-source";
+import { parsePgUrl } from "@/lib/db/pg-url";
+import type { Provider } from "@/lib/db/schema-source";
 
 export interface SchemaFilter {
   externalTables: string[];

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { parsePgUrl, qi } from "./pg-url";
-import { migrate } from "./runner";
-import type { EngineTarget } from "./schema-engine";
-import type { Provider } from "./schema-source";
+import { parsePgUrl, qi } from "@/lib/db/pg-url";
+import { migrate } from "@/lib/db/runner";
+import type { EngineTarget } from "@/lib/db/schema-engine";
+import type { Provider } from "@/lib/db/schema-source";
 
 export interface Shadow {
   url: string;

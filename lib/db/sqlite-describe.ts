@@ -2,7 +2,7 @@
 // keys) used to name drift precisely. The schema engine's own summary for SQLite only
 // says "Redefined table `Report`"; this says which column or index differs.
 import Database from "better-sqlite3";
-import { isUnmanagedTable } from "./ignore";
+import { isUnmanagedTable } from "@/lib/db/ignore";
 
 export interface TableShape {
   columns: Map<string, string>;

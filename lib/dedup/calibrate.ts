@@ -4,14 +4,14 @@
 // duplicate check would wrongly show) and random pairs. Scores are cosines of stored vectors.
 // "likely" = the threshold with the best F1 (or the lowest one reaching a target precision);
 // "related" = the score that keeps 95% of confirmed duplicates (below "likely").
-import type { PrismaClient } from "../db/client";
-import type { CalibrateResponse } from "../api/schemas";
-import { queryServices } from "../reports/context";
-import { pairKey } from "../reports/dto";
-import { currentVerdicts } from "../triage/verdicts";
-import { allClusters } from "./clusters";
-import { invalidateThresholds, listThresholds } from "./thresholds";
-import { mulberry32 } from "../random";
+import type { PrismaClient } from "@/lib/db/client";
+import type { CalibrateResponse } from "@/lib/api/schemas";
+import { queryServices } from "@/lib/reports/context";
+import { pairKey } from "@/lib/reports/dto";
+import { currentVerdicts } from "@/lib/triage/verdicts";
+import { allClusters } from "@/lib/dedup/clusters";
+import { invalidateThresholds, listThresholds } from "@/lib/dedup/thresholds";
+import { mulberry32 } from "@/lib/random";
 
 export interface CalibrateOptions {
   targetPrecision?: number;

@@ -2,10 +2,10 @@
 // "duplicate" verdicts both become links), minus links whose pair a triager later marked
 // not_duplicate (the newest decision wins). A cluster's master is a member that is not itself a
 // duplicate of anything (the smallest id if there are several).
-import type { PrismaClient } from "../db/client";
-import { pairKey } from "../reports/dto";
-import type { Verdict } from "../api/schemas";
-import { latestByPair } from "../triage/verdicts";
+import type { PrismaClient } from "@/lib/db/client";
+import { pairKey } from "@/lib/reports/dto";
+import type { Verdict } from "@/lib/api/schemas";
+import { latestByPair } from "@/lib/triage/verdicts";
 
 export interface Cluster {
   /** Smallest member id: stable while the cluster does not change. */

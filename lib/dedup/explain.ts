@@ -1,9 +1,9 @@
 // Why a candidate was suggested: equal fields, shared salient terms (with offsets on both sides),
 // and shared normalised stack frames. Salience = rarity among the candidate set (a term every
 // candidate shares explains nothing) times a bonus for identifier-like terms.
-import type { Highlight, TermMatch, Why } from "../api/schemas";
-import { buildReportText } from "../embedding/report-text";
-import { highlightTerm, tokenSpans, type TokenSpan } from "../search/highlight";
+import type { Highlight, TermMatch, Why } from "@/lib/api/schemas";
+import { buildReportText } from "@/lib/embedding/report-text";
+import { highlightTerm, tokenSpans, type TokenSpan } from "@/lib/search/highlight";
 
 export interface ExplainSide {
   title: string;

@@ -2,19 +2,19 @@
 // (lib/index/hybrid.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
 // evaluation gate measures), over-fetched so that collapsing clusters still leaves k of them; collapse to
 // one candidate per duplicate cluster, drop clusters a triager ruled out, tier by cosine threshold and explain.
-import type { PrismaClient, Report } from "../db/client";
-import type { DuplicateCandidate, DuplicatesResponse } from "../api/schemas";
-import { notFound } from "../api/errors";
-import type { HybridHit } from "../index/types";
-import { queryServices } from "../reports/context";
-import { toSummary } from "../reports/dto";
-import { embeddingText, hasDirection } from "../reports/vectors";
-import { rankDuplicateCandidates } from "../index/hybrid";
-import { highlightTerms, makeSnippet } from "../search/highlight";
-import { clusterIn, graphSnapshot } from "./clusters";
-import { corpusDf } from "./df";
-import { documentFrequency, explain, prepareSide, type ExplainSide } from "./explain";
-import { thresholdsFor, tierOf } from "./thresholds";
+import type { PrismaClient, Report } from "@/lib/db/client";
+import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/api/schemas";
+import { notFound } from "@/lib/api/errors";
+import type { HybridHit } from "@/lib/index/types";
+import { queryServices } from "@/lib/reports/context";
+import { toSummary } from "@/lib/reports/dto";
+import { embeddingText, hasDirection } from "@/lib/reports/vectors";
+import { rankDuplicateCandidates } from "@/lib/index/hybrid";
+import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
+import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
+import { corpusDf } from "@/lib/dedup/df";
+import { documentFrequency, explain, prepareSide, type ExplainSide } from "@/lib/dedup/explain";
+import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
 
 export interface FindOptions {
   /** Clusters to return. */

@@ -1,14 +1,14 @@
 // All pairs above a similarity threshold among the indexed reports: one kNN query per report with
 // its stored vector (no encoder pass at all), pairs de-duplicated and sorted best first. This is the
 // "most similar pairs in 10,000 sentences" job done with the index instead of an N x N matrix.
-import type { PrismaClient } from "../db/client";
-import type { SweepPair, SweepResponse } from "../api/schemas";
-import { queryServices } from "../reports/context";
-import { badRequest } from "../api/errors";
-import { config } from "../config";
-import { pairKey, toSummary } from "../reports/dto";
-import { clusterIn, graphSnapshot } from "./clusters";
-import { thresholdsFor, tierOf } from "./thresholds";
+import type { PrismaClient } from "@/lib/db/client";
+import type { SweepPair, SweepResponse } from "@/lib/api/schemas";
+import { queryServices } from "@/lib/reports/context";
+import { badRequest } from "@/lib/api/errors";
+import { config } from "@/lib/config";
+import { pairKey, toSummary } from "@/lib/reports/dto";
+import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
+import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
 
 export interface SweepOptions {
   threshold: number;

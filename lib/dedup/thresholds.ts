@@ -1,8 +1,8 @@
 // Score thresholds that turn a cosine similarity into a tier. Stored per scope ("*" or a product) in
 // DedupThreshold by calibration; a product without its own row uses "*", and "*" without a row uses
 // the built-in defaults (conservative values for sentence-embedding cosines).
-import type { DedupThreshold, PrismaClient } from "../db/client";
-import type { ThresholdDto, Tier } from "../api/schemas";
+import type { DedupThreshold, PrismaClient } from "@/lib/db/client";
+import type { ThresholdDto, Tier } from "@/lib/api/schemas";
 
 export const DEFAULT_THRESHOLDS = { likely: 0.8, related: 0.6 } as const;
 

@@ -1,12 +1,12 @@
 // `npm run doctor`: find (and with repair, fix) inconsistencies between the database and the vector
 // index that a crash, a killed process or a manual edit can leave behind. See docs/reliability.md.
-import { inspect } from "./inspect";
-import { repair } from "./repair";
-import type { DoctorDeps, DoctorOptions, DoctorReport, RepairResult } from "./types";
+import { inspect } from "@/lib/doctor/inspect";
+import { repair } from "@/lib/doctor/repair";
+import type { DoctorDeps, DoctorOptions, DoctorReport, RepairResult } from "@/lib/doctor/types";
 
-export * from "./types";
-export { inspect, reportStates, seededSample, sqliteQuickCheck, staleJobs } from "./inspect";
-export { repair } from "./repair";
+export * from "@/lib/doctor/types";
+export { inspect, reportStates, seededSample, sqliteQuickCheck, staleJobs } from "@/lib/doctor/inspect";
+export { repair } from "@/lib/doctor/repair";
 
 /** Inspect; with `repair`, fix what can be fixed and inspect again. */
 export async function runDoctor(

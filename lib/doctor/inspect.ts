@@ -4,12 +4,12 @@
 // report rows. A report created in between then shows up as "missing" (harmless: repair re-embeds it)
 // instead of its fresh point showing up as an "orphan" (repair would delete a live point).
 import Database from "better-sqlite3";
-import type { PrismaClient } from "../db/client";
-import { config } from "../config";
-import { parseCounts } from "../jobs/store";
-import { INDEXABLE_SELECT, embeddingText, storedVector } from "../reports/vectors";
-import type { DoctorDeps, DoctorOptions, DoctorReport, Issue } from "./types";
-import { mulberry32 } from "../random";
+import type { PrismaClient } from "@/lib/db/client";
+import { config } from "@/lib/config";
+import { parseCounts } from "@/lib/jobs/store";
+import { INDEXABLE_SELECT, embeddingText, storedVector } from "@/lib/reports/vectors";
+import type { DoctorDeps, DoctorOptions, DoctorReport, Issue } from "@/lib/doctor/types";
+import { mulberry32 } from "@/lib/random";
 
 interface ReportState {
   id: number;

@@ -1,10 +1,10 @@
 // Fixes what inspect() found, each step idempotent so an interrupted repair can simply be re-run.
 // Re-embedding goes through lib/reports/sync (upsert + Report.indexedHash), exactly like a normal write.
-import { recoverStaleJobs } from "../jobs/store";
-import { indexReports } from "../reports/sync";
-import { INDEXABLE_SELECT } from "../reports/vectors";
-import { config } from "../config";
-import type { DoctorDeps, DoctorOptions, DoctorReport, IssueKind, RepairAction } from "./types";
+import { recoverStaleJobs } from "@/lib/jobs/store";
+import { indexReports } from "@/lib/reports/sync";
+import { INDEXABLE_SELECT } from "@/lib/reports/vectors";
+import { config } from "@/lib/config";
+import type { DoctorDeps, DoctorOptions, DoctorReport, IssueKind, RepairAction } from "@/lib/doctor/types";
 
 function idsOf(report: DoctorReport, kind: IssueKind): (number | string)[] {
   return report.issues.find((i) => i.kind === kind)?.ids ?? [];

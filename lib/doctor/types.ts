@@ -1,9 +1,9 @@
 // What `npm run doctor` looks for and what it reports. One Issue per kind of inconsistency, with the
 // affected ids (a capped sample for display, the full list for repair).
-import type { PrismaClient } from "../db/client";
-import type { Encoder } from "../embedding/types";
-import type { GenerationAdmin } from "../index/generation";
-import type { VectorIndex } from "../index/types";
+import type { PrismaClient } from "@/lib/db/client";
+import type { Encoder } from "@/lib/embedding/types";
+import type { GenerationAdmin } from "@/lib/index/generation";
+import type { VectorIndex } from "@/lib/index/types";
 
 export type IssueKind =
   /** A report whose id is not in the live index generation. */

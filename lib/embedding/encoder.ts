@@ -3,10 +3,10 @@
 import os from "node:os";
 import path from "node:path";
 import ort from "onnxruntime-node";
-import { loadModelDir, type ModelDirInfo } from "./modeldir.ts";
-import { combineChunks, l2Normalize, poolTokens } from "./pooling.ts";
-import { TextTokenizer } from "./tokenizer.ts";
-import type { ChunkPooling, EncodeOptions, Encoder, PoolingMode } from "./types.ts";
+import { loadModelDir, type ModelDirInfo } from "@/lib/embedding/modeldir";
+import { combineChunks, l2Normalize, poolTokens } from "@/lib/embedding/pooling";
+import { TextTokenizer } from "@/lib/embedding/tokenizer";
+import type { ChunkPooling, EncodeOptions, Encoder, PoolingMode } from "@/lib/embedding/types";
 
 export interface EncoderOptions {
   /** Default: os.cpus().length. */

@@ -1,7 +1,7 @@
 // Load and validate a sentence-transformers ONNX model directory, failing with an error that names the file.
 import fs from "node:fs";
 import path from "node:path";
-import type { PoolingMode } from "./types.ts";
+import type { PoolingMode } from "@/lib/embedding/types";
 
 export interface ModelDirInfo {
   dir: string;

@@ -1,5 +1,5 @@
 // Sentence-transformers pooling over token embeddings, respecting the attention mask.
-import type { ChunkPooling, PoolingMode } from "./types.ts";
+import type { ChunkPooling, PoolingMode } from "@/lib/embedding/types";
 
 /**
  * Pool a [batch, seq, dim] hidden-state tensor (flat, row-major) into one vector per row.

@@ -1,12 +1,12 @@
 // The evaluation's links to the rest of the app: the same report-text builder as indexing, a private
 // (uncached) encoder, and a throw-away sqlite-vec index. Kept in one module so the protocol itself only
 // sees the Encoder / VectorIndex contracts.
-import { OnnxEncoder } from "../embedding/encoder.ts";
-import { buildReportText } from "../embedding/report-text.ts";
-import type { Encoder } from "../embedding/types.ts";
-import { SqliteVecIndex } from "../index/sqlite-vec.ts";
-import type { VectorIndex } from "../index/types.ts";
-import type { CorpusReport } from "./corpus.ts";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import { buildReportText } from "@/lib/embedding/report-text";
+import type { Encoder } from "@/lib/embedding/types";
+import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
+import type { VectorIndex } from "@/lib/index/types";
+import type { CorpusReport } from "@/lib/eval/corpus";
 
 /** Document (and query) text for the dense side, exactly as the indexer builds it. */
 export function reportTextFor(r: CorpusReport): string {

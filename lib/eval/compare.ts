@@ -1,10 +1,10 @@
 // Side-by-side comparison of rankers on the held-out split, and the promotion gate for new models.
 import path from "node:path";
-import type { PrismaClient } from "../db/client.ts";
-import { loadCorpus, type EvalCorpus, type LoadCorpusOptions } from "./corpus.ts";
-import { DEFAULT_KS, pairedBootstrapDiff, type Interval, type MetricSummary } from "./metrics.ts";
-import { runProtocol, type EvalModel, type ModelRankerKind, type ProtocolOptions, type RankerKind, type RankerResult } from "./protocol.ts";
-import { DEFAULT_SPLIT, describeSplit, timeSplit, type HeldOutSplit, type SplitSpec } from "./split.ts";
+import type { PrismaClient } from "@/lib/db/client";
+import { loadCorpus, type EvalCorpus, type LoadCorpusOptions } from "@/lib/eval/corpus";
+import { DEFAULT_KS, pairedBootstrapDiff, type Interval, type MetricSummary } from "@/lib/eval/metrics";
+import { runProtocol, type EvalModel, type ModelRankerKind, type ProtocolOptions, type RankerKind, type RankerResult } from "@/lib/eval/protocol";
+import { DEFAULT_SPLIT, describeSplit, timeSplit, type HeldOutSplit, type SplitSpec } from "@/lib/eval/split";
 
 /** One ranker's metrics (depth is the table's, not repeated per row). */
 export interface EvalRow extends Omit<MetricSummary, "depth"> {
@@ -358,7 +358,7 @@ export async function evaluateAndMaybePromote(
   let reindexJob: PromotionResult["reindexJob"];
   if (decision === "promoted" && activation === "reindex") {
     // Loaded lazily: it pulls in the app's process-wide services, which the "flag" path never needs.
-    const { startReindex } = await import("../jobs/reindex.ts");
+    const { startReindex } = await import("@/lib/jobs/reindex");
     try {
       const { job, done } = await startReindex(prisma, { modelVersionId: candidate.id, onProgress: opts.onReindexProgress });
       const final = opts.waitForReindex ? await done : job;

@@ -1,7 +1,7 @@
 // Loads what the protocol needs from the app database: report texts and dates, and the duplicate links.
 // Reads in id-ordered pages so a large DB is not pulled through one giant query.
-import type { PrismaClient } from "../db/client.ts";
-import type { Link } from "./split.ts";
+import type { PrismaClient } from "@/lib/db/client";
+import type { Link } from "@/lib/eval/split";
 
 export interface CorpusReport {
   id: number;

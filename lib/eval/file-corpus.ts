@@ -2,10 +2,10 @@
 // without the app database: the same parsers as the importer, in memory, with ids assigned in file order.
 import fs from "node:fs";
 import path from "node:path";
-import { parseInput } from "../ingest/formats.ts";
-import type { Format } from "../ingest/types.ts";
-import type { CorpusReport, EvalCorpus } from "./corpus.ts";
-import type { Link } from "./split.ts";
+import { parseInput } from "@/lib/ingest/formats";
+import type { Format } from "@/lib/ingest/types";
+import type { CorpusReport, EvalCorpus } from "@/lib/eval/corpus";
+import type { Link } from "@/lib/eval/split";
 
 export interface FileCorpusOptions {
   format: Format;

@@ -9,7 +9,7 @@
 //   RR             1 / rank of the first relevant entry (rank is 1-based), 0 when none is retrieved
 //   AP             (1/|R|) * sum over relevant entries at rank i of precision@i; relevant reports that
 //                  were not retrieved at all contribute 0 (so AP is "at the retrieval depth")
-import { mulberry32 } from "../random";
+import { mulberry32 } from "@/lib/random";
 
 export const DEFAULT_KS = [1, 5, 10, 20] as const;
 

@@ -11,14 +11,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Encoder } from "../embedding/types.ts";
-import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "../index/types.ts";
-import { loadEvalEncoder, openEvalIndex, reportTextFor } from "./backend.ts";
-import { hasDirection, storedVector } from "../reports/vectors.ts";
-import { duplicateKeywordQuery, rankDuplicateCandidates } from "../index/hybrid.ts";
-import type { CorpusReport, EvalCorpus } from "./corpus.ts";
-import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "./metrics.ts";
-import { before, type HeldOutSplit } from "./split.ts";
+import type { Encoder } from "@/lib/embedding/types";
+import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "@/lib/index/types";
+import { loadEvalEncoder, openEvalIndex, reportTextFor } from "@/lib/eval/backend";
+import { hasDirection, storedVector } from "@/lib/reports/vectors";
+import { duplicateKeywordQuery, rankDuplicateCandidates } from "@/lib/index/hybrid";
+import type { CorpusReport, EvalCorpus } from "@/lib/eval/corpus";
+import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "@/lib/eval/metrics";
+import { before, type HeldOutSplit } from "@/lib/eval/split";
 
 export type RankerKind = "bm25" | "dense" | "hybrid" | "rerank";
 export type ModelRankerKind = Exclude<RankerKind, "bm25">;

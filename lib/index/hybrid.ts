@@ -1,7 +1,7 @@
 // Reciprocal-rank fusion of a dense (cosine) and a keyword (BM25) result list.
 // Raw scores of the two sides are not comparable, ranks are: score(d) = sum_side w_side / (k + rank_side(d)).
 // Every fused hit keeps its per-side rank and score so the UI can explain why it was returned.
-import type { Hit, HybridHit, SearchFilter, VectorIndex } from "./types";
+import type { Hit, HybridHit, SearchFilter, VectorIndex } from "@/lib/index/types";
 
 export interface FusionOptions {
   /** RRF constant; 60 is the value from Cormack et al. (2009). */

@@ -1,9 +1,9 @@
 // Backend choice: Qdrant when QDRANT_URL is set, otherwise sqlite-vec inside the app's SQLite file.
-import { QdrantIndex, qdrantOptionsFromEnv } from "./qdrant";
-import { SqliteVecIndex } from "./sqlite-vec";
-import type { VectorIndex } from "./types";
-import type { FusionOptions } from "./hybrid";
-import type { GenerationAdmin } from "./generation";
+import { QdrantIndex, qdrantOptionsFromEnv } from "@/lib/index/qdrant";
+import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
+import type { VectorIndex } from "@/lib/index/types";
+import type { FusionOptions } from "@/lib/index/hybrid";
+import type { GenerationAdmin } from "@/lib/index/generation";
 
 /** A VectorIndex plus generation housekeeping (both backends implement it). */
 export type ManagedVectorIndex = VectorIndex & GenerationAdmin;

@@ -6,10 +6,10 @@
 // Query API (prefetch dense + sparse, RRF fusion) and fetches the two single-side lists in the same batch
 // request so every hit can say which side found it at what rank.
 import { QdrantClient, type Schemas } from "@qdrant/js-client-rest";
-import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "./types";
-import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "./generation";
-import { annotateRanks, candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "./hybrid";
-import { DEFAULT_BM25, documentSparseVector, querySparseVector, type Bm25Params } from "./sparse";
+import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "@/lib/index/types";
+import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "@/lib/index/generation";
+import { annotateRanks, candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/index/hybrid";
+import { DEFAULT_BM25, documentSparseVector, querySparseVector, type Bm25Params } from "@/lib/index/sparse";
 import {
   assertDims,
   assertIds,
@@ -19,7 +19,7 @@ import {
   cleanPoints,
   type CleanFilter,
   type CleanPoint,
-} from "./validate";
+} from "@/lib/index/validate";
 
 export const DENSE = "dense";
 export const SPARSE = "bm25";

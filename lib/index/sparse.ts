@@ -3,7 +3,7 @@
 // BM25-saturated term frequency and queries carry 1 per distinct term. Terms are the same tokens the sqlite
 // FTS side indexes (tokenize.ts), mapped to ids by a stable 32-bit FNV-1a hash, so ids never depend on
 // a vocabulary file and are identical across processes and re-indexes.
-import { queryTerms, tokenize } from "./tokenize";
+import { queryTerms, tokenize } from "@/lib/index/tokenize";
 
 export interface SparseVector {
   indices: number[];

@@ -25,10 +25,10 @@
 // - vec0 has no INSERT OR REPLACE: upsert is UPDATE, then INSERT when no row changed.
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
-import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "./types";
-import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "./generation";
-import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "./hybrid";
-import { FTS5_TOKENIZER, ftsDocument, ftsMatchExpression } from "./tokenize";
+import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "@/lib/index/types";
+import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "@/lib/index/generation";
+import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/index/hybrid";
+import { FTS5_TOKENIZER, ftsDocument, ftsMatchExpression } from "@/lib/index/tokenize";
 import {
   assertDims,
   assertIds,
@@ -38,7 +38,7 @@ import {
   cleanPoints,
   type CleanFilter,
   type CleanPoint,
-} from "./validate";
+} from "@/lib/index/validate";
 
 type Db = Database.Database;
 type Stmt = Database.Statement<unknown[], unknown>;

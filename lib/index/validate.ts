@@ -1,6 +1,6 @@
 // Input checks shared by both backends, so bad input fails the same way (a clear Error naming the problem)
 // whichever backend is configured.
-import type { IndexPoint, SearchFilter } from "./types";
+import type { IndexPoint, SearchFilter } from "@/lib/index/types";
 
 /** sqlite-vec's vec0 limit; also a sane upper bound for Qdrant. */
 export const MAX_DIMS = 8192;

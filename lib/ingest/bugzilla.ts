@@ -2,9 +2,9 @@
 // (optionally with an embedded `comments` array per bug). The description is the bug's
 // `description` field if present, else the first comment (Bugzilla's comment 0 is the
 // report text).
-import { jsonArrayElements } from "./json-array";
-import { finishRecord } from "./record";
-import type { ParseItem, TextInput } from "./types";
+import { jsonArrayElements } from "@/lib/ingest/json-array";
+import { finishRecord } from "@/lib/ingest/record";
+import type { ParseItem, TextInput } from "@/lib/ingest/types";
 
 export interface BugzillaOptions {
   /** Default "bugzilla". "bugzilla:<host>" also lets the parser build show_bug.cgi URLs. */

@@ -2,8 +2,8 @@
 // quoted fields may contain commas, newlines and doubled quotes; CRLF or LF endings.
 // Lenient where exports are sloppy: a quote inside an unquoted field is kept literally,
 // text after a closing quote is appended. Blank lines are skipped.
-import { textChunks } from "./text-input";
-import type { TextInput } from "./types";
+import { textChunks } from "@/lib/ingest/text-input";
+import type { TextInput } from "@/lib/ingest/types";
 
 export interface CsvRow {
   /** Physical line where the record starts (1-based). */

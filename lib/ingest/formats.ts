@@ -1,9 +1,9 @@
 // One entry point over all parsers, so the CLI and the API route pick a format by name.
-import { parseBugzilla } from "./bugzilla";
-import { parseGenericCsv, parseJsonl, type Mapping } from "./generic";
-import { parseGithub } from "./github";
-import { parseJira } from "./jira";
-import { FORMATS, type Format, type ParseItem, type TextInput } from "./types";
+import { parseBugzilla } from "@/lib/ingest/bugzilla";
+import { parseGenericCsv, parseJsonl, type Mapping } from "@/lib/ingest/generic";
+import { parseGithub } from "@/lib/ingest/github";
+import { parseJira } from "@/lib/ingest/jira";
+import { FORMATS, type Format, type ParseItem, type TextInput } from "@/lib/ingest/types";
 
 export interface ParseOptions {
   /** Source key for every record (overrides what the parser would derive). */

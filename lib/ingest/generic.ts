@@ -2,10 +2,10 @@
 // Without a mapping, our own field names are accepted (camelCase or snake_case, plus a few
 // common aliases); `--map title=summary,reporter=user.login` overrides per field. In JSONL a
 // mapped name may be a dotted path into nested objects. See docs/import-formats.md.
-import { readCsv } from "./csv";
-import { finishRecord, type RecordDraft } from "./record";
-import { lines } from "./text-input";
-import type { ParseItem, TextInput } from "./types";
+import { readCsv } from "@/lib/ingest/csv";
+import { finishRecord, type RecordDraft } from "@/lib/ingest/record";
+import { lines } from "@/lib/ingest/text-input";
+import type { ParseItem, TextInput } from "@/lib/ingest/types";
 
 export const FIELDS = [
   "source", "externalId", "url", "title", "description", "product", "component", "version",

@@ -7,9 +7,9 @@
 // state_reason "duplicate", looser wording ("dup of #N", "same as #N", "duplicates #N") is
 // accepted as well. References to other repositories are ignored (the link would cross
 // sources).
-import { jsonArrayElements } from "./json-array";
-import { finishRecord } from "./record";
-import type { ParseItem, TextInput } from "./types";
+import { jsonArrayElements } from "@/lib/ingest/json-array";
+import { finishRecord } from "@/lib/ingest/record";
+import type { ParseItem, TextInput } from "@/lib/ingest/types";
 
 export interface GithubOptions {
   /** "github:<owner>/<repo>"; default derived from each issue's html_url / repository_url. */

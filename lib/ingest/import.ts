@@ -6,9 +6,9 @@
 // Duplicate links are resolved after every report is in, because a master may appear later
 // in the file than its duplicates (or only in an earlier import).
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../db/client";
-import { contentHash } from "./record";
-import type { LinkRef, ParseItem, ReportRecord } from "./types";
+import type { PrismaClient } from "@/lib/db/client";
+import { contentHash } from "@/lib/ingest/record";
+import type { LinkRef, ParseItem, ReportRecord } from "@/lib/ingest/types";
 
 export interface ImportIssue {
   /** Line in the input (or in `file`) where the problem record starts. */

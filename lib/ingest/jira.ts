@@ -7,9 +7,9 @@
 // Duplicates: "Outward issue link (Duplicate)" = this issue duplicates those (they are its
 // masters); "Inward issue link (Duplicate)" = those duplicate this one. A separate links
 // file (see parseJiraLinks) adds pairs; they are yielded as link items after the records.
-import { readCsv } from "./csv";
-import { finishRecord, idList } from "./record";
-import type { ParseItem, TextInput } from "./types";
+import { readCsv } from "@/lib/ingest/csv";
+import { finishRecord, idList } from "@/lib/ingest/record";
+import type { ParseItem, TextInput } from "@/lib/ingest/types";
 
 export interface JiraOptions {
   /** Default: "jira:<PROJECT>" from the Project key column or the issue key prefix, else "jira". */

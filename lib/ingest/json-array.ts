@@ -6,8 +6,8 @@
 // Accepts either a top-level array (key = null; several concatenated arrays, as written by
 // `gh api --paginate`, are read one after another) or an object holding the array under
 // `key` (Bugzilla's `{ "bugs": [...] }`).
-import { textChunks } from "./text-input";
-import type { TextInput } from "./types";
+import { textChunks } from "@/lib/ingest/text-input";
+import type { TextInput } from "@/lib/ingest/types";
 
 export interface JsonElement {
   /** Line where the element starts (1-based). */

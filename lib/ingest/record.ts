@@ -2,8 +2,8 @@
 // Every parser builds a loose RecordDraft and calls finishRecord(), so the rules for
 // required fields, whitespace and dates live in one place.
 import { createHash } from "node:crypto";
-import { parseDate } from "./dates";
-import type { ReportRecord } from "./types";
+import { parseDate } from "@/lib/ingest/dates";
+import type { ReportRecord } from "@/lib/ingest/types";
 
 export interface RecordDraft {
   source?: unknown;

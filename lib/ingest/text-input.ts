@@ -1,6 +1,6 @@
 // Normalises the accepted inputs (string, byte/string chunk streams) into string chunks,
 // decoding UTF-8 across chunk boundaries and dropping a leading byte-order mark.
-import type { TextInput } from "./types";
+import type { TextInput } from "@/lib/ingest/types";
 
 export async function* textChunks(input: TextInput): AsyncGenerator<string> {
   if (typeof input === "string") {

@@ -2,8 +2,8 @@
 // session.run is synchronous on the calling thread, and tokenizing a batch is too, so a re-index run on the
 // API server's main thread stalls every request for the length of each batch. Here they stall only this thread.
 import { parentPort, workerData } from "node:worker_threads";
-import { OnnxEncoder, type EncoderOptions } from "../embedding/encoder.ts";
-import type { ChunkPooling } from "../embedding/types.ts";
+import { OnnxEncoder, type EncoderOptions } from "@/lib/embedding/encoder";
+import type { ChunkPooling } from "@/lib/embedding/types";
 
 interface Init {
   dir: string;

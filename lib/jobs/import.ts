@@ -1,13 +1,13 @@
 // Import as a background job: parse with lib/ingest, upsert with importRecords, then (optionally)
 // embed and index the new/changed reports into the live index.
-import type { PrismaClient } from "../db/client";
-import type { ImportFormat, JobDto } from "../api/schemas";
-import { parseInput } from "../ingest/formats";
-import { importRecords } from "../ingest/import";
-import type { TextInput } from "../ingest/types";
-import { indexStale } from "../reports/sync";
-import { invalidateGraph } from "../dedup/clusters";
-import { createJob, JobReporter, toJobDto } from "./store";
+import type { PrismaClient } from "@/lib/db/client";
+import type { ImportFormat, JobDto } from "@/lib/api/schemas";
+import { parseInput } from "@/lib/ingest/formats";
+import { importRecords } from "@/lib/ingest/import";
+import type { TextInput } from "@/lib/ingest/types";
+import { indexStale } from "@/lib/reports/sync";
+import { invalidateGraph } from "@/lib/dedup/clusters";
+import { createJob, JobReporter, toJobDto } from "@/lib/jobs/store";
 
 export interface ImportJobInput {
   format: ImportFormat;

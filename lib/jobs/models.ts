@@ -3,12 +3,12 @@
 // are never encoded with a model whose vectors are not in the index.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { ModelVersion, PrismaClient } from "../db/client";
-import type { EvaluationResponse, ModelDto, ModelsResponse } from "../api/schemas";
-import { notFound } from "../api/errors";
-import { servingEncoder, servingModel } from "../reports/context";
-import { parseCounts } from "./store";
-import { startReindex } from "./reindex";
+import type { ModelVersion, PrismaClient } from "@/lib/db/client";
+import type { EvaluationResponse, ModelDto, ModelsResponse } from "@/lib/api/schemas";
+import { notFound } from "@/lib/api/errors";
+import { servingEncoder, servingModel } from "@/lib/reports/context";
+import { parseCounts } from "@/lib/jobs/store";
+import { startReindex } from "@/lib/jobs/reindex";
 
 export function toModelDto(m: ModelVersion): ModelDto {
   return {

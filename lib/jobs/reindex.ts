@@ -5,17 +5,17 @@
 // dimensions continues it, skipping reports already written.
 import path from "node:path";
 import { existsSync } from "node:fs";
-import type { PrismaClient } from "../db/client";
-import type { JobDto } from "../api/schemas";
-import { badRequest, conflict, notFound } from "../api/errors";
-import type { ReindexSession, VectorIndex } from "../index/types";
-import type { Encoder } from "../embedding/types";
-import type { GenerationAdmin } from "../index/generation";
-import { config } from "../config";
-import { backgroundEncoderFor, index as liveIndex, invalidateServingModel, servingModel } from "../reports/context";
-import { indexStale, markIndexed } from "../reports/sync";
-import { INDEXABLE_SELECT, toPoints } from "../reports/vectors";
-import { createJob, JobReporter, parseCounts, recoverStaleJobs, toJobDto } from "./store";
+import type { PrismaClient } from "@/lib/db/client";
+import type { JobDto } from "@/lib/api/schemas";
+import { badRequest, conflict, notFound } from "@/lib/api/errors";
+import type { ReindexSession, VectorIndex } from "@/lib/index/types";
+import type { Encoder } from "@/lib/embedding/types";
+import type { GenerationAdmin } from "@/lib/index/generation";
+import { config } from "@/lib/config";
+import { backgroundEncoderFor, index as liveIndex, invalidateServingModel, servingModel } from "@/lib/reports/context";
+import { indexStale, markIndexed } from "@/lib/reports/sync";
+import { INDEXABLE_SELECT, toPoints } from "@/lib/reports/vectors";
+import { createJob, JobReporter, parseCounts, recoverStaleJobs, toJobDto } from "@/lib/jobs/store";
 
 export interface ReindexOptions {
   /** Encode with this ModelVersion and make it active when the job succeeds. */

@@ -1,10 +1,10 @@
 // IndexJob rows: creation, progress/heartbeat updates, listing, and recovery of jobs whose process
 // died (state "running" but no heartbeat for config().staleJobMs).
 import { randomUUID } from "node:crypto";
-import type { IndexJob, PrismaClient } from "../db/client";
-import type { JobDto } from "../api/schemas";
-import { notFound } from "../api/errors";
-import { config } from "../config";
+import type { IndexJob, PrismaClient } from "@/lib/db/client";
+import type { JobDto } from "@/lib/api/schemas";
+import { notFound } from "@/lib/api/errors";
+import { config } from "@/lib/config";
 
 export function parseCounts(s: string | null): Record<string, unknown> | null {
   if (!s) return null;

@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { EncoderOptions } from "../embedding/encoder";
-import type { EncodeOptions, Encoder, PoolingMode } from "../embedding/types";
+import type { EncoderOptions } from "@/lib/embedding/encoder";
+import type { EncodeOptions, Encoder, PoolingMode } from "@/lib/embedding/types";
 
 /** The worker entry is TypeScript source, loaded through tsx's loader (also inside the Next.js server). */
 function workerFile(): string {

@@ -6,11 +6,11 @@
 // that form into fused Attention / SkipLayerNormalization / BiasGelu kernels.
 import fs from "node:fs";
 import path from "node:path";
-import { GraphBuilder } from "./graph.ts";
-import { writeSentenceTransformersDir } from "./st-dir.ts";
-import type { ValueInfo } from "./writer.ts";
-import type { PoolingMode } from "../embedding/types.ts";
-import { mulberry32 } from "../random.ts";
+import { GraphBuilder } from "@/lib/onnx/graph";
+import { writeSentenceTransformersDir } from "@/lib/onnx/st-dir";
+import type { ValueInfo } from "@/lib/onnx/writer";
+import type { PoolingMode } from "@/lib/embedding/types";
+import { mulberry32 } from "@/lib/random";
 
 export interface BertConfig {
   vocabSize: number;

@@ -8,7 +8,7 @@ import {
   type TensorData,
   type TensorInit,
   type ValueInfo,
-} from "./writer.ts";
+} from "@/lib/onnx/writer";
 
 export interface OpOptions {
   /** Explicit output names (otherwise generated). */

@@ -1,5 +1,5 @@
-export * from "./writer.ts";
-export * from "./graph.ts";
-export * from "./st-dir.ts";
-export { DataType, type ElemType } from "./proto.ts";
-export * from "./bert.ts";
+export * from "@/lib/onnx/writer";
+export * from "@/lib/onnx/graph";
+export * from "@/lib/onnx/st-dir";
+export { DataType, type ElemType } from "@/lib/onnx/proto";
+export * from "@/lib/onnx/bert";

@@ -2,7 +2,7 @@
 // @huggingface/transformers (which looks for onnx/model.onnx) can all load the same directory.
 import fs from "node:fs";
 import path from "node:path";
-import type { PoolingMode } from "../embedding/types.ts";
+import type { PoolingMode } from "@/lib/embedding/types";
 
 export interface SentenceTransformersDirOptions {
   onnx: Uint8Array;

@@ -1,6 +1,6 @@
 // Minimal ONNX model writer: plain JS objects in, serialized ModelProto bytes out.
 import os from "node:os";
-import { AttrType, DataType, modelProtoType, type ElemType } from "./proto.ts";
+import { AttrType, DataType, modelProtoType, type ElemType } from "@/lib/onnx/proto";
 
 export type TensorData = Float32Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 

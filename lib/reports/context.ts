@@ -5,14 +5,14 @@
 // MODEL_DIR. Queries must be encoded with the same model, so both come from here.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { getPrisma, type PrismaClient } from "../db/client";
-import { getEncoder, OnnxEncoder } from "../embedding/encoder";
-import { WorkerEncoder } from "../jobs/worker-encoder";
-import type { Encoder } from "../embedding/types";
-import type { VectorIndex } from "../index/types";
-import { openIndex } from "./open-index";
-import { config } from "../config";
-import { unavailable } from "../api/errors";
+import { getPrisma, type PrismaClient } from "@/lib/db/client";
+import { getEncoder, OnnxEncoder } from "@/lib/embedding/encoder";
+import { WorkerEncoder } from "@/lib/jobs/worker-encoder";
+import type { Encoder } from "@/lib/embedding/types";
+import type { VectorIndex } from "@/lib/index/types";
+import { openIndex } from "@/lib/reports/open-index";
+import { config } from "@/lib/config";
+import { unavailable } from "@/lib/api/errors";
 
 export interface ServingModel {
   /** ModelVersion.name, or the MODEL_DIR basename. */

@@ -1,6 +1,6 @@
 // Row -> response shapes (dates as ISO strings). One place, so every route returns the same fields.
-import type { DuplicateLink, Report, TriageDecision } from "../db/client";
-import type { DecisionDto, DuplicateLinkDto, ReportRef, ReportSummary, Verdict } from "../api/schemas";
+import type { DuplicateLink, Report, TriageDecision } from "@/lib/db/client";
+import type { DecisionDto, DuplicateLinkDto, ReportRef, ReportSummary, Verdict } from "@/lib/api/schemas";
 
 export const SUMMARY_SELECT = {
   id: true,

@@ -1,11 +1,11 @@
 // Filter dropdown values and corpus statistics.
-import type { PrismaClient } from "../db/client";
-import type { FacetsResponse, FacetValue, StatsResponse } from "../api/schemas";
-import { allClusters } from "../dedup/clusters";
-import { listThresholds } from "../dedup/thresholds";
-import { toJobDto, recoverStaleJobs } from "../jobs/store";
-import { generationOf, index, servingEncoder, servingModel } from "./context";
-import { staleReportIds } from "./sync";
+import type { PrismaClient } from "@/lib/db/client";
+import type { FacetsResponse, FacetValue, StatsResponse } from "@/lib/api/schemas";
+import { allClusters } from "@/lib/dedup/clusters";
+import { listThresholds } from "@/lib/dedup/thresholds";
+import { toJobDto, recoverStaleJobs } from "@/lib/jobs/store";
+import { generationOf, index, servingEncoder, servingModel } from "@/lib/reports/context";
+import { staleReportIds } from "@/lib/reports/sync";
 
 const byCount = (a: FacetValue, b: FacetValue) => b.count - a.count || a.value.localeCompare(b.value);
 

@@ -1,11 +1,11 @@
 // Liveness/readiness: can we query the database, open the index and load the model?
-import type { PrismaClient } from "../db/client";
-import type { HealthResponse } from "../api/schemas";
-import { APP_VERSION, config } from "../config";
-import { isPostgres } from "../db/client";
-import { index, servingEncoder, servingModel } from "./context";
-import { recoverStaleJobs } from "../jobs/store";
-import { displayPath, redactPaths } from "../api/paths";
+import type { PrismaClient } from "@/lib/db/client";
+import type { HealthResponse } from "@/lib/api/schemas";
+import { APP_VERSION, config } from "@/lib/config";
+import { isPostgres } from "@/lib/db/client";
+import { index, servingEncoder, servingModel } from "@/lib/reports/context";
+import { recoverStaleJobs } from "@/lib/jobs/store";
+import { displayPath, redactPaths } from "@/lib/api/paths";
 
 const started = Date.now();
 

@@ -2,9 +2,9 @@
 // sqlite-vec inside the app's SQLite file (or data/vectors.db / INDEX_SQLITE_PATH when the app's
 // database is Postgres).
 import path from "node:path";
-import { config } from "../config";
-import { isSqlite, sqlitePathFromUrl } from "../db/client";
-import { openVectorIndex, type ManagedVectorIndex } from "../index/open";
+import { config } from "@/lib/config";
+import { isSqlite, sqlitePathFromUrl } from "@/lib/db/client";
+import { openVectorIndex, type ManagedVectorIndex } from "@/lib/index/open";
 
 export async function openIndex(dims: number): Promise<ManagedVectorIndex> {
   const url = config().databaseUrl;

@@ -1,24 +1,24 @@
 // Report CRUD. Writes go to the database first, then to the index (encode + upsert); indexedHash
 // records what the index holds, so a failed index write is repaired by the next catch-up/reindex.
 import { randomBytes } from "node:crypto";
-import type { PrismaClient, Report } from "../db/client";
-import { Prisma } from "../db/client";
+import type { PrismaClient, Report } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/client";
 import type {
   CreateReport,
   ListReportsQuery,
   ListReportsResponse,
   ReportDetail,
   UpdateReport,
-} from "../api/schemas";
-import { ApiError, conflict, notFound } from "../api/errors";
-import { contentHash, finishRecord } from "../ingest/record";
-import type { ReportRecord } from "../ingest/types";
-import { clustersOf, invalidateGraph } from "../dedup/clusters";
-import { decisionHistory } from "../triage/record";
-import { index } from "./context";
-import { toLink, toSummary } from "./dto";
-import { indexReports } from "./sync";
-import { prismaWhere } from "../search/filters";
+} from "@/lib/api/schemas";
+import { ApiError, conflict, notFound } from "@/lib/api/errors";
+import { contentHash, finishRecord } from "@/lib/ingest/record";
+import type { ReportRecord } from "@/lib/ingest/types";
+import { clustersOf, invalidateGraph } from "@/lib/dedup/clusters";
+import { decisionHistory } from "@/lib/triage/record";
+import { index } from "@/lib/reports/context";
+import { toLink, toSummary } from "@/lib/reports/dto";
+import { indexReports } from "@/lib/reports/sync";
+import { prismaWhere } from "@/lib/search/filters";
 
 function recordFrom(fields: Record<string, unknown>): ReportRecord {
   try {

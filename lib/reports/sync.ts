@@ -1,10 +1,10 @@
 // Keeping the live index in step with the database outside of a full reindex: encode the given
 // reports, upsert them, and record which content the index now holds (Report.indexedHash).
-import type { PrismaClient } from "../db/client";
-import type { Encoder } from "../embedding/types";
-import type { VectorIndex } from "../index/types";
-import { queryServices } from "./context";
-import { INDEXABLE_SELECT, toPoints, type IndexableReport } from "./vectors";
+import type { PrismaClient } from "@/lib/db/client";
+import type { Encoder } from "@/lib/embedding/types";
+import type { VectorIndex } from "@/lib/index/types";
+import { queryServices } from "@/lib/reports/context";
+import { INDEXABLE_SELECT, toPoints, type IndexableReport } from "@/lib/reports/vectors";
 
 /** Marks `hash` as indexed for each report whose content is still `hash` (a concurrent edit wins). */
 export async function markIndexed(prisma: PrismaClient, items: { id: number; hash: string }[]): Promise<void> {

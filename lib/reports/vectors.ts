@@ -1,9 +1,9 @@
 // Report -> embedding text -> index point. The embedded text comes from lib/embedding/report-text
 // (field-aware, traces normalised); the keyword side indexes the raw title and description.
-import type { Report } from "../db/client";
-import type { Encoder } from "../embedding/types";
-import { buildReportText, type ReportFields } from "../embedding/report-text";
-import type { IndexPoint } from "../index/types";
+import type { Report } from "@/lib/db/client";
+import type { Encoder } from "@/lib/embedding/types";
+import { buildReportText, type ReportFields } from "@/lib/embedding/report-text";
+import type { IndexPoint } from "@/lib/index/types";
 
 export type IndexableReport = Pick<
   Report,

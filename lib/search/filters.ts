@@ -1,6 +1,6 @@
 // Request filters -> index SearchFilter and Prisma where clauses (same semantics on both sides).
-import type { SearchFilter } from "../index/types";
-import { badRequest } from "../api/errors";
+import type { SearchFilter } from "@/lib/index/types";
+import { badRequest } from "@/lib/api/errors";
 
 export interface ReportFilters {
   product?: string;

@@ -1,16 +1,16 @@
 // Hybrid search: the query is encoded with the serving model and sent with its text to the index's
 // hybridSearch (dense cosine + BM25 fused by RRF). Hits are joined with the database (a hit whose
 // report was deleted is dropped) and get title/body snippets with the matched terms marked.
-import type { PrismaClient } from "../db/client";
-import type { SearchResponse, SearchResult } from "../api/schemas";
-import { badRequest } from "../api/errors";
-import { queryServices } from "../reports/context";
-import { toSummary } from "../reports/dto";
-import { embeddingText } from "../reports/vectors";
-import { hasDirection } from "../reports/vectors";
-import { reciprocalRankFusion } from "../index/hybrid";
-import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "./filters";
-import { highlightTerms, makeSnippet, termsOf } from "./highlight";
+import type { PrismaClient } from "@/lib/db/client";
+import type { SearchResponse, SearchResult } from "@/lib/api/schemas";
+import { badRequest } from "@/lib/api/errors";
+import { queryServices } from "@/lib/reports/context";
+import { toSummary } from "@/lib/reports/dto";
+import { embeddingText } from "@/lib/reports/vectors";
+import { hasDirection } from "@/lib/reports/vectors";
+import { reciprocalRankFusion } from "@/lib/index/hybrid";
+import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "@/lib/search/filters";
+import { highlightTerms, makeSnippet, termsOf } from "@/lib/search/highlight";
 
 export interface Page {
   limit: number;

@@ -1,12 +1,12 @@
 // Nearest neighbours of a stored report by its stored vector (no re-encoding unless the report was
 // never indexed).
-import type { PrismaClient } from "../db/client";
-import type { SimilarResponse } from "../api/schemas";
-import { notFound } from "../api/errors";
-import { queryServices } from "../reports/context";
-import { toSummary } from "../reports/dto";
-import { embeddingText, hasDirection } from "../reports/vectors";
-import { thresholdsFor, tierOf } from "../dedup/thresholds";
+import type { PrismaClient } from "@/lib/db/client";
+import type { SimilarResponse } from "@/lib/api/schemas";
+import { notFound } from "@/lib/api/errors";
+import { queryServices } from "@/lib/reports/context";
+import { toSummary } from "@/lib/reports/dto";
+import { embeddingText, hasDirection } from "@/lib/reports/vectors";
+import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
 
 export async function similarTo(prisma: PrismaClient, reportId: number, k = 10): Promise<SimilarResponse> {
   const report = await prisma.report.findUnique({ where: { id: reportId } });

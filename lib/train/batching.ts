@@ -1,7 +1,7 @@
 // Batches for in-batch-negative losses. Two examples about the same report (or the same duplicate group) in one
 // batch would make a true duplicate count as a negative, so each example carries group keys and a batch never
 // holds two examples sharing a key (SBERT's NoDuplicatesBatchSampler, keyed by group instead of text).
-import { shuffle } from "./tensor.ts";
+import { shuffle } from "@/lib/train/tensor";
 
 export interface Keyed {
   /** Reports / duplicate groups this example is about. */

@@ -4,10 +4,10 @@
 //   - duplicate pairs: imported/triager DuplicateLinks of the train split + triager "duplicate" verdicts;
 //   - hard negatives: triager "not_duplicate" verdicts, plus negatives mined with the current model.
 // Texts are referenced (report id + field) rather than copied, so each text is tokenised/embedded once.
-import type { PrismaClient } from "../db/client.ts";
-import { buildReportText } from "../embedding/report-text.ts";
-import { loadCorpus, type CorpusReport, type EvalCorpus, type LoadCorpusOptions } from "../eval/corpus.ts";
-import { DEFAULT_SPLIT, duplicateGroups, timeSplit, type HeldOutSplit, type SplitSpec } from "../eval/split.ts";
+import type { PrismaClient } from "@/lib/db/client";
+import { buildReportText } from "@/lib/embedding/report-text";
+import { loadCorpus, type CorpusReport, type EvalCorpus, type LoadCorpusOptions } from "@/lib/eval/corpus";
+import { DEFAULT_SPLIT, duplicateGroups, timeSplit, type HeldOutSplit, type SplitSpec } from "@/lib/eval/split";
 
 export { timeSplit, DEFAULT_SPLIT, type HeldOutSplit, type SplitSpec };
 

@@ -10,14 +10,14 @@
 // window before combining, which makes the fold a close approximation rather than exact.)
 import fs from "node:fs";
 import path from "node:path";
-import { loadModelDir } from "../embedding/modeldir.ts";
-import type { Encoder } from "../embedding/types.ts";
-import { modelProtoType } from "../onnx/proto.ts";
-import { noDuplicateBatches } from "./batching.ts";
-import { Objective, type ObjectiveOptions } from "./objective.ts";
-import { Adam, clipGradNorm, linearWarmupDecay } from "./optim.ts";
-import type { TrainProgress, TrainSummary } from "./static-train.ts";
-import { rng, type Mat } from "./tensor.ts";
+import { loadModelDir } from "@/lib/embedding/modeldir";
+import type { Encoder } from "@/lib/embedding/types";
+import { modelProtoType } from "@/lib/onnx/proto";
+import { noDuplicateBatches } from "@/lib/train/batching";
+import { Objective, type ObjectiveOptions } from "@/lib/train/objective";
+import { Adam, clipGradNorm, linearWarmupDecay } from "@/lib/train/optim";
+import type { TrainProgress, TrainSummary } from "@/lib/train/static-train";
+import { rng, type Mat } from "@/lib/train/tensor";
 
 export class LinearHead {
   readonly dim: number;

@@ -1,7 +1,7 @@
 // Just enough linear algebra for a truncated SVD of a sparse matrix (Halko et al. randomized range finder):
 // CSR sparse x dense products, modified Gram-Schmidt and a Jacobi eigensolver for the small projected problem.
 // Dense tall matrices are stored column-major (one Float64Array per column) so the inner loops are contiguous.
-import { gaussian, rng } from "./tensor.ts";
+import { gaussian, rng } from "@/lib/train/tensor";
 
 export interface Csr {
   rows: number;

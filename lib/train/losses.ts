@@ -10,7 +10,7 @@ import {
   zerosLike,
   type Mat,
   type Vec,
-} from "./tensor.ts";
+} from "@/lib/train/tensor";
 
 export type LossName = "mnrl" | "triplet" | "softmax" | "cosine";
 export const LOSS_NAMES: readonly LossName[] = ["mnrl", "triplet", "softmax", "cosine"];

@@ -14,8 +14,8 @@ import {
   type LinearClassifier,
   type LossName,
   type TripletDistance,
-} from "./losses.ts";
-import { rng, type Mat } from "./tensor.ts";
+} from "@/lib/train/losses";
+import { rng, type Mat } from "@/lib/train/tensor";
 
 export interface ObjectiveOptions {
   loss: LossName;

@@ -1,7 +1,7 @@
 // Optimiser pieces of the SBERT recipe: Adam(W), linear warm-up over 10% of steps then linear decay to zero,
 // and global gradient-norm clipping. Embedding tables get lazy ("sparse") Adam: only the rows a batch touched
 // are updated, so untouched token rows neither move nor pay O(V*d) per step.
-import type { Vec } from "./tensor.ts";
+import type { Vec } from "@/lib/train/tensor";
 
 export interface AdamOptions {
   lr: number;

@@ -2,11 +2,11 @@
 // trained model dir -> ModelVersion row. The gate (evaluation + promotion) lives in lib/eval.
 import fs from "node:fs";
 import path from "node:path";
-import type { ModelVersion, PrismaClient } from "../db/client.ts";
-import { OnnxEncoder } from "../embedding/encoder.ts";
-import { loadModelDir } from "../embedding/modeldir.ts";
-import { TextTokenizer } from "../embedding/tokenizer.ts";
-import { describeSplit } from "../eval/split.ts";
+import type { ModelVersion, PrismaClient } from "@/lib/db/client";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import { loadModelDir } from "@/lib/embedding/modeldir";
+import { TextTokenizer } from "@/lib/embedding/tokenizer";
+import { describeSplit } from "@/lib/eval/split";
 import {
   buildExamples,
   DEFAULT_SPLIT,
@@ -16,12 +16,12 @@ import {
   type SplitSpec,
   type TextScope,
   type TrainingData,
-} from "./data.ts";
-import { precomputeEmbeddings, saveHeadModelDir, trainLinearHead, type HeadTrainOptions, type RowExample } from "./head.ts";
-import type { LossName } from "./losses.ts";
-import { saveStaticModel } from "./static-model.ts";
-import { trainStaticRecipe, type RecipeOverrides, type StaticRecipeResult } from "./static-recipe.ts";
-import type { TrainProgress, TrainSummary } from "./static-train.ts";
+} from "@/lib/train/data";
+import { precomputeEmbeddings, saveHeadModelDir, trainLinearHead, type HeadTrainOptions, type RowExample } from "@/lib/train/head";
+import type { LossName } from "@/lib/train/losses";
+import { saveStaticModel } from "@/lib/train/static-model";
+import { trainStaticRecipe, type RecipeOverrides, type StaticRecipeResult } from "@/lib/train/static-recipe";
+import type { TrainProgress, TrainSummary } from "@/lib/train/static-train";
 
 /** The tokenizer shipped in the repo (BERT uncased WordPiece, identical to bert-base-uncased's tokenizer.json). */
 export const DEFAULT_TOKENIZER_DIR = path.join("tests", "fixtures", "tokenizer");

@@ -9,8 +9,8 @@
 // Rows are then unit-normalised and scaled by a per-token weight (idf or SIF), which mean pooling turns into a
 // weighted mean, so the weighting survives ONNX export unchanged (it lives in the rows).
 // Tokens never seen in the corpus (and special tokens) get a zero row: they add nothing to a mean.
-import { csrFromTriplets, randomizedSvd } from "./linalg.ts";
-import { gaussian, rng } from "./tensor.ts";
+import { csrFromTriplets, randomizedSvd } from "@/lib/train/linalg";
+import { gaussian, rng } from "@/lib/train/tensor";
 
 export type InitMethod = "ppmi" | "lsa" | "random";
 export type TokenWeighting = "idf" | "sif" | "none";

@@ -8,8 +8,8 @@
 // the mean, which normalisation undoes, making the runtime vector identical in direction to forward() here.
 import fs from "node:fs";
 import path from "node:path";
-import { GraphBuilder, readOnnxModel, writeSentenceTransformersDir } from "../onnx/index.ts";
-import type { Mat } from "./tensor.ts";
+import { GraphBuilder, readOnnxModel, writeSentenceTransformersDir } from "@/lib/onnx/index";
+import type { Mat } from "@/lib/train/tensor";
 
 export const STATIC_MODEL_TYPE = "bugsift-static";
 

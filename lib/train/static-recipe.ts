@@ -2,7 +2,7 @@
 // tokenizer, initialise the table from corpus statistics, optionally mine hard negatives with that initial
 // model, train with MNRL, return the model ready for saveStaticModel(). The defaults are the settings chosen on
 // the Hadoop Jira experiment (see docs in the report / bugsift_training.json of a built model).
-import { TextTokenizer } from "../embedding/tokenizer.ts";
+import { TextTokenizer } from "@/lib/embedding/tokenizer";
 import {
   buildExamples,
   mergeNegatives,
@@ -12,11 +12,11 @@ import {
   type PairExample,
   type TextRef,
   type TrainingData,
-} from "./data.ts";
-import type { LossName, TripletDistance } from "./losses.ts";
-import { initStaticTable, type InitMethod, type TokenWeighting } from "./static-init.ts";
-import { StaticEmbeddingModel } from "./static-model.ts";
-import { trainStaticModel, type TokenExample, type TrainProgress, type TrainSummary } from "./static-train.ts";
+} from "@/lib/train/data";
+import type { LossName, TripletDistance } from "@/lib/train/losses";
+import { initStaticTable, type InitMethod, type TokenWeighting } from "@/lib/train/static-init";
+import { StaticEmbeddingModel } from "@/lib/train/static-model";
+import { trainStaticModel, type TokenExample, type TrainProgress, type TrainSummary } from "@/lib/train/static-train";
 
 export interface StaticRecipe {
   dim: number;

@@ -1,10 +1,10 @@
 // Training loop for the StaticEmbedding model: seeded no-duplicate batches, one objective (MNRL by default),
 // lazy Adam on the touched table rows, SBERT's warm-up + linear decay schedule, optional gradient clipping.
-import { noDuplicateBatches } from "./batching.ts";
-import { Objective, type ObjectiveOptions } from "./objective.ts";
-import { Adam, clipGradNorm, linearWarmupDecay } from "./optim.ts";
-import type { StaticEmbeddingModel } from "./static-model.ts";
-import { rng } from "./tensor.ts";
+import { noDuplicateBatches } from "@/lib/train/batching";
+import { Objective, type ObjectiveOptions } from "@/lib/train/objective";
+import { Adam, clipGradNorm, linearWarmupDecay } from "@/lib/train/optim";
+import type { StaticEmbeddingModel } from "@/lib/train/static-model";
+import { rng } from "@/lib/train/tensor";
 
 /** A training example over token ids (content ids; special tokens are ignored by the model anyway). */
 export interface TokenExample {

@@ -1,6 +1,6 @@
 // Minimal row-major matrices for training code. Values are Float32Array in production; the same code runs on
 // Float64Array so gradient checks can use float64 (losses allocate outputs of the input's type).
-import { mulberry32 } from "../random";
+import { mulberry32 } from "@/lib/random";
 export type Vec = Float32Array | Float64Array;
 
 export interface Mat<V extends Vec = Vec> {

@@ -1,2 +1,2 @@
-export * from "./record";
-export * from "./verdicts";
+export * from "@/lib/triage/record";
+export * from "@/lib/triage/verdicts";

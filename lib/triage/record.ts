@@ -1,12 +1,12 @@
 // Triage decisions: who said what about a pair of reports, and when. The newest decision on a pair
 // is the one in force; "duplicate" also records a DuplicateLink (origin "triager") so the pair joins
 // one cluster, and a later different verdict removes that triager link again.
-import type { PrismaClient } from "../db/client";
-import { badRequest, notFound } from "../api/errors";
-import type { DecisionDto, TriageResponse, Verdict } from "../api/schemas";
-import { pairKey, toDecision, toLink } from "../reports/dto";
-import { latestByPair } from "./verdicts";
-import { invalidateGraph } from "../dedup/clusters";
+import type { PrismaClient } from "@/lib/db/client";
+import { badRequest, notFound } from "@/lib/api/errors";
+import type { DecisionDto, TriageResponse, Verdict } from "@/lib/api/schemas";
+import { pairKey, toDecision, toLink } from "@/lib/reports/dto";
+import { latestByPair } from "@/lib/triage/verdicts";
+import { invalidateGraph } from "@/lib/dedup/clusters";
 
 export interface DecisionInput {
   reportId: number;

@@ -1,7 +1,7 @@
 // The verdict in force for a pair is the newest TriageDecision on that unordered pair.
-import type { PrismaClient, TriageDecision } from "../db/client";
-import type { Verdict } from "../api/schemas";
-import { pairKey } from "../reports/dto";
+import type { PrismaClient, TriageDecision } from "@/lib/db/client";
+import type { Verdict } from "@/lib/api/schemas";
+import { pairKey } from "@/lib/reports/dto";
 
 const CHUNK = 500;
 

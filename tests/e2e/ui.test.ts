@@ -9,8 +9,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { startTestServer, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
-import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "./browser.ts";
+import { startTestServer, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
 
 let srv: TestServer | null = null;
 let browser: Browser | null = null;

@@ -6,13 +6,13 @@
 //     [--format jsonl] [--model-dir DIR] [--no-index]
 import { createReadStream, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { disconnectPrisma } from "../../lib/db/client";
-import { migrate } from "../../lib/db/runner";
-import { importRecords } from "../../lib/ingest/import";
-import { parseInput } from "../../lib/ingest/formats";
-import type { Format } from "../../lib/ingest/types";
-import { startReindex } from "../../lib/jobs/reindex";
-import { closeServices, prisma } from "../../lib/reports/context";
+import { disconnectPrisma } from "@/lib/db/client";
+import { migrate } from "@/lib/db/runner";
+import { importRecords } from "@/lib/ingest/import";
+import { parseInput } from "@/lib/ingest/formats";
+import type { Format } from "@/lib/ingest/types";
+import { startReindex } from "@/lib/jobs/reindex";
+import { closeServices, prisma } from "@/lib/reports/context";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

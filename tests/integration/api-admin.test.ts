@@ -2,9 +2,9 @@
 // thresholds, sweep, rate limiting.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { bearer, call, waitJob, type Res } from "../helpers/api-client.ts";
-import type { TestServer } from "../helpers/server.ts";
-import { useTestServer } from "../helpers/suite.ts";
+import { bearer, call, waitJob, type Res } from "@/tests/helpers/api-client";
+import type { TestServer } from "@/tests/helpers/server";
+import { useTestServer } from "@/tests/helpers/suite";
 import type {
   ApiErrorBody,
   CalibrateResponse,
@@ -15,7 +15,7 @@ import type {
   SearchResponse,
   StatsResponse,
   SweepResponse,
-} from "../../lib/api/schemas.ts";
+} from "@/lib/api/schemas";
 
 // A tight public rate limit: the tests that are not about it send distinct x-forwarded-for values.
 const server = useTestServer({ seed: "demo", env: { RATE_LIMIT_PER_MIN: "60", RATE_LIMIT_BURST: "5" } });

@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { seedTestDatabase, startTestServer, testModelDir, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
-import { bearer, call, waitJob, type Res } from "../helpers/api-client.ts";
+import { seedTestDatabase, startTestServer, testModelDir, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { bearer, call, waitJob, type Res } from "@/tests/helpers/api-client";
 import type {
   DecisionsResponse,
   DuplicatesResponse,
@@ -19,7 +19,7 @@ import type {
   ListReportsResponse,
   SearchResponse,
   StatsResponse,
-} from "../../lib/api/schemas.ts";
+} from "@/lib/api/schemas";
 
 const BASE_URL = process.env.TEST_POSTGRES_URL?.trim() ?? "";
 const SKIP = "SKIP api on postgres: TEST_POSTGRES_URL not set";

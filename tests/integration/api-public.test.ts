@@ -1,8 +1,8 @@
 // Public API against a real `next start` server with the demo corpus imported and indexed.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { TestServer } from "../helpers/server.ts";
-import { useTestServer } from "../helpers/suite.ts";
+import type { TestServer } from "@/tests/helpers/server";
+import { useTestServer } from "@/tests/helpers/suite";
 import type {
   ApiErrorBody,
   DecisionsResponse,
@@ -12,7 +12,7 @@ import type {
   ReportResponse,
   SearchResponse,
   TriageResponse,
-} from "../../lib/api/schemas.ts";
+} from "@/lib/api/schemas";
 
 const server = useTestServer({ seed: "demo" });
 

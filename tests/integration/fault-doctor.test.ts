@@ -3,16 +3,16 @@
 // must come back clean.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { SqliteVecIndex } from "../../lib/index/sqlite-vec.ts";
-import { getEncoder } from "../../lib/embedding/encoder.ts";
-import type { Encoder } from "../../lib/embedding/types.ts";
-import { parseInput } from "../../lib/ingest/formats.ts";
-import { importRecords } from "../../lib/ingest/import.ts";
-import { indexReports } from "../../lib/reports/sync.ts";
-import { INDEXABLE_SELECT, embeddingText } from "../../lib/reports/vectors.ts";
-import { inspect, runDoctor, type DoctorDeps, type DoctorReport, type IssueKind } from "../../lib/doctor/index.ts";
-import { rng, runTsx, sleep, synthReports, tempDb, tiny16ModelDir, tinyModelDir, toJsonl, type TempDb } from "./fault-fixture.ts";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
+import { getEncoder } from "@/lib/embedding/encoder";
+import type { Encoder } from "@/lib/embedding/types";
+import { parseInput } from "@/lib/ingest/formats";
+import { importRecords } from "@/lib/ingest/import";
+import { indexReports } from "@/lib/reports/sync";
+import { INDEXABLE_SELECT, embeddingText } from "@/lib/reports/vectors";
+import { inspect, runDoctor, type DoctorDeps, type DoctorReport, type IssueKind } from "@/lib/doctor/index";
+import { rng, runTsx, sleep, synthReports, tempDb, tiny16ModelDir, tinyModelDir, toJsonl, type TempDb } from "@/tests/integration/fault-fixture";
 
 const N = 60;
 let db: TempDb;

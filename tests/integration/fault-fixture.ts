@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBertModelDir } from "../../lib/onnx/index.ts";
-import { migrate } from "../../lib/db/runner.ts";
-import { mulberry32 } from "../../lib/random.ts";
+import { ensureBertModelDir } from "@/lib/onnx/index";
+import { migrate } from "@/lib/db/runner";
+import { mulberry32 } from "@/lib/random";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TOKENIZER_DIR = path.join(ROOT, "tests/fixtures/tokenizer");

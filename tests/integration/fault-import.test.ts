@@ -5,9 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { recoverStaleJobs } from "../../lib/jobs/store.ts";
-import { rng, sleep, spawnTsx, synthReports, tempDb, toJsonl, waitFor, type SynthReport, type TempDb } from "./fault-fixture.ts";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { recoverStaleJobs } from "@/lib/jobs/store";
+import { rng, sleep, spawnTsx, synthReports, tempDb, toJsonl, waitFor, type SynthReport, type TempDb } from "@/tests/integration/fault-fixture";
 
 const N = 2000;
 const BATCH = 20;

@@ -6,12 +6,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { StaticEmbeddingModel, saveStaticModel } from "../../lib/train/static-model.ts";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { parseInput } from "../../lib/ingest/formats.ts";
-import { importRecords } from "../../lib/ingest/import.ts";
-import { inspect } from "../../lib/doctor/index.ts";
-import { rng, runTsx, synthReports, tempDb, toJsonl, TOKENIZER_DIR, type TempDb } from "./fault-fixture.ts";
+import { StaticEmbeddingModel, saveStaticModel } from "@/lib/train/static-model";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { parseInput } from "@/lib/ingest/formats";
+import { importRecords } from "@/lib/ingest/import";
+import { inspect } from "@/lib/doctor/index";
+import { rng, runTsx, synthReports, tempDb, toJsonl, TOKENIZER_DIR, type TempDb } from "@/tests/integration/fault-fixture";
 
 const ODD = ["שלום עולם", "🙂🙃 🐛", "\u200b\u200c\u200d", "日本語 のみ"];
 
@@ -50,8 +50,8 @@ before(async () => {
 });
 
 after(async () => {
-  const { closeServices } = await import("../../lib/reports/context.ts");
-  const { disconnectPrisma } = await import("../../lib/db/client.ts");
+  const { closeServices } = await import("@/lib/reports/context");
+  const { disconnectPrisma } = await import("@/lib/db/client");
   await closeServices();
   await disconnectPrisma();
   await prisma?.$disconnect();
@@ -59,7 +59,7 @@ after(async () => {
 });
 
 test("the model really maps these texts to the zero vector (precondition)", async () => {
-  const { getEncoder } = await import("../../lib/embedding/encoder.ts");
+  const { getEncoder } = await import("@/lib/embedding/encoder");
   const enc = await getEncoder(modelDir);
   const [known, ...odd] = await enc.encode(["crash on upload", ...ODD]);
   assert.ok(Math.hypot(...known!) > 0.99);
@@ -69,8 +69,8 @@ test("the model really maps these texts to the zero vector (precondition)", asyn
 test("a reindex over reports the model maps to zero succeeds and indexes every report", async () => {
   const res = await runTsx("scripts/reindex.ts", ["--batch-size", "8"], { DATABASE_URL: db.url, MODEL_DIR: modelDir, QDRANT_URL: "" });
   assert.equal(res.code, 0, res.stderr.slice(-2000));
-  const { index } = await import("../../lib/reports/context.ts");
-  const { getEncoder } = await import("../../lib/embedding/encoder.ts");
+  const { index } = await import("@/lib/reports/context");
+  const { getEncoder } = await import("@/lib/embedding/encoder");
   const ix = await index();
   assert.equal(await ix.count(), 34);
   // Their stored vectors are unit stand-ins that resemble nothing (not each other either).
@@ -85,10 +85,10 @@ test("a reindex over reports the model maps to zero succeeds and indexes every r
 });
 
 test("search, duplicate check and similar answer normally for text the model maps to zero", async () => {
-  const { searchReports } = await import("../../lib/search/search.ts");
-  const { findDuplicates } = await import("../../lib/dedup/find.ts");
-  const { similarTo } = await import("../../lib/search/similar.ts");
-  const { prisma: appPrisma } = await import("../../lib/reports/context.ts");
+  const { searchReports } = await import("@/lib/search/search");
+  const { findDuplicates } = await import("@/lib/dedup/find");
+  const { similarTo } = await import("@/lib/search/similar");
+  const { prisma: appPrisma } = await import("@/lib/reports/context");
   const db2 = appPrisma();
   const hebrew = (await prisma.report.findFirst({ where: { externalId: "ODD-0" } }))!;
 

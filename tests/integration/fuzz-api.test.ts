@@ -4,8 +4,8 @@
 // 5xx, never HTML, never a stack trace), and the server must still be healthy afterwards.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestServer, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
-import { ROOT, rng } from "./fault-fixture.ts";
+import { startTestServer, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { ROOT, rng } from "@/tests/integration/fault-fixture";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1337);
 const CASES = Number(process.env.FUZZ_CASES ?? 400);

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { safeEqual } from "../../lib/auth/token.ts";
-import { startTestServer, TestServerUnavailable, type TestServer } from "../helpers/server.ts";
-import { ROOT } from "./fault-fixture.ts";
+import { safeEqual } from "@/lib/auth/token";
+import { startTestServer, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { ROOT } from "@/tests/integration/fault-fixture";
 
 let srv: TestServer | null = null;
 /** The running server (only after up() returned true). */

@@ -2,8 +2,8 @@
 // (lib/api/paths). The real routes are covered over HTTP by tests/integration/api-public.test.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allowHeader, otherMethods } from "../../lib/api/methods.ts";
-import { displayPath, redactPaths } from "../../lib/api/paths.ts";
+import { allowHeader, otherMethods } from "@/lib/api/methods";
+import { displayPath, redactPaths } from "@/lib/api/paths";
 
 test("otherMethods answers every missing method with a JSON 405 and an Allow header", async () => {
   const h = otherMethods(["GET"]);

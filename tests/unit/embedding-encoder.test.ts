@@ -5,9 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { env, pipeline } from "@huggingface/transformers";
-import { OnnxEncoder, getDefaultEncoder, getEncoder } from "../../lib/embedding/encoder.ts";
-import { cosine } from "../../lib/embedding/pooling.ts";
-import { ensureBertModelDir, writeOnnxModel, writeSentenceTransformersDir } from "../../lib/onnx/index.ts";
+import { OnnxEncoder, getDefaultEncoder, getEncoder } from "@/lib/embedding/encoder";
+import { cosine } from "@/lib/embedding/pooling";
+import { ensureBertModelDir, writeOnnxModel, writeSentenceTransformersDir } from "@/lib/onnx/index";
 
 const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
 const MODELS = path.join(os.tmpdir(), "bugsift-test-models");

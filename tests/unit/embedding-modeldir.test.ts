@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { OnnxEncoder } from "../../lib/embedding/encoder.ts";
-import { loadModelDir } from "../../lib/embedding/modeldir.ts";
-import { ensureBertModelDir, writeOnnxModel } from "../../lib/onnx/index.ts";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import { loadModelDir } from "@/lib/embedding/modeldir";
+import { ensureBertModelDir, writeOnnxModel } from "@/lib/onnx/index";
 
 const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
 const SRC = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { combineChunks, cosine, l2Normalize, poolTokens } from "../../lib/embedding/pooling.ts";
+import { combineChunks, cosine, l2Normalize, poolTokens } from "@/lib/embedding/pooling";
 
 // batch 2, seq 3, dim 2. Row 0 has 2 real tokens, row 1 has 3.
 const hidden = Float32Array.from([

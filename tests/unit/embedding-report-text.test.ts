@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildReportText, extractTraces, normalizeVolatile, stripBoilerplate } from "../../lib/embedding/report-text.ts";
+import { buildReportText, extractTraces, normalizeVolatile, stripBoilerplate } from "@/lib/embedding/report-text";
 
 const JAVA = `While writing a file the client fails:
 2013-05-01 12:34:56,789 WARN org.apache.hadoop.hdfs.DFSClient: DataStreamer Exception

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { AutoTokenizer, env } from "@huggingface/transformers";
-import { TextTokenizer } from "../../lib/embedding/tokenizer.ts";
+import { TextTokenizer } from "@/lib/embedding/tokenizer";
 
 const FIXTURE_DIR = path.resolve("tests/fixtures/tokenizer");
 const EXPECTED = path.join(FIXTURE_DIR, "expected-ids.json");

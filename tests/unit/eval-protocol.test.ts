@@ -14,13 +14,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { evaluateAndMaybePromote, evaluateModels, formatTable } from "../../lib/eval/compare.ts";
-import { loadCorpus } from "../../lib/eval/corpus.ts";
-import { before } from "../../lib/eval/split.ts";
-import { SqliteVecIndex } from "../../lib/index/sqlite-vec.ts";
-import { StaticEmbeddingModel, saveStaticModel } from "../../lib/train/static-model.ts";
-import { mulberry32 } from "../../lib/eval/metrics.ts";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { evaluateAndMaybePromote, evaluateModels, formatTable } from "@/lib/eval/compare";
+import { loadCorpus } from "@/lib/eval/corpus";
+import { before } from "@/lib/eval/split";
+import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
+import { StaticEmbeddingModel, saveStaticModel } from "@/lib/train/static-model";
+import { mulberry32 } from "@/lib/eval/metrics";
 
 const TOKENIZER = path.resolve("tests/fixtures/tokenizer/tokenizer.json");
 const VOCAB = fs.readFileSync(path.resolve("tests/fixtures/tokenizer/vocab.txt"), "utf8").split("\n");
@@ -99,13 +99,13 @@ function writeModel(dir: string, synonyms: boolean): string {
 
 async function migrateTemp(url: string, file: string): Promise<void> {
   if (fs.existsSync(path.resolve("prisma/migrations"))) {
-    const { migrate } = await import("../../lib/db/runner.ts");
+    const { migrate } = await import("@/lib/db/runner");
     await migrate(url);
     return;
   }
   // No migration history in this checkout yet: create the same tables straight from the schema.
-  const { diffSchemas } = await import("../../lib/db/schema-engine.ts");
-  const { readSchema } = await import("../../lib/db/schema-source.ts");
+  const { diffSchemas } = await import("@/lib/db/schema-engine");
+  const { readSchema } = await import("@/lib/db/schema-source");
   const sql = await diffSchemas("sqlite", null, readSchema("sqlite"));
   const db = new Database(file);
   db.exec(sql);
@@ -293,9 +293,9 @@ test("reindex activation: the winner goes live through the app's reindex job, wh
   const p = f.prisma;
   // The app's services (lib/reports/context) read DATABASE_URL: point them at the fixture DB.
   process.env.DATABASE_URL = `file:${f.dbFile}`;
-  const { closeServices } = await import("../../lib/reports/context.ts");
-  const { disconnectPrisma } = await import("../../lib/db/client.ts");
-  const { resetConfig } = await import("../../lib/config.ts");
+  const { closeServices } = await import("@/lib/reports/context");
+  const { disconnectPrisma } = await import("@/lib/db/client");
+  const { resetConfig } = await import("@/lib/config");
   resetConfig();
   try {
     await p.modelVersion.updateMany({ data: { active: false } });

@@ -3,8 +3,8 @@
 // identifiers, hybrid fusion and generation switches under concurrent queries.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type { Hit, IndexPoint, ReindexSession, VectorIndex } from "../../lib/index/types";
-import { mulberry32 as rng } from "../../lib/random";
+import type { Hit, IndexPoint, ReindexSession, VectorIndex } from "@/lib/index/types";
+import { mulberry32 as rng } from "@/lib/random";
 
 export interface ContractOptions {
   /** Called after each test with the index it used (e.g. delete Qdrant collections). */
@@ -13,7 +13,7 @@ export interface ContractOptions {
 
 // ---------- deterministic data ----------
 
-export { mulberry32 as rng } from "../../lib/random";
+export { mulberry32 as rng } from "@/lib/random";
 
 export function normalise(v: Float32Array): Float32Array {
   let s = 0;

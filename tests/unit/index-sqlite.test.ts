@@ -9,9 +9,9 @@ import { after, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
-import { SqliteVecIndex, VEC0_MAX_K } from "../../lib/index/sqlite-vec";
-import type { IndexPoint } from "../../lib/index/types";
-import { basis, near, rng, runVectorIndexContract } from "./index-contract";
+import { SqliteVecIndex, VEC0_MAX_K } from "@/lib/index/sqlite-vec";
+import type { IndexPoint } from "@/lib/index/types";
+import { basis, near, rng, runVectorIndexContract } from "@/tests/unit/index-contract";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ix-sqlite-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

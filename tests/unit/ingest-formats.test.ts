@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrate } from "../../lib/db/runner.ts";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
+import { migrate } from "@/lib/db/runner";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import {
   parseInput, importRecords, readCsv, jsonArrayElements, parseDate, duplicateRefs, parseMapping,
   type ParseItem, type Format, type ParseOptions,
-} from "../../lib/ingest/index.ts";
-import { buildCorpus } from "../../scripts/make-demo-corpus.ts";
+} from "@/lib/ingest/index";
+import { buildCorpus } from "@/scripts/make-demo-corpus";
 
 const FIX = path.resolve("tests/fixtures/ingest");
 const fixture = (name: string) => path.join(FIX, name);

@@ -7,9 +7,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { migrate } from "../../lib/db/runner.ts";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { parseInput, importRecords, type ParseOptions, type Format, type ImportOptions } from "../../lib/ingest/index.ts";
+import { migrate } from "@/lib/db/runner";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { parseInput, importRecords, type ParseOptions, type Format, type ImportOptions } from "@/lib/ingest/index";
 
 const FIX = path.resolve("tests/fixtures/ingest");
 const DEMO = path.resolve("data/demo/reports.jsonl");

@@ -7,10 +7,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { downloadModel } from "../../scripts/model-download.ts";
-import { OnnxEncoder } from "../../lib/embedding/encoder.ts";
-import { cosine } from "../../lib/embedding/pooling.ts";
-import { ensureBertModelDir } from "../../lib/onnx/index.ts";
+import { downloadModel } from "@/scripts/model-download";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import { cosine } from "@/lib/embedding/pooling";
+import { ensureBertModelDir } from "@/lib/onnx/index";
 
 const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
 const SRC = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import ort from "onnxruntime-node";
-import { BERT_PRESETS, bertFlopsPerToken, buildBertOnnx, readOnnxModel, type BertConfig } from "../../lib/onnx/index.ts";
+import { BERT_PRESETS, bertFlopsPerToken, buildBertOnnx, readOnnxModel, type BertConfig } from "@/lib/onnx/index";
 
 const CFG: BertConfig = { ...BERT_PRESETS.tiny, vocabSize: 50, maxPosition: 16, layers: 2 };
 

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadModelDir } from "../../lib/embedding/modeldir.ts";
+import { loadModelDir } from "@/lib/embedding/modeldir";
 
 const run = (args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "scripts/build-bert-onnx.ts", ...args], { encoding: "utf8", timeout: 60_000 });

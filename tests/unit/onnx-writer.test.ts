@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ort from "onnxruntime-node";
-import { GraphBuilder, float, readOnnxModel, writeOnnxModel, writeSentenceTransformersDir } from "../../lib/onnx/index.ts";
+import { GraphBuilder, float, readOnnxModel, writeOnnxModel, writeSentenceTransformersDir } from "@/lib/onnx/index";
 
 const TOKENIZER_JSON = path.resolve("tests/fixtures/tokenizer/tokenizer.json");
 

@@ -7,10 +7,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { migrate } from "../../lib/db/runner.ts";
-import { OnnxEncoder } from "../../lib/embedding/encoder.ts";
-import { importRecords, parseInput } from "../../lib/ingest/index.ts";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { migrate } from "@/lib/db/runner";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import { importRecords, parseInput } from "@/lib/ingest/index";
 
 const exec = promisify(execFile);
 const DEMO = path.resolve("data/demo/reports.jsonl");

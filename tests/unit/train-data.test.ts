@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createPrisma, type PrismaClient } from "../../lib/db/client.ts";
-import { migrate } from "../../lib/db/runner.ts";
-import { loadCorpus } from "../../lib/eval/corpus.ts";
-import { timeSplit } from "../../lib/eval/split.ts";
-import { buildExamples, loadTrainingData, mineHardNegatives, reportFieldText, verdictNegatives } from "../../lib/train/data.ts";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { migrate } from "@/lib/db/runner";
+import { loadCorpus } from "@/lib/eval/corpus";
+import { timeSplit } from "@/lib/eval/split";
+import { buildExamples, loadTrainingData, mineHardNegatives, reportFieldText, verdictNegatives } from "@/lib/train/data";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2023, 0, 1);

@@ -8,9 +8,9 @@ import {
   softmaxLoss,
   tripletLoss,
   type LinearClassifier,
-} from "../../lib/train/losses.ts";
-import { gaussian, rng, type Mat } from "../../lib/train/tensor.ts";
-import { Adam, clipGradNorm, linearWarmupDecay } from "../../lib/train/optim.ts";
+} from "@/lib/train/losses";
+import { gaussian, rng, type Mat } from "@/lib/train/tensor";
+import { Adam, clipGradNorm, linearWarmupDecay } from "@/lib/train/optim";
 
 const B = 5;
 const D = 7;

@@ -5,12 +5,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { OnnxEncoder } from "../../lib/embedding/encoder.ts";
-import { buildBertModelDir } from "../../lib/onnx/bert.ts";
-import { LinearHead, foldHeadIntoOnnx, precomputeEmbeddings, saveHeadModelDir, trainLinearHead, type RowExample } from "../../lib/train/head.ts";
-import { LOSS_NAMES, multipleNegativesRankingLoss } from "../../lib/train/losses.ts";
-import { StaticEmbeddingModel, saveStaticModel } from "../../lib/train/static-model.ts";
-import { gaussian, rng, type Mat } from "../../lib/train/tensor.ts";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import { buildBertModelDir } from "@/lib/onnx/bert";
+import { LinearHead, foldHeadIntoOnnx, precomputeEmbeddings, saveHeadModelDir, trainLinearHead, type RowExample } from "@/lib/train/head";
+import { LOSS_NAMES, multipleNegativesRankingLoss } from "@/lib/train/losses";
+import { StaticEmbeddingModel, saveStaticModel } from "@/lib/train/static-model";
+import { gaussian, rng, type Mat } from "@/lib/train/tensor";
 
 const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
 

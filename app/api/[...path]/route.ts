@@ -1,6 +1,6 @@
 // Any /api path no route handles: a JSON 404 (the API contract) instead of the app's HTML not-found page.
 // Added by the reliability work (fuzz-api test); specific routes always win over this catch-all.
-import { ApiError, route } from "@/lib/api";
+import { ApiError, route } from "@/lib/api/index";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

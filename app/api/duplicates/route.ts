@@ -1,4 +1,4 @@
-import { json, otherMethods, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api/index";
 import { DuplicatesRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { findDuplicates } from "@/lib/dedup/find";

@@ -1,4 +1,4 @@
-import { json, otherMethods, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api/index";
 import { prisma } from "@/lib/reports/context";
 import { facets } from "@/lib/reports/facets";
 

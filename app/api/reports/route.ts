@@ -1,4 +1,4 @@
-import { json, otherMethods, queryObject, readJson, route } from "@/lib/api";
+import { json, otherMethods, queryObject, readJson, route } from "@/lib/api/index";
 import { CreateReportSchema, ListReportsQuerySchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/reports/context";

@@ -1,4 +1,4 @@
-import { json, otherMethods, queryObject, route } from "@/lib/api";
+import { json, otherMethods, queryObject, route } from "@/lib/api/index";
 import { SearchQuerySchema } from "@/lib/api/schemas";
 import { prisma } from "@/lib/reports/context";
 import { searchReports } from "@/lib/search/search";

@@ -1,4 +1,4 @@
-import { json, otherMethods, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api/index";
 import { TriageRequestSchema } from "@/lib/api/schemas";
 import { ACTOR_HEADER, resolveActor } from "@/lib/auth/actor";
 import { config } from "@/lib/config";

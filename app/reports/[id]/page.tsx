@@ -6,7 +6,7 @@ import { prisma } from "@/lib/reports/context";
 import { getReport } from "@/lib/reports/service";
 import { findDuplicates } from "@/lib/dedup/find";
 import { toRef } from "@/lib/reports/dto";
-import { attempt } from "../../_data/attempt";
+import { attempt } from "@/app/_data/attempt";
 import { DescriptionText } from "@/components/DescriptionText";
 import { DuplicateLinks } from "@/components/DuplicateLinks";
 import { DecisionHistory } from "@/components/DecisionHistory";

@@ -1,4 +1,4 @@
-import { badRequest, isMultipart, json, otherMethods, readJson, readMultipart, route } from "@/lib/api";
+import { badRequest, isMultipart, json, otherMethods, readJson, readMultipart, route } from "@/lib/api/index";
 import { ImportRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { startImport } from "@/lib/jobs/import";

@@ -1,4 +1,4 @@
-import { json, otherMethods, queryObject, route } from "@/lib/api";
+import { json, otherMethods, queryObject, route } from "@/lib/api/index";
 import { ListJobsQuerySchema } from "@/lib/api/schemas";
 import { listJobs } from "@/lib/jobs/store";
 import { prisma } from "@/lib/reports/context";

@@ -1,4 +1,4 @@
-import { ApiError, json, otherMethods, readJson, route } from "@/lib/api";
+import { ApiError, json, otherMethods, readJson, route } from "@/lib/api/index";
 import { LoginRequestSchema } from "@/lib/api/schemas";
 import { checkToken, createSession, SESSION_COOKIE } from "@/lib/auth/token";
 

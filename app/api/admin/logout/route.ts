@@ -1,4 +1,4 @@
-import { json, otherMethods, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api/index";
 import { SESSION_COOKIE } from "@/lib/auth/token";
 
 export const runtime = "nodejs";

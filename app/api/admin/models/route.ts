@@ -1,4 +1,4 @@
-import { json, otherMethods, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api/index";
 import { listModels } from "@/lib/jobs/models";
 import { prisma } from "@/lib/reports/context";
 

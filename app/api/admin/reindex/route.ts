@@ -1,4 +1,4 @@
-import { json, otherMethods, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api/index";
 import { ReindexRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { startReindex } from "@/lib/jobs/reindex";

@@ -1,4 +1,4 @@
-import { json, otherMethods, queryObject, route } from "@/lib/api";
+import { json, otherMethods, queryObject, route } from "@/lib/api/index";
 import { SweepQuerySchema } from "@/lib/api/schemas";
 import { sweepDuplicates } from "@/lib/dedup/sweep";
 import { prisma } from "@/lib/reports/context";

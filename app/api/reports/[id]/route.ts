@@ -1,4 +1,4 @@
-import { idParam, json, otherMethods, readJson, route } from "@/lib/api";
+import { idParam, json, otherMethods, readJson, route } from "@/lib/api/index";
 import { UpdateReportSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/reports/context";

@@ -1,4 +1,4 @@
-import { json, otherMethods, route } from "@/lib/api";
+import { json, otherMethods, route } from "@/lib/api/index";
 import { getJob } from "@/lib/jobs/store";
 import { prisma } from "@/lib/reports/context";
 

@@ -1,4 +1,4 @@
-import { json, otherMethods, readJson, route } from "@/lib/api";
+import { json, otherMethods, readJson, route } from "@/lib/api/index";
 import { CalibrateRequestSchema } from "@/lib/api/schemas";
 import { config } from "@/lib/config";
 import { calibrateThresholds } from "@/lib/dedup/calibrate";

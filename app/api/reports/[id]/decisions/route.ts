@@ -1,4 +1,4 @@
-import { idParam, json, otherMethods, route } from "@/lib/api";
+import { idParam, json, otherMethods, route } from "@/lib/api/index";
 import { prisma } from "@/lib/reports/context";
 import { decisionHistory } from "@/lib/triage/record";
 

@@ -1,4 +1,4 @@
-import { idParam, json, otherMethods, queryObject, route } from "@/lib/api";
+import { idParam, json, otherMethods, queryObject, route } from "@/lib/api/index";
 import { SimilarQuerySchema } from "@/lib/api/schemas";
 import { prisma } from "@/lib/reports/context";
 import { similarTo } from "@/lib/search/similar";

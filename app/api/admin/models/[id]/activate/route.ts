@@ -1,4 +1,4 @@
-import { idParam, json, otherMethods, route } from "@/lib/api";
+import { idParam, json, otherMethods, route } from "@/lib/api/index";
 import { activateModel } from "@/lib/jobs/models";
 import { prisma } from "@/lib/reports/context";
 
