@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SearchQuerySchema } from "@/lib/api/schemas";
-import { prisma } from "@/lib/reports/context";
+import { SearchQuerySchema } from "@/lib/http/schemas";
+import { prisma } from "@/lib/core";
 import { searchReports } from "@/lib/search/search";
 import { listReports } from "@/lib/reports/service";
 import { attempt, param } from "@/app/_data/attempt";
-import { facets as loadFacetsFrom } from "@/lib/reports/facets";
+import { facets as loadFacetsFrom } from "@/lib/status/stats";
 import { SearchForm } from "@/components/SearchForm";
 import { searchHref, type SearchParamsState } from "@/components/search-url";
 import { ResultItem } from "@/components/ResultItem";

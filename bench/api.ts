@@ -6,7 +6,7 @@
 //
 // Two corpora: the demo corpus (326 reports) and a synthetic one of BENCH_REPORTS reports (default
 // 100000; 0 skips it) that is generated, imported and indexed first (progress on stderr). The model is
-// MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (tests/helpers/server.ts).
+// MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (lib/offline/app-server.ts).
 // BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s, errors and server RSS per corpus. Loopback only, bounded duration.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { mulberry32 as rng } from "@/lib/random";
-import { seedTestDatabase, startTestServer, ensureNextBuild, DEMO_PLANTED, type TestServer } from "@/tests/helpers/server";
+import { seedTestDatabase, startTestServer, ensureNextBuild, DEMO_PLANTED, type TestServer } from "@/lib/offline/app-server";
 
 // autocannon ships no type declarations; the subset used here.
 interface CannonResult {

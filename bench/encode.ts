@@ -7,12 +7,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bertFlopsPerToken, ensureBertModelDir, resolveBertConfig, type BertConfig, type BertQuantize } from "@/lib/onnx/bert";
-import { mulberry32 } from "@/lib/onnx/bert";
+import { bertFlopsPerToken, ensureBertModelDir, resolveBertConfig, type BertConfig, type BertQuantize } from "@/lib/offline/onnx/bert";
+import { mulberry32 } from "@/lib/offline/onnx/bert";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const TOKENIZER_DIR = path.join(ROOT, "tests/fixtures/tokenizer");
+const TOKENIZER_DIR = path.join(ROOT, "assets/tokenizer");
 const QUANT = (process.env.BENCH_QUANT ?? "none") as BertQuantize; // none | int8 | int8-ffn
 const MODEL_DIR = process.env.MODEL_DIR ?? path.join(ROOT, "models", QUANT === "none" ? "bench-minilm" : `bench-minilm-${QUANT}`);
 const PROFILES = [

@@ -4,12 +4,12 @@
 //
 //   node --import tsx bench/load.ts [--duration 30] [--connections 12] [--url http://127.0.0.1:3000] [--no-reindex]
 //
-// Without --url a temp server is started with tests/helpers/server.ts (demo corpus, test model, rate limit
+// Without --url a temp server is started with lib/offline/app-server.ts (demo corpus, test model, rate limit
 // off); with --url the admin token comes from ADMIN_TOKEN. Exit code 1 when any request errored or was
 // non-2xx, or a re-index did not succeed. Figures only: nothing here asserts on timing.
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { startTestServer, type TestServer } from "@/tests/helpers/server";
+import { startTestServer, type TestServer } from "@/lib/offline/app-server";
 
 interface Hist {
   p50: number;

@@ -12,8 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
-import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
-import type { IndexPoint, SearchFilter } from "@/lib/index/types";
+import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
+import type { IndexPoint, SearchFilter } from "@/lib/vector/types";
 import { mulberry32 } from "@/lib/random";
 
 const DIMS = 384;

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useId, useState } from "react";
-import { LIMITS } from "@/lib/api/schemas";
+import { LIMITS } from "@/lib/http/schemas";
 
 export const ACTOR_KEY = "bugsift.actor";
 const ACTOR_RE = /^[\p{L}\p{N}._@+\- ]+$/u;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { DuplicateCandidate } from "@/lib/api/schemas";
+import type { DuplicateCandidate } from "@/lib/http/schemas";
 import { Highlight } from "@/components/Highlight";
 import { ReportMeta } from "@/components/ReportMeta";
 import { ScoreBar } from "@/components/ScoreBar";

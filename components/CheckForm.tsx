@@ -1,8 +1,8 @@
 "use client";
 import { useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import type { DuplicateCandidate, DuplicatesResponse, ReportResponse } from "@/lib/api/schemas";
-import { LIMITS } from "@/lib/api/schemas";
+import type { DuplicateCandidate, DuplicatesResponse, ReportResponse } from "@/lib/http/schemas";
+import { LIMITS } from "@/lib/http/schemas";
 import { apiFetch, isAbort } from "@/components/api-client";
 import { CandidateCard } from "@/components/CandidateCard";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { DecisionDto, ReportRef } from "@/lib/api/schemas";
+import type { DecisionDto, ReportRef } from "@/lib/http/schemas";
 import { VERDICT_LABEL, fmtDateTime, reportKey } from "@/components/format";
 
 const TONE: Record<string, string> = {

@@ -6,7 +6,7 @@ export interface Block {
   text: string;
 }
 
-const FRAME = /^\s*at\s+[\w$.<>\[\]/-]+\(.*\)\s*$|^\s*at\s+[\w$.<>/-]+\s*$/;
+const FRAME = /^\s*at\s+[\w$.<>[\]/-]+\(.*\)\s*$|^\s*at\s+[\w$.<>/-]+\s*$/;
 const EXCEPTION = /^\s*(Caused by:|Exception in thread|Suppressed:|[\w$]+(\.[\w$]+)+(Exception|Error|Throwable)\b)/;
 const MORE = /^\s*\.\.\.\s*\d+\s+more\s*$/;
 const LOG = /^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|\d{2}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2})/;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { DuplicateLinkDto } from "@/lib/api/schemas";
+import type { DuplicateLinkDto } from "@/lib/http/schemas";
 import { StatusBadge } from "@/components/StatusBadge";
 import { fmtDateTime, reportKey } from "@/components/format";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ReportSummary } from "@/lib/api/schemas";
+import type { ReportSummary } from "@/lib/http/schemas";
 import { ReportMeta } from "@/components/ReportMeta";
 import { StatusBadge } from "@/components/StatusBadge";
 import { reportKey } from "@/components/format";

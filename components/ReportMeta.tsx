@@ -1,4 +1,4 @@
-import type { ReportSummary } from "@/lib/api/schemas";
+import type { ReportSummary } from "@/lib/http/schemas";
 import { fmtDate } from "@/components/format";
 
 /** One muted line: product / component · source · created date. */

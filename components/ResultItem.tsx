@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { SearchResult } from "@/lib/api/schemas";
+import type { SearchResult } from "@/lib/http/schemas";
 import { ReportMeta } from "@/components/ReportMeta";
 import { SnippetText } from "@/components/SnippetText";
 import { StatusBadge } from "@/components/StatusBadge";

@@ -1,8 +1,8 @@
 "use client";
 import { useId, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import type { FacetsResponse } from "@/lib/api/schemas";
-import { LIMITS } from "@/lib/api/schemas";
+import type { FacetsResponse } from "@/lib/http/schemas";
+import { LIMITS } from "@/lib/http/schemas";
 import { FILTER_KEYS, searchHref, type SearchParamsState } from "@/components/search-url";
 
 /**

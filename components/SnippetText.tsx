@@ -1,4 +1,4 @@
-import type { Snippet } from "@/lib/api/schemas";
+import type { Snippet } from "@/lib/http/schemas";
 import { Highlight } from "@/components/Highlight";
 
 /** A server-made snippet: highlights are offsets into snippet.text; ellipses mark cut ends. */

@@ -1,7 +1,7 @@
 "use client";
 import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import type { DuplicateCandidate, TriageResponse, Verdict } from "@/lib/api/schemas";
+import type { DuplicateCandidate, TriageResponse, Verdict } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { ActorField, useActor, validActor } from "@/components/ActorField";
 import { CandidateCard } from "@/components/CandidateCard";

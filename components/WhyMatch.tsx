@@ -1,4 +1,4 @@
-import type { Why } from "@/lib/api/schemas";
+import type { Why } from "@/lib/http/schemas";
 
 /** Explains a candidate: equal fields, shared salient terms, shared stack frames. */
 export function WhyMatch({ why }: { why: Why }) {

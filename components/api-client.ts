@@ -1,6 +1,6 @@
 // Browser-side JSON calls to the bugsift API. Errors carry the API's message and code so the UI
 // can show "title: title is required" instead of a bare status.
-import type { ApiErrorBody } from "@/lib/api/schemas";
+import type { ApiErrorBody } from "@/lib/http/schemas";
 
 export class ApiClientError extends Error {
   constructor(

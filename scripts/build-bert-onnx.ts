@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { BERT_PRESETS, BERT_QUANTIZE, buildBertModelDir, type BertPreset, type BertQuantize } from "@/lib/onnx/bert";
+import { BERT_PRESETS, BERT_QUANTIZE, buildBertModelDir, type BertPreset, type BertQuantize } from "@/lib/offline/onnx/bert";
 import type { PoolingMode } from "@/lib/embedding/types";
 
 const POOLINGS = ["mean", "cls", "max", "mean_sqrt_len"];
@@ -19,7 +19,7 @@ function main(): void {
       seed: { type: "string", default: "42" },
       quantize: { type: "string", default: "none" },
       "no-normalize": { type: "boolean", default: false },
-      tokenizer: { type: "string", default: "tests/fixtures/tokenizer" }, // a copy of bert-base-uncased (all-MiniLM-L6-v2's)
+      tokenizer: { type: "string", default: "assets/tokenizer" }, // a copy of bert-base-uncased (all-MiniLM-L6-v2's)
     },
   });
   const preset = values.preset as BertPreset;

@@ -11,9 +11,9 @@ import { parseArgs } from "node:util";
 import { runMain } from "@/lib/cli";
 import { createPrisma } from "@/lib/db/client";
 import { defaultModelDir } from "@/lib/embedding/encoder";
-import { evaluateAndMaybePromote, formatGate } from "@/lib/eval/compare";
-import { parseSplitSpec } from "@/lib/eval/split";
-import { registerModelVersion, trainStaticToDir } from "@/lib/train/run";
+import { evaluateAndMaybePromote, formatGate } from "@/lib/offline/eval/compare";
+import { parseSplitSpec } from "@/lib/offline/eval/split";
+import { registerModelVersion, trainStaticToDir } from "@/lib/offline/train/run";
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({

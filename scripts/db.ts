@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "derive-postgres": {
-      const { readSchema, PG_SCHEMA_PATH } = await import("@/lib/db/schema-source");
+      const { readSchema, PG_SCHEMA_PATH } = await import("@/lib/offline/migrate/schema-source");
       mkdirSync(path.dirname(PG_SCHEMA_PATH), { recursive: true });
       writeFileSync(PG_SCHEMA_PATH, readSchema("postgresql"));
       return 0;
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
 
     case "migrate": {
       const { databaseUrl, redact } = await import("@/lib/db/url");
-      const { migrate } = await import("@/lib/db/runner");
+      const { migrate } = await import("@/lib/offline/migrate/runner");
       const url = databaseUrl();
       const r = await migrate(url, { log: (l) => console.log(l) });
       console.log(
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
 
     case "status": {
       const { databaseUrl, redact } = await import("@/lib/db/url");
-      const { migrationStatus, isUpToDate } = await import("@/lib/db/runner");
+      const { migrationStatus, isUpToDate } = await import("@/lib/offline/migrate/runner");
       const url = databaseUrl();
       const s = await migrationStatus(url);
       console.log(`database:   ${redact(url)} (${s.provider})`);
@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
         console.error("usage: tsx scripts/db.ts new <name>");
         return 2;
       }
-      const { createMigration } = await import("@/lib/db/history");
+      const { createMigration } = await import("@/lib/offline/migrate/history");
       const r = await createMigration(name, { pgServerUrl: pgServerFromEnv() });
       if (!r.folder) {
         console.log("schema.prisma matches the migration history: nothing to do.");
@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
 
     case "check": {
       const { databaseUrl } = await import("@/lib/db/url");
-      const { runCheck } = await import("@/lib/db/drift");
+      const { runCheck } = await import("@/lib/offline/migrate/drift");
       const report = await runCheck(databaseUrl(), {
         pgServerUrl: pgServerFromEnv(),
         databaseCheck: !rest.includes("--history-only"),

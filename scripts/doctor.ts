@@ -14,8 +14,9 @@
 import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
 import { disconnectPrisma, isSqlite, sqlitePathFromUrl } from "@/lib/db/client";
-import { formatReport, runDoctor, type DoctorDeps } from "@/lib/doctor/index";
-import { closeServices, index, prisma, servingEncoder } from "@/lib/reports/context";
+import { formatReport, runDoctor } from "@/lib/offline/doctor/run";
+import { type DoctorDeps } from "@/lib/offline/doctor/types";
+import { closeServices, index, prisma, servingEncoder } from "@/lib/core";
 
 function intArg(name: string, raw: string | undefined, def: number): number {
   if (raw === undefined) return def;

@@ -23,10 +23,10 @@ import {
   formatTable,
   tableToJSON,
   type PrimaryMetric,
-} from "@/lib/eval/compare";
-import { loadCorpusFromFile } from "@/lib/eval/file-corpus";
-import type { EvalModel } from "@/lib/eval/protocol";
-import { parseSplitSpec } from "@/lib/eval/split";
+} from "@/lib/offline/eval/compare";
+import { loadCorpusFromFile } from "@/lib/offline/eval/file-corpus";
+import type { EvalModel } from "@/lib/offline/eval/protocol";
+import { parseSplitSpec } from "@/lib/offline/eval/split";
 import { isFormat } from "@/lib/ingest/formats";
 
 const USAGE = `usage: tsx scripts/evaluate.ts [--model [name=]<dir> ...] [--all-versions] [--json]

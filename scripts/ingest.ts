@@ -11,7 +11,10 @@
 //   2  wrong usage: unknown option or format, missing/unreadable file
 import { createReadStream, statSync, accessSync, constants as FS } from "node:fs";
 import path from "node:path";
-import { parseInput, isFormat, FORMATS, parseMapping, importRecords, type Format, type ImportSummary, type ImportIssue } from "@/lib/ingest/index";
+import { parseInput, isFormat } from "@/lib/ingest/formats";
+import { FORMATS, type Format } from "@/lib/ingest/types";
+import { parseMapping } from "@/lib/ingest/generic";
+import { importRecords, type ImportSummary, type ImportIssue } from "@/lib/ingest/import";
 
 const USAGE = `usage: npm run ingest -- <file> --format ${FORMATS.join("|")} [options]
 
@@ -190,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Loaded only now so that usage errors answer fast (the Prisma client is heavy to load).
   const { createPrisma, databaseUrl, redact } = await import("@/lib/db/client");
-  const { migrate } = await import("@/lib/db/runner");
+  const { migrate } = await import("@/lib/offline/migrate/runner");
   const url = databaseUrl();
   if (a.migrate) {
     const r = await migrate(url);

@@ -14,8 +14,8 @@ import { parseArgs } from "node:util";
 import { disconnectPrisma } from "@/lib/db/client";
 import { startReindex } from "@/lib/jobs/reindex";
 import { recoverStaleJobs } from "@/lib/jobs/store";
-import { closeServices, index, prisma, servingEncoder } from "@/lib/reports/context";
-import { indexStale } from "@/lib/reports/sync";
+import { closeServices, index, prisma, servingEncoder } from "@/lib/core";
+import { indexStale } from "@/lib/corpus/index-sync";
 
 function progressLine(label: string) {
   const t0 = Date.now();

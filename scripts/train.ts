@@ -1,5 +1,5 @@
 // Train a model on the app database, write a sentence-transformers ONNX model dir, register a ModelVersion
-// (inactive), then run the evaluation gate (lib/eval evaluateAndMaybePromote) unless --no-gate.
+// (inactive), then run the evaluation gate (lib/offline/eval evaluateAndMaybePromote) unless --no-gate.
 //
 //   npm run train -- [--kind static|head] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
 //                    [--batch-size N] [--loss mnrl|triplet|softmax|cosine] [--seed N]
@@ -14,12 +14,12 @@ import { parseArgs } from "node:util";
 import { runMain } from "@/lib/cli";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { defaultModelDir } from "@/lib/embedding/encoder";
-import { evaluateAndMaybePromote, formatGate } from "@/lib/eval/compare";
-import { parseSplitSpec } from "@/lib/eval/split";
-import { LOSS_NAMES, type LossName } from "@/lib/train/losses";
-import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "@/lib/train/run";
-import type { RecipeOverrides } from "@/lib/train/static-recipe";
-import type { InitMethod } from "@/lib/train/static-init";
+import { evaluateAndMaybePromote, formatGate } from "@/lib/offline/eval/compare";
+import { parseSplitSpec } from "@/lib/offline/eval/split";
+import { LOSS_NAMES, type LossName } from "@/lib/offline/train/losses";
+import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "@/lib/offline/train/run";
+import type { RecipeOverrides } from "@/lib/offline/train/static-recipe";
+import type { InitMethod } from "@/lib/offline/train/static-init";
 
 const USAGE = `usage: npm run train -- [--kind static|head] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
        [--batch-size N] [--loss ${LOSS_NAMES.join("|")}] [--seed N] [--split time:0.5|cutoff:<date>|all]

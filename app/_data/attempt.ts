@@ -1,7 +1,7 @@
 // Server-side data loading for pages: lib services throw ApiError (with an HTTP status) for
 // expected failures — not found, model missing (503), bad filter (400). Pages render those inline
 // instead of falling into the error boundary, so one failing panel does not blank the page.
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/http/errors";
 
 export type Attempt<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
-import { SESSION_COOKIE, verifySession } from "@/lib/auth/token";
-import { prisma } from "@/lib/reports/context";
-import { stats } from "@/lib/reports/facets";
+import { SESSION_COOKIE, verifySession } from "@/lib/http/auth";
+import { prisma } from "@/lib/core";
+import { stats } from "@/lib/status/stats";
 import { listModels } from "@/lib/jobs/models";
 import { listJobs } from "@/lib/jobs/store";
 import { attempt } from "@/app/_data/attempt";

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { CheckForm } from "@/components/CheckForm";
 import { attempt } from "@/app/_data/attempt";
-import { facets as loadFacetsFrom } from "@/lib/reports/facets";
-import { prisma } from "@/lib/reports/context";
+import { facets as loadFacetsFrom } from "@/lib/status/stats";
+import { prisma } from "@/lib/core";
 
 export const metadata: Metadata = { title: "Check a new report" };
 

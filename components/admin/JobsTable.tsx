@@ -1,4 +1,4 @@
-import type { JobDto } from "@/lib/api/schemas";
+import type { JobDto } from "@/lib/http/schemas";
 import { fmtDateTime, fmtInt } from "@/components/format";
 import { JobStateBadge } from "@/components/admin/JobProgress";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useId, useState } from "react";
 import { useRouter } from "next/navigation";
-import type { LoginResponse } from "@/lib/api/schemas";
+import type { LoginResponse } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 
 /** Admin login: the token is sent once; the server answers with an httpOnly session cookie. */

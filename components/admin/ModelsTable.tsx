@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import type { JobStartedResponse, ModelsResponse } from "@/lib/api/schemas";
+import type { JobStartedResponse, ModelsResponse } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { fmtDate, fmtNum } from "@/components/format";
 import { JobProgress } from "@/components/admin/JobProgress";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import type { JobDto, JobStartedResponse } from "@/lib/api/schemas";
+import type { JobDto, JobStartedResponse } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { JobProgress } from "@/components/admin/JobProgress";
 import { isFinished, useJob } from "@/components/admin/useJob";

@@ -1,4 +1,4 @@
-import type { StatsResponse } from "@/lib/api/schemas";
+import type { StatsResponse } from "@/lib/http/schemas";
 import { fmtInt } from "@/components/format";
 
 function Card({ title, value, children }: { title: string; value: React.ReactNode; children?: React.ReactNode }) {

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import type { CalibrateResponse, ThresholdDto } from "@/lib/api/schemas";
+import type { CalibrateResponse, ThresholdDto } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { fmtDate, fmtNum, fmtPct } from "@/components/format";
 

@@ -1,4 +1,4 @@
-// Reads evaluation figures out of ModelVersion.metrics (JSON owned by lib/eval). The stored shape is
+// Reads evaluation figures out of ModelVersion.metrics (JSON owned by lib/offline/eval). The stored shape is
 // {hybrid, dense, bm25: EvalRow, queries, evaluatedAt, ...}; older/other writers may store one flat
 // row. Anything unrecognised yields nulls rather than a crash.
 

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import type { JobDto, JobResponse } from "@/lib/api/schemas";
+import type { JobDto, JobResponse } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 
 export const POLL_MS = 500;

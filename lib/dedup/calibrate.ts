@@ -5,10 +5,10 @@
 // "likely" = the threshold with the best F1 (or the lowest one reaching a target precision);
 // "related" = the score that keeps 95% of confirmed duplicates (below "likely").
 import type { PrismaClient } from "@/lib/db/client";
-import type { CalibrateResponse } from "@/lib/api/schemas";
-import { queryServices } from "@/lib/reports/context";
-import { pairKey } from "@/lib/reports/dto";
-import { currentVerdicts } from "@/lib/triage/verdicts";
+import type { CalibrateResponse } from "@/lib/domain/views";
+import { queryServices } from "@/lib/core";
+import { pairKey } from "@/lib/corpus/rows";
+import { currentVerdicts } from "@/lib/dedup/verdicts";
 import { allClusters } from "@/lib/dedup/clusters";
 import { invalidateThresholds, listThresholds } from "@/lib/dedup/thresholds";
 import { mulberry32 } from "@/lib/random";

@@ -3,9 +3,9 @@
 // not_duplicate (the newest decision wins). A cluster's master is a member that is not itself a
 // duplicate of anything (the smallest id if there are several).
 import type { PrismaClient } from "@/lib/db/client";
-import { pairKey } from "@/lib/reports/dto";
-import type { Verdict } from "@/lib/api/schemas";
-import { latestByPair } from "@/lib/triage/verdicts";
+import { pairKey } from "@/lib/corpus/rows";
+import type { Verdict } from "@/lib/domain/types";
+import { latestByPair } from "@/lib/dedup/verdicts";
 
 export interface Cluster {
   /** Smallest member id: stable while the cluster does not change. */

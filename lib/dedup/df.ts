@@ -2,7 +2,7 @@
 // background (paged scan, yielding between pages) and rebuilt when the corpus grew or shrank by more
 // than 5%; until the first build finishes, callers fall back to the candidate set's frequencies.
 import type { PrismaClient } from "@/lib/db/client";
-import { tokenize } from "@/lib/index/tokenize";
+import { tokenize } from "@/lib/vector/tokenize";
 
 export interface CorpusDf {
   /** Reports the frequencies were counted over (a sample of a large corpus). */

@@ -1,7 +1,7 @@
 // Why a candidate was suggested: equal fields, shared salient terms (with offsets on both sides),
 // and shared normalised stack frames. Salience = rarity among the candidate set (a term every
 // candidate shares explains nothing) times a bonus for identifier-like terms.
-import type { Highlight, TermMatch, Why } from "@/lib/api/schemas";
+import type { Highlight, TermMatch, Why } from "@/lib/domain/views";
 import { buildReportText } from "@/lib/embedding/report-text";
 import { highlightTerm, tokenSpans, type TokenSpan } from "@/lib/search/highlight";
 

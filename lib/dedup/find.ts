@@ -1,15 +1,15 @@
 // Duplicate check for a draft: encode once, rank candidates with the shared duplicate ranking
-// (lib/index/hybrid.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
+// (lib/vector/hybrid.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
 // evaluation gate measures), over-fetched so that collapsing clusters still leaves k of them; collapse to
 // one candidate per duplicate cluster, drop clusters a triager ruled out, tier by cosine threshold and explain.
 import type { PrismaClient, Report } from "@/lib/db/client";
-import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/api/schemas";
-import { notFound } from "@/lib/api/errors";
-import type { HybridHit } from "@/lib/index/types";
-import { queryServices } from "@/lib/reports/context";
-import { toSummary } from "@/lib/reports/dto";
-import { embeddingText, hasDirection } from "@/lib/reports/vectors";
-import { rankDuplicateCandidates } from "@/lib/index/hybrid";
+import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/domain/views";
+import { NotFoundError } from "@/lib/domain/errors";
+import type { HybridHit } from "@/lib/vector/types";
+import { queryServices } from "@/lib/core";
+import { toSummary } from "@/lib/corpus/rows";
+import { embeddingText, hasDirection } from "@/lib/corpus/vectors";
+import { rankDuplicateCandidates } from "@/lib/vector/hybrid";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
 import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
@@ -45,7 +45,7 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   const ruledOut = new Set<number>();
   if (opts.reportId !== undefined) {
     const self = await prisma.report.findUnique({ where: { id: opts.reportId }, select: { id: true } });
-    if (!self) throw notFound(`report ${opts.reportId} not found`);
+    if (!self) throw new NotFoundError(`report ${opts.reportId} not found`);
     own = new Set(clusterIn(snap, opts.reportId).members);
     for (const m of own) for (const other of snap.notDuplicate.get(m) ?? []) ruledOut.add(other);
   }

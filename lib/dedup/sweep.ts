@@ -2,11 +2,11 @@
 // its stored vector (no encoder pass at all), pairs de-duplicated and sorted best first. This is the
 // "most similar pairs in 10,000 sentences" job done with the index instead of an N x N matrix.
 import type { PrismaClient } from "@/lib/db/client";
-import type { SweepPair, SweepResponse } from "@/lib/api/schemas";
-import { queryServices } from "@/lib/reports/context";
-import { badRequest } from "@/lib/api/errors";
+import type { SweepPair, SweepResponse } from "@/lib/domain/views";
+import { queryServices } from "@/lib/core";
+import { InvalidInputError } from "@/lib/domain/errors";
 import { config } from "@/lib/config";
-import { pairKey, toSummary } from "@/lib/reports/dto";
+import { pairKey, toSummary } from "@/lib/corpus/rows";
 import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
 import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
 
@@ -30,7 +30,7 @@ export async function sweepDuplicates(prisma: PrismaClient, opts: SweepOptions):
     : (await index.ids()).sort((a, b) => a - b);
   const max = config().sweepMaxReports;
   if (ids.length > max) {
-    throw badRequest(
+    throw new InvalidInputError(
       `a sweep over ${ids.length} reports is too large (limit ${max}, SWEEP_MAX_REPORTS): narrow it with product=`,
     );
   }

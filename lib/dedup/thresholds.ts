@@ -2,7 +2,8 @@
 // DedupThreshold by calibration; a product without its own row uses "*", and "*" without a row uses
 // the built-in defaults (conservative values for sentence-embedding cosines).
 import type { DedupThreshold, PrismaClient } from "@/lib/db/client";
-import type { ThresholdDto, Tier } from "@/lib/api/schemas";
+import type { ThresholdDto } from "@/lib/domain/views";
+import type { Tier } from "@/lib/domain/types";
 
 export const DEFAULT_THRESHOLDS = { likely: 0.8, related: 0.6 } as const;
 

@@ -93,7 +93,7 @@ export function stripBoilerplate(s: string): string {
 // --- volatile token normalisation ----------------------------------------------------------------------------
 
 const TMP_PATH_RE =
-  /(?<![\w.\/])(?:\/tmp|\/var\/tmp|\/var\/folders|\/private\/var\/folders|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp)(?![\w.-])(?:[\\/][^\s:'")\]]*)?/g;
+  /(?<![\w./])(?:\/tmp|\/var\/tmp|\/var\/folders|\/private\/var\/folders|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp)(?![\w.-])(?:[\\/][^\s:'")\]]*)?/g;
 
 // Temp dirs differ per run; a file name at the end ("<tmp>/run.py") is still informative.
 function replaceTmpPath(m: string): string {
@@ -125,7 +125,7 @@ export function normalizeVolatile(s: string): string {
 
 type FrameKind = "java" | "python" | "js" | "native";
 
-const JAVA_FRAME = /^\s*at\s+([\w$.<>\/-]+)\(([^)]*)\)\s*(?:~?\[[^\]]*\])?\s*$/;
+const JAVA_FRAME = /^\s*at\s+([\w$.<>/-]+)\(([^)]*)\)\s*(?:~?\[[^\]]*\])?\s*$/;
 const JAVA_MORE = /^\s*\.\.\.\s*\d+\s+(?:more|common frames omitted)\s*$/;
 const JAVA_HEADER = /^\s*(?:Exception in thread "[^"]*"\s+|Caused by:\s+|Suppressed:\s+)?((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Failure|Fault))(?::\s*(.*))?$/;
 const PY_TRACEBACK = /^\s*Traceback \(most recent call last\):\s*$/;

@@ -1,5 +1,6 @@
 // Shared shapes for the import pipeline: parsers turn a tracker export into a stream of
 // ParseItems; the importer (import.ts) upserts the records and resolves duplicate links.
+import { IMPORT_FORMATS, type ImportFormat } from "@/lib/domain/types";
 
 /** One bug report as the importer sees it, independent of the tracker it came from. */
 export interface ReportRecord {
@@ -66,5 +67,5 @@ export interface LinkRef {
 /** Text to parse: a whole string, or chunks (e.g. fs.createReadStream(file)). */
 export type TextInput = string | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 
-export type Format = "bugzilla" | "github" | "jira" | "jsonl" | "csv";
-export const FORMATS: readonly Format[] = ["bugzilla", "github", "jira", "jsonl", "csv"];
+export type Format = ImportFormat;
+export const FORMATS: readonly Format[] = IMPORT_FORMATS;

@@ -1,11 +1,12 @@
 // Import as a background job: parse with lib/ingest, upsert with importRecords, then (optionally)
 // embed and index the new/changed reports into the live index.
 import type { PrismaClient } from "@/lib/db/client";
-import type { ImportFormat, JobDto } from "@/lib/api/schemas";
+import type { ImportFormat } from "@/lib/domain/types";
+import type { JobDto } from "@/lib/domain/views";
 import { parseInput } from "@/lib/ingest/formats";
 import { importRecords } from "@/lib/ingest/import";
 import type { TextInput } from "@/lib/ingest/types";
-import { indexStale } from "@/lib/reports/sync";
+import { indexStale } from "@/lib/corpus/index-sync";
 import { invalidateGraph } from "@/lib/dedup/clusters";
 import { createJob, JobReporter, toJobDto } from "@/lib/jobs/store";
 

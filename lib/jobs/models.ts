@@ -4,9 +4,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ModelVersion, PrismaClient } from "@/lib/db/client";
-import type { EvaluationResponse, ModelDto, ModelsResponse } from "@/lib/api/schemas";
-import { notFound } from "@/lib/api/errors";
-import { servingEncoder, servingModel } from "@/lib/reports/context";
+import type { EvaluationResponse, ModelDto, ModelsResponse } from "@/lib/domain/views";
+import { NotFoundError } from "@/lib/domain/errors";
+import { servingEncoder, servingModel } from "@/lib/core";
 import { parseCounts } from "@/lib/jobs/store";
 import { startReindex } from "@/lib/jobs/reindex";
 
@@ -40,7 +40,7 @@ export async function listModels(prisma: PrismaClient): Promise<ModelsResponse> 
 
 export async function activateModel(prisma: PrismaClient, id: number) {
   const mv = await prisma.modelVersion.findUnique({ where: { id } });
-  if (!mv) throw notFound(`model version ${id} not found`);
+  if (!mv) throw new NotFoundError(`model version ${id} not found`);
   const { job } = await startReindex(prisma, { modelVersionId: id });
   return { jobId: job.id, job };
 }

@@ -6,15 +6,15 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import type { PrismaClient } from "@/lib/db/client";
-import type { JobDto } from "@/lib/api/schemas";
-import { badRequest, conflict, notFound } from "@/lib/api/errors";
-import type { ReindexSession, VectorIndex } from "@/lib/index/types";
+import type { JobDto } from "@/lib/domain/views";
+import { ConflictError, InvalidInputError, NotFoundError } from "@/lib/domain/errors";
+import type { ReindexSession, VectorIndex } from "@/lib/vector/types";
 import type { Encoder } from "@/lib/embedding/types";
-import type { GenerationAdmin } from "@/lib/index/generation";
+import type { GenerationAdmin } from "@/lib/vector/generation";
 import { config } from "@/lib/config";
-import { backgroundEncoderFor, index as liveIndex, invalidateServingModel, servingModel } from "@/lib/reports/context";
-import { indexStale, markIndexed } from "@/lib/reports/sync";
-import { INDEXABLE_SELECT, toPoints } from "@/lib/reports/vectors";
+import { backgroundEncoderFor, index as liveIndex, invalidateServingModel, servingModel } from "@/lib/core";
+import { indexStale, markIndexed } from "@/lib/corpus/index-sync";
+import { INDEXABLE_SELECT, toPoints } from "@/lib/corpus/vectors";
 import { createJob, JobReporter, parseCounts, recoverStaleJobs, toJobDto } from "@/lib/jobs/store";
 
 export interface ReindexOptions {
@@ -39,9 +39,9 @@ async function resolveModel(prisma: PrismaClient, modelVersionId?: number): Prom
     return { dir: s.dir, modelVersionId: s.modelVersionId, name: s.name };
   }
   const mv = await prisma.modelVersion.findUnique({ where: { id: modelVersionId } });
-  if (!mv) throw notFound(`model version ${modelVersionId} not found`);
+  if (!mv) throw new NotFoundError(`model version ${modelVersionId} not found`);
   const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), mv.path);
-  if (!existsSync(dir)) throw badRequest(`model version ${mv.name}: directory ${mv.path} does not exist`);
+  if (!existsSync(dir)) throw new InvalidInputError(`model version ${mv.name}: directory ${mv.path} does not exist`);
   return { dir, modelVersionId: mv.id, name: mv.name };
 }
 
@@ -50,11 +50,11 @@ async function resolveModel(prisma: PrismaClient, modelVersionId?: number): Prom
  * queued/running here or in another process (fresh heartbeat). `wait` awaits completion (CLI).
  */
 export async function startReindex(prisma: PrismaClient, opts: ReindexOptions & { wait?: boolean } = {}): Promise<{ job: JobDto; done: Promise<JobDto> }> {
-  if (g.__bugsiftReindex) throw conflict("a reindex is already running");
+  if (g.__bugsiftReindex) throw new ConflictError("a reindex is already running");
   g.__bugsiftReindex = true;
   try {
     const running = await runningReindex(prisma);
-    if (running) throw conflict(`reindex job ${running.id} is already ${running.state}`, { jobId: running.id });
+    if (running) throw new ConflictError(`reindex job ${running.id} is already ${running.state}`, { jobId: running.id });
     const model = await resolveModel(prisma, opts.modelVersionId);
     const total = await prisma.report.count();
     const row = await createJob(prisma, "reindex", { total, modelVersionId: opts.modelVersionId ?? null, counts: { model: model.name } });

@@ -2,8 +2,8 @@
 // died (state "running" but no heartbeat for config().staleJobMs).
 import { randomUUID } from "node:crypto";
 import type { IndexJob, PrismaClient } from "@/lib/db/client";
-import type { JobDto } from "@/lib/api/schemas";
-import { notFound } from "@/lib/api/errors";
+import type { JobDto } from "@/lib/domain/views";
+import { NotFoundError } from "@/lib/domain/errors";
 import { config } from "@/lib/config";
 
 export function parseCounts(s: string | null): Record<string, unknown> | null {
@@ -80,10 +80,10 @@ export async function recoverStaleJobs(prisma: PrismaClient, staleMs = config().
 }
 
 export async function getJob(prisma: PrismaClient, id: string): Promise<JobDto> {
-  if (!/^[0-9a-zA-Z-]{1,64}$/.test(id)) throw notFound(`job ${id.slice(0, 64)} not found`);
+  if (!/^[0-9a-zA-Z-]{1,64}$/.test(id)) throw new NotFoundError(`job ${id.slice(0, 64)} not found`);
   await recoverStaleJobs(prisma);
   const j = await prisma.indexJob.findUnique({ where: { id } });
-  if (!j) throw notFound(`job ${id} not found`);
+  if (!j) throw new NotFoundError(`job ${id} not found`);
   return toJobDto(j);
 }
 

@@ -3,28 +3,23 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Report } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/client";
-import type {
-  CreateReport,
-  ListReportsQuery,
-  ListReportsResponse,
-  ReportDetail,
-  UpdateReport,
-} from "@/lib/api/schemas";
-import { ApiError, conflict, notFound } from "@/lib/api/errors";
+import type { CreateReport, ListReportsQuery, UpdateReport } from "@/lib/domain/types";
+import type { ListReportsResponse, ReportDetail } from "@/lib/domain/views";
+import { ConflictError, NotFoundError, ValidationError } from "@/lib/domain/errors";
 import { contentHash, finishRecord } from "@/lib/ingest/record";
 import type { ReportRecord } from "@/lib/ingest/types";
 import { clustersOf, invalidateGraph } from "@/lib/dedup/clusters";
 import { decisionHistory } from "@/lib/triage/record";
-import { index } from "@/lib/reports/context";
-import { toLink, toSummary } from "@/lib/reports/dto";
-import { indexReports } from "@/lib/reports/sync";
+import { index } from "@/lib/core";
+import { toLink, toSummary } from "@/lib/corpus/rows";
+import { indexReports } from "@/lib/corpus/index-sync";
 import { prismaWhere } from "@/lib/search/filters";
 
 function recordFrom(fields: Record<string, unknown>): ReportRecord {
   try {
     return finishRecord(fields);
   } catch (e) {
-    throw new ApiError(400, "validation_failed", (e as Error).message);
+    throw new ValidationError((e as Error).message);
   }
 }
 
@@ -70,7 +65,7 @@ export async function createReport(prisma: PrismaClient, input: CreateReport): P
     row = await prisma.report.create({ data: rowData(rec) });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-      throw conflict(`a report with source "${rec.source}" and externalId "${rec.externalId}" already exists`);
+      throw new ConflictError(`a report with source "${rec.source}" and externalId "${rec.externalId}" already exists`);
     }
     throw e;
   }
@@ -86,7 +81,7 @@ export async function getReport(prisma: PrismaClient, id: number): Promise<Repor
       duplicates: { include: { duplicate: { select: { id: true, externalId: true, title: true, status: true } } }, orderBy: { id: "asc" } },
     },
   });
-  if (!r) throw notFound(`report ${id} not found`);
+  if (!r) throw new NotFoundError(`report ${id} not found`);
   const cluster = (await clustersOf(prisma, [id])).get(id)!;
   return {
     ...toSummary(r),
@@ -105,7 +100,7 @@ export async function getReport(prisma: PrismaClient, id: number): Promise<Repor
 
 export async function updateReport(prisma: PrismaClient, id: number, patch: UpdateReport): Promise<ReportDetail> {
   const cur = await prisma.report.findUnique({ where: { id } });
-  if (!cur) throw notFound(`report ${id} not found`);
+  if (!cur) throw new NotFoundError(`report ${id} not found`);
   const merged: Record<string, unknown> = { ...cur, ...patch, updatedAt: new Date().toISOString() };
   const rec = recordFrom(merged);
   const data = rowData(rec);
@@ -117,7 +112,7 @@ export async function updateReport(prisma: PrismaClient, id: number, patch: Upda
 
 export async function deleteReport(prisma: PrismaClient, id: number): Promise<void> {
   const cur = await prisma.report.findUnique({ where: { id }, select: { id: true } });
-  if (!cur) throw notFound(`report ${id} not found`);
+  if (!cur) throw new NotFoundError(`report ${id} not found`);
   // Index first: a report gone from the DB but still in the index would be a ghost hit
   // (search drops unknown ids anyway, but keep the index clean).
   try {

@@ -1,6 +1,6 @@
 // Request filters -> index SearchFilter and Prisma where clauses (same semantics on both sides).
-import type { SearchFilter } from "@/lib/index/types";
-import { badRequest } from "@/lib/api/errors";
+import type { SearchFilter } from "@/lib/vector/types";
+import { InvalidInputError } from "@/lib/domain/errors";
 
 export interface ReportFilters {
   product?: string;
@@ -20,15 +20,15 @@ export function dateRange(f: ReportFilters): { fromMs?: number; toMs?: number } 
   const out: { fromMs?: number; toMs?: number } = {};
   if (f.from) {
     out.fromMs = Date.parse(DATE_ONLY.test(f.from) ? `${f.from}T00:00:00Z` : f.from);
-    if (Number.isNaN(out.fromMs)) throw badRequest(`from: invalid date "${f.from}"`);
+    if (Number.isNaN(out.fromMs)) throw new InvalidInputError(`from: invalid date "${f.from}"`);
   }
   if (f.to) {
     const t = Date.parse(DATE_ONLY.test(f.to) ? `${f.to}T00:00:00Z` : f.to);
-    if (Number.isNaN(t)) throw badRequest(`to: invalid date "${f.to}"`);
+    if (Number.isNaN(t)) throw new InvalidInputError(`to: invalid date "${f.to}"`);
     out.toMs = DATE_ONLY.test(f.to) ? t + DAY_MS - 1 : t;
   }
   if (out.fromMs !== undefined && out.toMs !== undefined && out.fromMs > out.toMs) {
-    throw badRequest("from must not be after to");
+    throw new InvalidInputError("from must not be after to");
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Term matching with offsets for snippets and "why" explanations. Tokens are exactly the keyword
-// index's (lib/index/tokenize: whole identifiers plus their ./_/-/$ and camelCase parts, folded), but
+// index's (lib/vector/tokenize: whole identifiers plus their ./_/-/$ and camelCase parts, folded), but
 // here every token keeps its [start, end) span in the ORIGINAL text so the UI can mark it.
-import type { Highlight, Snippet } from "@/lib/api/schemas";
-import { foldText, queryTerms } from "@/lib/index/tokenize";
+import type { Highlight, Snippet } from "@/lib/domain/views";
+import { foldText, queryTerms } from "@/lib/vector/tokenize";
 
 const COMPOUND_RE = /[\p{L}\p{N}\p{M}]+(?:[._\-$][\p{L}\p{N}\p{M}]+)*/gu;
 const PART_RE = /[^._\-$]+/gu;

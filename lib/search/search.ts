@@ -2,13 +2,13 @@
 // hybridSearch (dense cosine + BM25 fused by RRF). Hits are joined with the database (a hit whose
 // report was deleted is dropped) and get title/body snippets with the matched terms marked.
 import type { PrismaClient } from "@/lib/db/client";
-import type { SearchResponse, SearchResult } from "@/lib/api/schemas";
-import { badRequest } from "@/lib/api/errors";
-import { queryServices } from "@/lib/reports/context";
-import { toSummary } from "@/lib/reports/dto";
-import { embeddingText } from "@/lib/reports/vectors";
-import { hasDirection } from "@/lib/reports/vectors";
-import { reciprocalRankFusion } from "@/lib/index/hybrid";
+import type { SearchResponse, SearchResult } from "@/lib/domain/views";
+import { InvalidInputError } from "@/lib/domain/errors";
+import { queryServices } from "@/lib/core";
+import { toSummary } from "@/lib/corpus/rows";
+import { embeddingText } from "@/lib/corpus/vectors";
+import { hasDirection } from "@/lib/corpus/vectors";
+import { reciprocalRankFusion } from "@/lib/vector/hybrid";
 import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "@/lib/search/filters";
 import { highlightTerms, makeSnippet, termsOf } from "@/lib/search/highlight";
 
@@ -36,7 +36,7 @@ export async function searchReports(
   const q = query.trim();
   const { limit, offset } = page;
   if (!q) {
-    if (!hasFilter(filters)) throw badRequest("q is required unless a filter (product, component, status, from, to) is set");
+    if (!hasFilter(filters)) throw new InvalidInputError("q is required unless a filter (product, component, status, from, to) is set");
     return browse(prisma, filters, page, t0);
   }
   const { encoder, index } = await queryServices();

@@ -2,10 +2,11 @@
 // is the one in force; "duplicate" also records a DuplicateLink (origin "triager") so the pair joins
 // one cluster, and a later different verdict removes that triager link again.
 import type { PrismaClient } from "@/lib/db/client";
-import { badRequest, notFound } from "@/lib/api/errors";
-import type { DecisionDto, TriageResponse, Verdict } from "@/lib/api/schemas";
-import { pairKey, toDecision, toLink } from "@/lib/reports/dto";
-import { latestByPair } from "@/lib/triage/verdicts";
+import { InvalidInputError, NotFoundError } from "@/lib/domain/errors";
+import type { DecisionDto, TriageResponse } from "@/lib/domain/views";
+import type { Verdict } from "@/lib/domain/types";
+import { pairKey, toDecision, toLink } from "@/lib/corpus/rows";
+import { latestByPair } from "@/lib/dedup/verdicts";
 import { invalidateGraph } from "@/lib/dedup/clusters";
 
 export interface DecisionInput {
@@ -18,12 +19,12 @@ export interface DecisionInput {
 
 export async function recordDecision(prisma: PrismaClient, input: DecisionInput): Promise<TriageResponse> {
   const { reportId, otherId, verdict, actor } = input;
-  if (reportId === otherId) throw badRequest("reportId and otherId must differ");
-  if (!["duplicate", "not_duplicate", "related"].includes(verdict)) throw badRequest(`unknown verdict "${verdict}"`);
+  if (reportId === otherId) throw new InvalidInputError("reportId and otherId must differ");
+  if (!["duplicate", "not_duplicate", "related"].includes(verdict)) throw new InvalidInputError(`unknown verdict "${verdict}"`);
   const result = await prisma.$transaction(async (tx) => {
     const found = await tx.report.findMany({ where: { id: { in: [reportId, otherId] } }, select: { id: true } });
     for (const id of [reportId, otherId]) {
-      if (!found.some((r) => r.id === id)) throw notFound(`report ${id} not found`);
+      if (!found.some((r) => r.id === id)) throw new NotFoundError(`report ${id} not found`);
     }
     const decision = await tx.triageDecision.create({
       data: { reportId, otherId, verdict, actor, note: input.note ?? null },
@@ -60,7 +61,7 @@ export async function recordDecision(prisma: PrismaClient, input: DecisionInput)
 /** Every decision touching `reportId`, newest first, with `current` marking the one in force per pair. */
 export async function decisionHistory(prisma: PrismaClient, reportId: number): Promise<DecisionDto[]> {
   const exists = await prisma.report.findUnique({ where: { id: reportId }, select: { id: true } });
-  if (!exists) throw notFound(`report ${reportId} not found`);
+  if (!exists) throw new NotFoundError(`report ${reportId} not found`);
   const rows = await prisma.triageDecision.findMany({
     where: { OR: [{ reportId }, { otherId: reportId }] },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

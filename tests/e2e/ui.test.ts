@@ -1,5 +1,5 @@
 // Browser tests of the bugsift UI against the real app: `next start` on a temp database seeded with
-// the demo corpus and indexed (tests/helpers/server.ts), driven by Debian's Chromium via
+// the demo corpus and indexed (lib/offline/app-server.ts), driven by Debian's Chromium via
 // playwright-core. Every page is also captured (desktop + 390 px) into test-results/screenshots/.
 //
 //   node --import tsx --test tests/e2e/ui.test.ts
@@ -9,7 +9,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { startTestServer, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
 
 let srv: TestServer | null = null;
@@ -92,7 +92,7 @@ async function resultKeys(page: Page): Promise<string[]> {
 }
 
 describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
-  test("search: plain-language query finds the demo report; filters narrow; keyboard navigation", withShots("search", async (t) => {
+  test("search: plain-language query finds the demo report; filters narrow; keyboard navigation", withShots("search", async (_t) => {
     const p = await open();
     const { page } = p;
     await page.goto("/");
@@ -212,7 +212,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assertNoPageErrors(p);
   }));
 
-  test("report: duplicate-of persists after reload; not-a-duplicate removes the suggestion", withShots("report", async (t) => {
+  test("report: duplicate-of persists after reload; not-a-duplicate removes the suggestion", withShots("report", async (_t) => {
     const id = await idOf(SEARCH_EXPECTED);
     const p = await open();
     const { page } = p;
@@ -313,7 +313,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assertNoPageErrors(p);
   }));
 
-  test("narrow viewport (390 px): no horizontal scrolling on any page", withShots("narrow", async (t) => {
+  test("narrow viewport (390 px): no horizontal scrolling on any page", withShots("narrow", async (_t) => {
     const id = await idOf(SEARCH_EXPECTED);
     const p = await open(NARROW);
     const { page } = p;
@@ -366,7 +366,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assertNoPageErrors(p);
   }));
 
-  test("report text is untrusted: <script> in a title renders as text, no dialog fires", withShots("xss", async (t) => {
+  test("report text is untrusted: <script> in a title renders as text, no dialog fires", withShots("xss", async (_t) => {
     const title = "Crash when name is <script>alert(1)</script> and <img src=x onerror=alert(2)>";
     const res = await srv!.api("/api/reports", {
       method: "POST",

@@ -1,7 +1,7 @@
 // JSON calls against a test server, shared by the API test files.
 import assert from "node:assert/strict";
-import type { JobResponse } from "@/lib/api/schemas";
-import type { TestServer } from "@/tests/helpers/server";
+import type { JobResponse } from "@/lib/http/schemas";
+import type { TestServer } from "@/lib/offline/app-server";
 
 export type Res<T> = { status: number; body: T; res: Response };
 

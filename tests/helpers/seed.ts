@@ -7,12 +7,12 @@
 import { createReadStream, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { disconnectPrisma } from "@/lib/db/client";
-import { migrate } from "@/lib/db/runner";
+import { migrate } from "@/lib/offline/migrate/runner";
 import { importRecords } from "@/lib/ingest/import";
 import { parseInput } from "@/lib/ingest/formats";
 import type { Format } from "@/lib/ingest/types";
 import { startReindex } from "@/lib/jobs/reindex";
-import { closeServices, prisma } from "@/lib/reports/context";
+import { closeServices, prisma } from "@/lib/core";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

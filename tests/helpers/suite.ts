@@ -1,7 +1,7 @@
 // One `next start` test server per test file: started in before(), stopped in after(). Kept apart from
 // server.ts because it registers node:test hooks (bench/api.ts imports server.ts outside a test run).
 import { after, before } from "node:test";
-import { startTestServer, TestServerUnavailable, type StartOptions, type TestServer } from "@/tests/helpers/server";
+import { startTestServer, TestServerUnavailable, type StartOptions, type TestServer } from "@/lib/offline/app-server";
 
 /**
  * Registers the hooks and returns `server(t)`: the running server, or null after skipping `t` with the

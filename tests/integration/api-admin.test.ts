@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { bearer, call, waitJob, type Res } from "@/tests/helpers/api-client";
-import type { TestServer } from "@/tests/helpers/server";
 import { useTestServer } from "@/tests/helpers/suite";
 import type {
   ApiErrorBody,
@@ -15,7 +14,7 @@ import type {
   SearchResponse,
   StatsResponse,
   SweepResponse,
-} from "@/lib/api/schemas";
+} from "@/lib/http/schemas";
 
 // A tight public rate limit: the tests that are not about it send distinct x-forwarded-for values.
 const server = useTestServer({ seed: "demo", env: { RATE_LIMIT_PER_MIN: "60", RATE_LIMIT_BURST: "5" } });

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { seedTestDatabase, startTestServer, testModelDir, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { seedTestDatabase, startTestServer, testModelDir, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { bearer, call, waitJob, type Res } from "@/tests/helpers/api-client";
 import type {
   DecisionsResponse,
@@ -19,7 +19,7 @@ import type {
   ListReportsResponse,
   SearchResponse,
   StatsResponse,
-} from "@/lib/api/schemas";
+} from "@/lib/http/schemas";
 
 const BASE_URL = process.env.TEST_POSTGRES_URL?.trim() ?? "";
 const SKIP = "SKIP api on postgres: TEST_POSTGRES_URL not set";

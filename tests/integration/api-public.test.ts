@@ -1,7 +1,7 @@
 // Public API against a real `next start` server with the demo corpus imported and indexed.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { TestServer } from "@/tests/helpers/server";
+import type { TestServer } from "@/lib/offline/app-server";
 import { useTestServer } from "@/tests/helpers/suite";
 import type {
   ApiErrorBody,
@@ -12,7 +12,7 @@ import type {
   ReportResponse,
   SearchResponse,
   TriageResponse,
-} from "@/lib/api/schemas";
+} from "@/lib/http/schemas";
 
 const server = useTestServer({ seed: "demo" });
 

@@ -4,14 +4,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
+import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import { getEncoder } from "@/lib/embedding/encoder";
 import type { Encoder } from "@/lib/embedding/types";
 import { parseInput } from "@/lib/ingest/formats";
 import { importRecords } from "@/lib/ingest/import";
-import { indexReports } from "@/lib/reports/sync";
-import { INDEXABLE_SELECT, embeddingText } from "@/lib/reports/vectors";
-import { inspect, runDoctor, type DoctorDeps, type DoctorReport, type IssueKind } from "@/lib/doctor/index";
+import { indexReports } from "@/lib/corpus/index-sync";
+import { INDEXABLE_SELECT, embeddingText } from "@/lib/corpus/vectors";
+import { inspect } from "@/lib/offline/doctor/inspect";
+import { runDoctor } from "@/lib/offline/doctor/run";
+import { type DoctorDeps, type DoctorReport, type IssueKind } from "@/lib/offline/doctor/types";
 import { rng, runTsx, sleep, synthReports, tempDb, tiny16ModelDir, tinyModelDir, toJsonl, type TempDb } from "@/tests/integration/fault-fixture";
 
 const N = 60;

@@ -4,12 +4,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBertModelDir } from "@/lib/onnx/index";
-import { migrate } from "@/lib/db/runner";
+import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
+import { migrate } from "@/lib/offline/migrate/runner";
 import { mulberry32 } from "@/lib/random";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-export const TOKENIZER_DIR = path.join(ROOT, "tests/fixtures/tokenizer");
+export const TOKENIZER_DIR = path.join(ROOT, "assets/tokenizer");
 const MODELS = path.join(os.tmpdir(), "bugsift-test-models");
 
 /** The tiny BERT (hidden 32) the encoder tests use too (same build options, so one cached copy). */

@@ -6,11 +6,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { StaticEmbeddingModel, saveStaticModel } from "@/lib/train/static-model";
+import { StaticEmbeddingModel, saveStaticModel } from "@/lib/offline/train/static-model";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { parseInput } from "@/lib/ingest/formats";
 import { importRecords } from "@/lib/ingest/import";
-import { inspect } from "@/lib/doctor/index";
+import { inspect } from "@/lib/offline/doctor/inspect";
 import { rng, runTsx, synthReports, tempDb, toJsonl, TOKENIZER_DIR, type TempDb } from "@/tests/integration/fault-fixture";
 
 const ODD = ["שלום עולם", "🙂🙃 🐛", "\u200b\u200c\u200d", "日本語 のみ"];
@@ -50,7 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  const { closeServices } = await import("@/lib/reports/context");
+  const { closeServices } = await import("@/lib/core");
   const { disconnectPrisma } = await import("@/lib/db/client");
   await closeServices();
   await disconnectPrisma();
@@ -69,7 +69,7 @@ test("the model really maps these texts to the zero vector (precondition)", asyn
 test("a reindex over reports the model maps to zero succeeds and indexes every report", async () => {
   const res = await runTsx("scripts/reindex.ts", ["--batch-size", "8"], { DATABASE_URL: db.url, MODEL_DIR: modelDir, QDRANT_URL: "" });
   assert.equal(res.code, 0, res.stderr.slice(-2000));
-  const { index } = await import("@/lib/reports/context");
+  const { index } = await import("@/lib/core");
   const { getEncoder } = await import("@/lib/embedding/encoder");
   const ix = await index();
   assert.equal(await ix.count(), 34);
@@ -87,8 +87,8 @@ test("a reindex over reports the model maps to zero succeeds and indexes every r
 test("search, duplicate check and similar answer normally for text the model maps to zero", async () => {
   const { searchReports } = await import("@/lib/search/search");
   const { findDuplicates } = await import("@/lib/dedup/find");
-  const { similarTo } = await import("@/lib/search/similar");
-  const { prisma: appPrisma } = await import("@/lib/reports/context");
+  const { similarTo } = await import("@/lib/dedup/similar");
+  const { prisma: appPrisma } = await import("@/lib/core");
   const db2 = appPrisma();
   const hebrew = (await prisma.report.findFirst({ where: { externalId: "ODD-0" } }))!;
 

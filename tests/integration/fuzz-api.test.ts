@@ -1,10 +1,10 @@
-// Fuzzing every API route of the REAL running server (tests/helpers/server.ts): a seeded generator makes
+// Fuzzing every API route of the REAL running server (lib/offline/app-server.ts): a seeded generator makes
 // a few hundred requests with malformed JSON, wrong types, missing fields, unicode edge cases, huge
 // bodies, hostile ids and FTS5 syntax in queries. Every answer must be 2xx/4xx with a JSON body (never
 // 5xx, never HTML, never a stack trace), and the server must still be healthy afterwards.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTestServer, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { ROOT, rng } from "@/tests/integration/fault-fixture";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1337);

@@ -1,4 +1,4 @@
-// Security checks against the real Next.js server (tests/helpers/server.ts) plus two static checks:
+// Security checks against the real Next.js server (lib/offline/app-server.ts) plus two static checks:
 // the admin-token comparison is constant-time, and SQL is only ever built from bound parameters and
 // validated identifiers.
 import { test, after } from "node:test";
@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
-import { safeEqual } from "@/lib/auth/token";
-import { startTestServer, TestServerUnavailable, type TestServer } from "@/tests/helpers/server";
+import { safeEqual } from "@/lib/http/auth";
+import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { ROOT } from "@/tests/integration/fault-fixture";
 
 let srv: TestServer | null = null;
@@ -138,7 +138,7 @@ test("token comparison is constant-time: timingSafeEqual over fixed-length diges
   assert.equal(safeEqual("", "x"), false);
   assert.equal(safeEqual("ü", "u"), false);
   // Source inspection: the comparison goes through crypto.timingSafeEqual, and the token is never compared with ===/!==.
-  const src = fs.readFileSync(path.join(ROOT, "lib/auth/token.ts"), "utf8");
+  const src = fs.readFileSync(path.join(ROOT, "lib/http/auth.ts"), "utf8");
   assert.match(src, /import\s*\{[^}]*\btimingSafeEqual\b[^}]*\}\s*from\s*"node:crypto"/);
   assert.match(src, /export function safeEqual[\s\S]*?timingSafeEqual\(/);
   assert.match(src, /export function checkToken[\s\S]*?safeEqual\(candidate, adminToken\(\)\)/);
@@ -276,7 +276,7 @@ test("error bodies never contain stack traces, file paths or the admin token", a
  * Number.isSafeInteger, fragments assembled from constants with every value bound as a parameter).
  */
 const SQL_ALLOW: Record<string, RegExp[]> = {
-  "lib/index/sqlite-vec.ts": [
+  "lib/vector/sqlite-vec.ts": [
     /^s\.(vec|fts|doc)$/, // GenStatements: vecTable/ftsTable/docTable(gen), gen validated
     /^(vec|fts)$/, // same, in createGeneration
     /^(vecTable|ftsTable|docTable)\(gen\)$/,
@@ -289,14 +289,14 @@ const SQL_ALLOW: Record<string, RegExp[]> = {
     /^colPrefix$/, // "" or "d."
     /^col$/, // one of the constant tuple ["product", "component", "status"]
   ],
-  "lib/index/qdrant.ts": [],
+  "lib/vector/qdrant.ts": [],
   "lib/db/runner.ts": [/^qi\(schema\)$/], // quoted identifier (pg-url.ts qi doubles quotes)
   "lib/db/shadow.ts": [/^qi\(schema\)$/],
   "lib/db/sqlite-describe.ts": [
     /^JSON\.stringify\((name|ix\.name)\)$/, // table/index names read from sqlite_master, quoted as string literals
     /^fk\.(from|table|to|on_delete|on_update)$/, // not SQL: a human-readable description of a foreign key
   ],
-  "lib/doctor/inspect.ts": [/^problems\.slice\(0, 5\)\.join\("; "\)$/],
+  "lib/offline/doctor/inspect.ts": [/^problems\.slice\(0, 5\)\.join\("; "\)$/],
 };
 
 const SQL_WORD = /\b(SELECT|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIRTUAL|SCHEMA)|DROP\s+(TABLE|SCHEMA|INDEX)|ALTER\s+TABLE|PRAGMA|WHERE|VALUES|SET\s+search_path)\b/;
@@ -366,5 +366,5 @@ test("the SQL scan catches an unsafe template (self-check)", () => {
   };
   visit(src);
   assert.equal(found, "userInput");
-  assert.ok(!SQL_ALLOW["lib/index/sqlite-vec.ts"]!.some((re) => re.test(found)));
+  assert.ok(!SQL_ALLOW["lib/vector/sqlite-vec.ts"]!.some((re) => re.test(found)));
 });

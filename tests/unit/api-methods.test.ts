@@ -1,9 +1,9 @@
-// 405 answers for unimplemented methods (lib/api/methods) and path redaction on public responses
-// (lib/api/paths). The real routes are covered over HTTP by tests/integration/api-public.test.ts.
+// 405 answers for unimplemented methods (lib/http/methods) and path redaction on public responses
+// (lib/status/paths). The real routes are covered over HTTP by tests/integration/api-public.test.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allowHeader, otherMethods } from "@/lib/api/methods";
-import { displayPath, redactPaths } from "@/lib/api/paths";
+import { allowHeader, otherMethods } from "@/lib/http/methods";
+import { displayPath, redactPaths } from "@/lib/status/paths";
 
 test("otherMethods answers every missing method with a JSON 405 and an Allow header", async () => {
   const h = otherMethods(["GET"]);

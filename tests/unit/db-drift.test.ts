@@ -9,11 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
-import { databaseDrift, runCheck } from "@/lib/db/drift";
-import { compareHistories, createMigration, historyDiff, type Layout } from "@/lib/db/history";
-import { listMigrations } from "@/lib/db/migrations";
-import { migrate } from "@/lib/db/runner";
-import { migrationsDir, readSchema } from "@/lib/db/schema-source";
+import { databaseDrift, runCheck } from "@/lib/offline/migrate/drift";
+import { compareHistories, createMigration, historyDiff, type Layout } from "@/lib/offline/migrate/history";
+import { listMigrations } from "@/lib/offline/migrate/migrations";
+import { migrate } from "@/lib/offline/migrate/runner";
+import { migrationsDir, readSchema } from "@/lib/offline/migrate/schema-source";
 import { sqlitePathFromUrl } from "@/lib/db/url";
 
 const REPO = path.resolve(import.meta.dirname, "../..");

@@ -10,10 +10,10 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { createPrisma, disconnectPrisma, getPrisma, sqlitePathFromUrl } from "@/lib/db/client";
-import { createMigration } from "@/lib/db/history";
-import { listMigrations, scriptMatchesChecksum } from "@/lib/db/migrations";
-import { isUpToDate, migrate, migrationStatus } from "@/lib/db/runner";
-import { migrationsDir, readSchema } from "@/lib/db/schema-source";
+import { createMigration } from "@/lib/offline/migrate/history";
+import { listMigrations, scriptMatchesChecksum } from "@/lib/offline/migrate/migrations";
+import { isUpToDate, migrate, migrationStatus } from "@/lib/offline/migrate/runner";
+import { migrationsDir, readSchema } from "@/lib/offline/migrate/schema-source";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 let tmp: string;

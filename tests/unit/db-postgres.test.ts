@@ -9,12 +9,12 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { createPrisma } from "@/lib/db/client";
-import { databaseDrift, runCheck } from "@/lib/db/drift";
-import { createMigration, historyDiff, type Layout } from "@/lib/db/history";
-import { listMigrations } from "@/lib/db/migrations";
+import { databaseDrift, runCheck } from "@/lib/offline/migrate/drift";
+import { createMigration, historyDiff, type Layout } from "@/lib/offline/migrate/history";
+import { listMigrations } from "@/lib/offline/migrate/migrations";
 import { parsePgUrl, qi } from "@/lib/db/pg-url";
-import { isUpToDate, migrate, migrationStatus } from "@/lib/db/runner";
-import { migrationsDir, readSchema } from "@/lib/db/schema-source";
+import { isUpToDate, migrate, migrationStatus } from "@/lib/offline/migrate/runner";
+import { migrationsDir, readSchema } from "@/lib/offline/migrate/schema-source";
 
 const SERVER = process.env.TEST_POSTGRES_URL;
 if (!SERVER) console.log("SKIP postgres: TEST_POSTGRES_URL not set");

@@ -7,9 +7,11 @@ import path from "node:path";
 import { env, pipeline } from "@huggingface/transformers";
 import { OnnxEncoder, getDefaultEncoder, getEncoder } from "@/lib/embedding/encoder";
 import { cosine } from "@/lib/embedding/pooling";
-import { ensureBertModelDir, writeOnnxModel, writeSentenceTransformersDir } from "@/lib/onnx/index";
+import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
+import { writeOnnxModel } from "@/lib/offline/onnx/writer";
+import { writeSentenceTransformersDir } from "@/lib/offline/onnx/st-dir";
 
-const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
+const TOKENIZER_DIR = path.resolve("assets/tokenizer");
 const MODELS = path.join(os.tmpdir(), "bugsift-test-models");
 const tinyDir = (pooling: "mean" | "cls") =>
   ensureBertModelDir(path.join(MODELS, `tiny-${pooling}`), { preset: "tiny", tokenizerDir: TOKENIZER_DIR, pooling, maxSeqLength: 128 });

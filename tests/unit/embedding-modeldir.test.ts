@@ -5,9 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
 import { loadModelDir } from "@/lib/embedding/modeldir";
-import { ensureBertModelDir, writeOnnxModel } from "@/lib/onnx/index";
+import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
+import { writeOnnxModel } from "@/lib/offline/onnx/writer";
 
-const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
+const TOKENIZER_DIR = path.resolve("assets/tokenizer");
 const SRC = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
   preset: "tiny",
   tokenizerDir: TOKENIZER_DIR,

@@ -9,8 +9,8 @@ import path from "node:path";
 import { AutoTokenizer, env } from "@huggingface/transformers";
 import { TextTokenizer } from "@/lib/embedding/tokenizer";
 
-const FIXTURE_DIR = path.resolve("tests/fixtures/tokenizer");
-const EXPECTED = path.join(FIXTURE_DIR, "expected-ids.json");
+const FIXTURE_DIR = path.resolve("assets/tokenizer"); // the tokenizer shipped for building small models
+const EXPECTED = path.resolve("tests/fixtures/tokenizer-expected-ids.json");
 const MAX_LEN = 512;
 
 const LONG = Array.from({ length: 400 }, (_, i) => `word${i} namenode-${i % 7}`).join(" ");

@@ -10,7 +10,7 @@ import {
   scoreQuery,
   summarize,
   wilsonInterval,
-} from "@/lib/eval/metrics";
+} from "@/lib/offline/eval/metrics";
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
 

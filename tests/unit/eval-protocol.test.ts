@@ -15,15 +15,15 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { evaluateAndMaybePromote, evaluateModels, formatTable } from "@/lib/eval/compare";
-import { loadCorpus } from "@/lib/eval/corpus";
-import { before } from "@/lib/eval/split";
-import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
-import { StaticEmbeddingModel, saveStaticModel } from "@/lib/train/static-model";
-import { mulberry32 } from "@/lib/eval/metrics";
+import { evaluateAndMaybePromote, evaluateModels, formatTable } from "@/lib/offline/eval/compare";
+import { loadCorpus } from "@/lib/offline/eval/corpus";
+import { before } from "@/lib/offline/eval/split";
+import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
+import { StaticEmbeddingModel, saveStaticModel } from "@/lib/offline/train/static-model";
+import { mulberry32 } from "@/lib/offline/eval/metrics";
 
-const TOKENIZER = path.resolve("tests/fixtures/tokenizer/tokenizer.json");
-const VOCAB = fs.readFileSync(path.resolve("tests/fixtures/tokenizer/vocab.txt"), "utf8").split("\n");
+const TOKENIZER = path.resolve("assets/tokenizer/tokenizer.json");
+const VOCAB = fs.readFileSync(path.resolve("assets/tokenizer/vocab.txt"), "utf8").split("\n");
 const tokenId = new Map(VOCAB.map((w, i) => [w, i]));
 const DIM = 24;
 const HOUR = 3600_000;
@@ -99,13 +99,13 @@ function writeModel(dir: string, synonyms: boolean): string {
 
 async function migrateTemp(url: string, file: string): Promise<void> {
   if (fs.existsSync(path.resolve("prisma/migrations"))) {
-    const { migrate } = await import("@/lib/db/runner");
+    const { migrate } = await import("@/lib/offline/migrate/runner");
     await migrate(url);
     return;
   }
   // No migration history in this checkout yet: create the same tables straight from the schema.
-  const { diffSchemas } = await import("@/lib/db/schema-engine");
-  const { readSchema } = await import("@/lib/db/schema-source");
+  const { diffSchemas } = await import("@/lib/offline/migrate/schema-engine");
+  const { readSchema } = await import("@/lib/offline/migrate/schema-source");
   const sql = await diffSchemas("sqlite", null, readSchema("sqlite"));
   const db = new Database(file);
   db.exec(sql);
@@ -291,9 +291,9 @@ test("promotion gate refuses an unknown model version and a DB with two active m
 test("reindex activation: the winner goes live through the app's reindex job, which flips the flag at commit", async () => {
   const f = await fixture();
   const p = f.prisma;
-  // The app's services (lib/reports/context) read DATABASE_URL: point them at the fixture DB.
+  // The app's services (lib/core) read DATABASE_URL: point them at the fixture DB.
   process.env.DATABASE_URL = `file:${f.dbFile}`;
-  const { closeServices } = await import("@/lib/reports/context");
+  const { closeServices } = await import("@/lib/core");
   const { disconnectPrisma } = await import("@/lib/db/client");
   const { resetConfig } = await import("@/lib/config");
   resetConfig();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_CRITERIA, beats, formatTable, validateCriteria, type EvalRow, type EvalTable } from "@/lib/eval/compare";
-import { duplicateGroups, duplicateQueries, parseSplitSpec, timeSplit } from "@/lib/eval/split";
+import { DEFAULT_CRITERIA, beats, formatTable, validateCriteria, type EvalRow, type EvalTable } from "@/lib/offline/eval/compare";
+import { duplicateGroups, duplicateQueries, parseSplitSpec, timeSplit } from "@/lib/offline/eval/split";
 
 // Reports 1..8 filed at hours 0..7, except 5 and 6 filed in the same instant (hour 4).
 const H = 3600_000;

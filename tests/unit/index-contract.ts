@@ -3,7 +3,7 @@
 // identifiers, hybrid fusion and generation switches under concurrent queries.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type { Hit, IndexPoint, ReindexSession, VectorIndex } from "@/lib/index/types";
+import type { Hit, IndexPoint, ReindexSession, VectorIndex } from "@/lib/vector/types";
 import { mulberry32 as rng } from "@/lib/random";
 
 export interface ContractOptions {

@@ -12,10 +12,10 @@ import {
   duplicateKeywordQuery,
   rankDuplicateCandidates,
   reciprocalRankFusion,
-} from "@/lib/index/hybrid";
-import { SqliteVecIndex } from "@/lib/index/sqlite-vec";
-import type { IndexPoint, SearchFilter } from "@/lib/index/types";
-import { hasDirection } from "@/lib/reports/vectors";
+} from "@/lib/vector/hybrid";
+import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
+import type { IndexPoint, SearchFilter } from "@/lib/vector/types";
+import { hasDirection } from "@/lib/corpus/vectors";
 
 const hits = (...ids: number[]) => ids.map((id, i) => ({ id, score: 1 - i / 10 }));
 

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it, test } from "node:test";
 import { QdrantClient } from "@qdrant/js-client-rest";
-import { QdrantIndex, qdrantOptionsFromEnv } from "@/lib/index/qdrant";
-import type { VectorIndex } from "@/lib/index/types";
+import { QdrantIndex, qdrantOptionsFromEnv } from "@/lib/vector/qdrant";
+import type { VectorIndex } from "@/lib/vector/types";
 import { runVectorIndexContract } from "@/tests/unit/index-contract";
 
 // Pure option parsing runs everywhere (no server needed).

@@ -9,8 +9,8 @@ import { after, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
-import { SqliteVecIndex, VEC0_MAX_K } from "@/lib/index/sqlite-vec";
-import type { IndexPoint } from "@/lib/index/types";
+import { SqliteVecIndex, VEC0_MAX_K } from "@/lib/vector/sqlite-vec";
+import type { IndexPoint } from "@/lib/vector/types";
 import { basis, near, rng, runVectorIndexContract } from "@/tests/unit/index-contract";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ix-sqlite-"));
@@ -159,7 +159,7 @@ describe("sqlite-vec index inside the app's database file", () => {
     const worker = new Worker(workerCode, {
       eval: true,
       workerData: {
-        module: new URL("../../lib/index/sqlite-vec.ts", import.meta.url).href,
+        module: new URL("../../lib/vector/sqlite-vec.ts", import.meta.url).href,
         tsx: import.meta.resolve("tsx/esm/api"),
         file,
         n: N,

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { FTS5_TOKENIZER, ftsDocument, ftsMatchExpression, IDENTIFIER_WEIGHT, queryTerms, tokenize } from "@/lib/index/tokenize";
-import { documentSparseVector, querySparseVector, termId } from "@/lib/index/sparse";
+import { FTS5_TOKENIZER, ftsDocument, ftsMatchExpression, IDENTIFIER_WEIGHT, queryTerms, tokenize } from "@/lib/vector/tokenize";
+import { documentSparseVector, querySparseVector, termId } from "@/lib/vector/sparse";
 
 describe("tokenize", () => {
   it("keeps whole identifiers and their parts", () => {

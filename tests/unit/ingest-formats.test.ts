@@ -6,12 +6,16 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { migrate } from "@/lib/db/runner";
+import { migrate } from "@/lib/offline/migrate/runner";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import {
-  parseInput, importRecords, readCsv, jsonArrayElements, parseDate, duplicateRefs, parseMapping,
-  type ParseItem, type Format, type ParseOptions,
-} from "@/lib/ingest/index";
+import { parseInput, type ParseOptions } from "@/lib/ingest/formats";
+import { importRecords } from "@/lib/ingest/import";
+import { readCsv } from "@/lib/ingest/csv";
+import { jsonArrayElements } from "@/lib/ingest/json-array";
+import { parseDate } from "@/lib/ingest/dates";
+import { duplicateRefs } from "@/lib/ingest/github";
+import { parseMapping } from "@/lib/ingest/generic";
+import { type ParseItem, type Format } from "@/lib/ingest/types";
 import { buildCorpus } from "@/scripts/make-demo-corpus";
 
 const FIX = path.resolve("tests/fixtures/ingest");

@@ -7,9 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { migrate } from "@/lib/db/runner";
+import { migrate } from "@/lib/offline/migrate/runner";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { parseInput, importRecords, type ParseOptions, type Format, type ImportOptions } from "@/lib/ingest/index";
+import { parseInput, type ParseOptions } from "@/lib/ingest/formats";
+import { importRecords, type ImportOptions } from "@/lib/ingest/import";
+import { type Format } from "@/lib/ingest/types";
 
 const FIX = path.resolve("tests/fixtures/ingest");
 const DEMO = path.resolve("data/demo/reports.jsonl");

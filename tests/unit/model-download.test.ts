@@ -10,9 +10,9 @@ import path from "node:path";
 import { downloadModel } from "@/scripts/model-download";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
 import { cosine } from "@/lib/embedding/pooling";
-import { ensureBertModelDir } from "@/lib/onnx/index";
+import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
 
-const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
+const TOKENIZER_DIR = path.resolve("assets/tokenizer");
 const SRC = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
   preset: "tiny",
   tokenizerDir: TOKENIZER_DIR,

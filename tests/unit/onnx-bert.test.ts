@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import ort from "onnxruntime-node";
-import { BERT_PRESETS, bertFlopsPerToken, buildBertOnnx, readOnnxModel, type BertConfig } from "@/lib/onnx/index";
+import { BERT_PRESETS, bertFlopsPerToken, buildBertOnnx, type BertConfig } from "@/lib/offline/onnx/bert";
+import { readOnnxModel } from "@/lib/offline/onnx/writer";
 
 const CFG: BertConfig = { ...BERT_PRESETS.tiny, vocabSize: 50, maxPosition: 16, layers: 2 };
 

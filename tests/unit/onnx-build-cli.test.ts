@@ -12,7 +12,7 @@ const run = (args: string[]) =>
 test("build-bert-onnx CLI writes a loadable sentence-transformers dir", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "build-cli-"));
   try {
-    const res = run(["--preset", "tiny", "--out", out, "--pooling", "cls", "--max-seq-length", "64", "--tokenizer", "tests/fixtures/tokenizer"]);
+    const res = run(["--preset", "tiny", "--out", out, "--pooling", "cls", "--max-seq-length", "64", "--tokenizer", "assets/tokenizer"]);
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /built tiny BERT \(2 layers, hidden 32, 4 heads, ffn 64, vocab 30522/);
     const info = loadModelDir(out);

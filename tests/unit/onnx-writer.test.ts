@@ -4,9 +4,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ort from "onnxruntime-node";
-import { GraphBuilder, float, readOnnxModel, writeOnnxModel, writeSentenceTransformersDir } from "@/lib/onnx/index";
+import { GraphBuilder } from "@/lib/offline/onnx/graph";
+import { float, readOnnxModel, writeOnnxModel } from "@/lib/offline/onnx/writer";
+import { writeSentenceTransformersDir } from "@/lib/offline/onnx/st-dir";
 
-const TOKENIZER_JSON = path.resolve("tests/fixtures/tokenizer/tokenizer.json");
+const TOKENIZER_JSON = path.resolve("assets/tokenizer/tokenizer.json");
 
 test("Gather + MatMul graph runs in onnxruntime-node and matches hand-computed output", async () => {
   // emb: 4 tokens x 3 dims, w: 3 x 2

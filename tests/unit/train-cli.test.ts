@@ -8,9 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { migrate } from "@/lib/db/runner";
+import { migrate } from "@/lib/offline/migrate/runner";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
-import { importRecords, parseInput } from "@/lib/ingest/index";
+import { importRecords } from "@/lib/ingest/import";
+import { parseInput } from "@/lib/ingest/formats";
 
 const exec = promisify(execFile);
 const DEMO = path.resolve("data/demo/reports.jsonl");

@@ -1,4 +1,4 @@
-// Training data from a real migrated SQLite DB: the same time split as lib/eval, triage verdicts, text scope,
+// Training data from a real migrated SQLite DB: the same time split as lib/offline/eval, triage verdicts, text scope,
 // example building and hard-negative mining.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -6,10 +6,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { migrate } from "@/lib/db/runner";
-import { loadCorpus } from "@/lib/eval/corpus";
-import { timeSplit } from "@/lib/eval/split";
-import { buildExamples, loadTrainingData, mineHardNegatives, reportFieldText, verdictNegatives } from "@/lib/train/data";
+import { migrate } from "@/lib/offline/migrate/runner";
+import { loadCorpus } from "@/lib/offline/eval/corpus";
+import { timeSplit } from "@/lib/offline/eval/split";
+import { buildExamples, loadTrainingData, mineHardNegatives, reportFieldText, verdictNegatives } from "@/lib/offline/train/data";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2023, 0, 1);
@@ -56,7 +56,7 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("split is exactly lib/eval's; nothing at/after the cutoff is trained on", async () => {
+test("split is exactly lib/offline/eval's; nothing at/after the cutoff is trained on", async () => {
   const data = await loadTrainingData(prisma, { split: { kind: "time", testFraction: 0.4 }, textScope: "train" });
   const corpus = await loadCorpus(prisma);
   const evalSplit = timeSplit(corpus.reports, corpus.links, { kind: "time", testFraction: 0.4 });

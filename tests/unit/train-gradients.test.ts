@@ -1,4 +1,4 @@
-// Every analytic gradient in lib/train/losses.ts against central finite differences, in float64.
+// Every analytic gradient in lib/offline/train/losses.ts against central finite differences, in float64.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -8,9 +8,9 @@ import {
   softmaxLoss,
   tripletLoss,
   type LinearClassifier,
-} from "@/lib/train/losses";
-import { gaussian, rng, type Mat } from "@/lib/train/tensor";
-import { Adam, clipGradNorm, linearWarmupDecay } from "@/lib/train/optim";
+} from "@/lib/offline/train/losses";
+import { gaussian, rng, type Mat } from "@/lib/offline/train/tensor";
+import { Adam, clipGradNorm, linearWarmupDecay } from "@/lib/offline/train/optim";
 
 const B = 5;
 const D = 7;

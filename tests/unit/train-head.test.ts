@@ -6,13 +6,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
-import { buildBertModelDir } from "@/lib/onnx/bert";
-import { LinearHead, foldHeadIntoOnnx, precomputeEmbeddings, saveHeadModelDir, trainLinearHead, type RowExample } from "@/lib/train/head";
-import { LOSS_NAMES, multipleNegativesRankingLoss } from "@/lib/train/losses";
-import { StaticEmbeddingModel, saveStaticModel } from "@/lib/train/static-model";
-import { gaussian, rng, type Mat } from "@/lib/train/tensor";
+import { buildBertModelDir } from "@/lib/offline/onnx/bert";
+import { LinearHead, foldHeadIntoOnnx, precomputeEmbeddings, saveHeadModelDir, trainLinearHead, type RowExample } from "@/lib/offline/train/head";
+import { LOSS_NAMES, multipleNegativesRankingLoss } from "@/lib/offline/train/losses";
+import { StaticEmbeddingModel, saveStaticModel } from "@/lib/offline/train/static-model";
+import { gaussian, rng, type Mat } from "@/lib/offline/train/tensor";
 
-const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
+const TOKENIZER_DIR = path.resolve("assets/tokenizer");
 
 function randMat(rows: number, cols: number, seed: number): Mat<Float32Array> {
   const g = gaussian(rng(seed));

@@ -7,13 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
 import { TextTokenizer } from "@/lib/embedding/tokenizer";
-import { initStaticTable } from "@/lib/train/static-init";
-import { StaticEmbeddingModel, loadStaticModel, saveStaticModel } from "@/lib/train/static-model";
-import { specialTokenIds } from "@/lib/train/static-recipe";
-import { trainStaticModel, type TokenExample } from "@/lib/train/static-train";
-import { rng, shuffle } from "@/lib/train/tensor";
+import { initStaticTable } from "@/lib/offline/train/static-init";
+import { StaticEmbeddingModel, loadStaticModel, saveStaticModel } from "@/lib/offline/train/static-model";
+import { specialTokenIds } from "@/lib/offline/train/static-recipe";
+import { trainStaticModel, type TokenExample } from "@/lib/offline/train/static-train";
+import { rng, shuffle } from "@/lib/offline/train/tensor";
 
-const TOKENIZER_DIR = path.resolve("tests/fixtures/tokenizer");
+const TOKENIZER_DIR = path.resolve("assets/tokenizer");
 const tok = TextTokenizer.fromDir(TOKENIZER_DIR);
 const SPECIAL = specialTokenIds(tok);
 

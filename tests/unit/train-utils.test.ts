@@ -2,10 +2,10 @@
 // eigen-decomposition, corpus-statistics init invariants, and no-duplicate batches.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { noDuplicateBatches } from "@/lib/train/batching";
-import { csrFromTriplets, randomizedSvd, symmetricEigen, type Csr } from "@/lib/train/linalg";
-import { corpusTokenStats, idfWeights, initStaticTable } from "@/lib/train/static-init";
-import { gaussian, rng } from "@/lib/train/tensor";
+import { noDuplicateBatches } from "@/lib/offline/train/batching";
+import { csrFromTriplets, randomizedSvd, symmetricEigen, type Csr } from "@/lib/offline/train/linalg";
+import { corpusTokenStats, idfWeights, initStaticTable } from "@/lib/offline/train/static-init";
+import { gaussian, rng } from "@/lib/offline/train/tensor";
 
 /** Sparse rows x cols matrix of rank <= r with a decaying spectrum, plus its dense copy. */
 function lowRank(rows: number, cols: number, r: number, seed: number): { a: Csr; dense: Float64Array } {

@@ -1,6 +1,7 @@
 // Any /api path no route handles: a JSON 404 (the API contract) instead of the app's HTML not-found page.
 // Added by the reliability work (fuzz-api test); specific routes always win over this catch-all.
-import { ApiError, route } from "@/lib/api/index";
+import { ApiError } from "@/lib/http/errors";
+import { route } from "@/lib/http/handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,8 +1,11 @@
-import { json, otherMethods, readJson, route } from "@/lib/api/index";
-import { DuplicatesRequestSchema } from "@/lib/api/schemas";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { readJson } from "@/lib/http/body";
+import { route } from "@/lib/http/handler";
+import { DuplicatesRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { findDuplicates } from "@/lib/dedup/find";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,6 +1,8 @@
-import { json, otherMethods, route } from "@/lib/api/index";
-import { prisma } from "@/lib/reports/context";
-import { facets } from "@/lib/reports/facets";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { route } from "@/lib/http/handler";
+import { prisma } from "@/lib/core";
+import { facets } from "@/lib/status/stats";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,6 +1,8 @@
-import { json, otherMethods, route } from "@/lib/api/index";
-import { prisma } from "@/lib/reports/context";
-import { health } from "@/lib/reports/health";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { route } from "@/lib/http/handler";
+import { prisma } from "@/lib/core";
+import { health } from "@/lib/status/health";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

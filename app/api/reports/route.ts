@@ -1,7 +1,10 @@
-import { json, otherMethods, queryObject, readJson, route } from "@/lib/api/index";
-import { CreateReportSchema, ListReportsQuerySchema } from "@/lib/api/schemas";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { queryObject, readJson } from "@/lib/http/body";
+import { route } from "@/lib/http/handler";
+import { CreateReportSchema, ListReportsQuerySchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 import { createReport, listReports } from "@/lib/reports/service";
 
 export const runtime = "nodejs";

@@ -1,6 +1,9 @@
-import { json, otherMethods, queryObject, route } from "@/lib/api/index";
-import { SearchQuerySchema } from "@/lib/api/schemas";
-import { prisma } from "@/lib/reports/context";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { queryObject } from "@/lib/http/body";
+import { route } from "@/lib/http/handler";
+import { SearchQuerySchema } from "@/lib/http/schemas";
+import { prisma } from "@/lib/core";
 import { searchReports } from "@/lib/search/search";
 
 export const runtime = "nodejs";

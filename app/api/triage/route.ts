@@ -1,8 +1,11 @@
-import { json, otherMethods, readJson, route } from "@/lib/api/index";
-import { TriageRequestSchema } from "@/lib/api/schemas";
-import { ACTOR_HEADER, resolveActor } from "@/lib/auth/actor";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { readJson } from "@/lib/http/body";
+import { route } from "@/lib/http/handler";
+import { TriageRequestSchema } from "@/lib/http/schemas";
+import { ACTOR_HEADER, resolveActor } from "@/lib/http/actor";
 import { config } from "@/lib/config";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 import { recordDecision } from "@/lib/triage/record";
 
 export const runtime = "nodejs";

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { ReportRef, Verdict } from "@/lib/api/schemas";
-import { prisma } from "@/lib/reports/context";
+import type { ReportRef, Verdict } from "@/lib/http/schemas";
+import { prisma } from "@/lib/core";
 import { getReport } from "@/lib/reports/service";
 import { findDuplicates } from "@/lib/dedup/find";
-import { toRef } from "@/lib/reports/dto";
+import { toRef } from "@/lib/corpus/rows";
 import { attempt } from "@/app/_data/attempt";
 import { DescriptionText } from "@/components/DescriptionText";
 import { DuplicateLinks } from "@/components/DuplicateLinks";

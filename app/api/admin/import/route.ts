@@ -1,8 +1,12 @@
-import { badRequest, isMultipart, json, otherMethods, readJson, readMultipart, route } from "@/lib/api/index";
-import { ImportRequestSchema } from "@/lib/api/schemas";
+import { badRequest } from "@/lib/http/errors";
+import { isMultipart, readJson, readMultipart } from "@/lib/http/body";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { route } from "@/lib/http/handler";
+import { ImportRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { startImport } from "@/lib/jobs/import";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

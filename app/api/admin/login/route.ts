@@ -1,6 +1,10 @@
-import { ApiError, json, otherMethods, readJson, route } from "@/lib/api/index";
-import { LoginRequestSchema } from "@/lib/api/schemas";
-import { checkToken, createSession, SESSION_COOKIE } from "@/lib/auth/token";
+import { ApiError } from "@/lib/http/errors";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { readJson } from "@/lib/http/body";
+import { route } from "@/lib/http/handler";
+import { LoginRequestSchema } from "@/lib/http/schemas";
+import { checkToken, createSession, SESSION_COOKIE } from "@/lib/http/auth";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

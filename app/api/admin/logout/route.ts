@@ -1,5 +1,7 @@
-import { json, otherMethods, route } from "@/lib/api/index";
-import { SESSION_COOKIE } from "@/lib/auth/token";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { route } from "@/lib/http/handler";
+import { SESSION_COOKIE } from "@/lib/http/auth";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,7 +1,10 @@
-import { json, otherMethods, queryObject, route } from "@/lib/api/index";
-import { SweepQuerySchema } from "@/lib/api/schemas";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { queryObject } from "@/lib/http/body";
+import { route } from "@/lib/http/handler";
+import { SweepQuerySchema } from "@/lib/http/schemas";
 import { sweepDuplicates } from "@/lib/dedup/sweep";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,7 +1,10 @@
-import { idParam, json, otherMethods, readJson, route } from "@/lib/api/index";
-import { UpdateReportSchema } from "@/lib/api/schemas";
+import { idParam, route } from "@/lib/http/handler";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { readJson } from "@/lib/http/body";
+import { UpdateReportSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 import { deleteReport, getReport, updateReport } from "@/lib/reports/service";
 
 export const runtime = "nodejs";

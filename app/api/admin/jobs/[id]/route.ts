@@ -1,6 +1,8 @@
-import { json, otherMethods, route } from "@/lib/api/index";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { route } from "@/lib/http/handler";
 import { getJob } from "@/lib/jobs/store";
-import { prisma } from "@/lib/reports/context";
+import { prisma } from "@/lib/core";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,5 +1,7 @@
-import { idParam, json, otherMethods, route } from "@/lib/api/index";
-import { prisma } from "@/lib/reports/context";
+import { idParam, route } from "@/lib/http/handler";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { prisma } from "@/lib/core";
 import { decisionHistory } from "@/lib/triage/record";
 
 export const runtime = "nodejs";

@@ -1,7 +1,10 @@
-import { idParam, json, otherMethods, queryObject, route } from "@/lib/api/index";
-import { SimilarQuerySchema } from "@/lib/api/schemas";
-import { prisma } from "@/lib/reports/context";
-import { similarTo } from "@/lib/search/similar";
+import { idParam, route } from "@/lib/http/handler";
+import { json } from "@/lib/http/respond";
+import { otherMethods } from "@/lib/http/methods";
+import { queryObject } from "@/lib/http/body";
+import { SimilarQuerySchema } from "@/lib/http/schemas";
+import { prisma } from "@/lib/core";
+import { similarTo } from "@/lib/dedup/similar";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,2 +1,0 @@
-export * from "@/lib/auth/token";
-export * from "@/lib/auth/actor";

@@ -1,0 +1,71 @@
+// The vocabulary of bugsift: the closed sets (verdicts, tiers, job kinds, import formats) and the inputs the
+// use cases take. The HTTP edge builds its zod schemas from these lists; nothing here knows about HTTP.
+
+/** A triager's verdict on a pair of reports. */
+export const VERDICTS = ["duplicate", "not_duplicate", "related"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** How likely a candidate is a duplicate, from the per-product thresholds. */
+export const TIERS = ["likely", "related", "below"] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const JOB_KINDS = ["reindex", "import", "train", "evaluate"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export type JobState = "queued" | "running" | "succeeded" | "failed";
+
+/** Tracker export formats the importer reads (lib/ingest). */
+export const IMPORT_FORMATS = ["bugzilla", "github", "jira", "jsonl", "csv"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Filters shared by search, browse and the index (same semantics on the database and the index side). */
+export interface ReportFilters {
+  product?: string;
+  component?: string;
+  status?: string;
+  /** ISO date (inclusive, start of day) or date-time (inclusive). */
+  from?: string;
+  /** ISO date (inclusive, whole day) or date-time (inclusive). */
+  to?: string;
+}
+
+/** A report being written (not yet stored): what the duplicate check and report creation take. */
+export interface Draft {
+  title: string;
+  description: string;
+  product?: string;
+  component?: string;
+  version?: string;
+  platform?: string;
+}
+
+/** A new report: a draft plus optional tracker fields. */
+export interface CreateReport extends Draft {
+  source: string;
+  /** Default: generated ("bs-<timestamp>-<random>"). */
+  externalId?: string;
+  url?: string;
+  status?: string;
+  resolution?: string;
+  reporter?: string;
+  createdAt?: string;
+}
+
+/** A change to a stored report: any subset; null clears an optional field. */
+export interface UpdateReport {
+  title?: string;
+  description?: string;
+  product?: string | null;
+  component?: string | null;
+  version?: string | null;
+  platform?: string | null;
+  status?: string | null;
+  resolution?: string | null;
+  reporter?: string | null;
+  url?: string | null;
+}
+
+/** Browse stored reports, newest first. */
+export interface ListReportsQuery extends ReportFilters {
+  limit: number;
+  offset: number;
+}

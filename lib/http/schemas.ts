@@ -1,0 +1,247 @@
+// The HTTP contract of bugsift: zod schemas for every request (body or query string), built from the domain's
+// vocabulary (lib/domain/types) and checked against the domain's input types, and the error body. Response
+// types are the domain's views (lib/domain/views), re-exported so UI code has one contract to import. No
+// Next.js or server-only imports here, so this module is safe to import from client components.
+import { z } from "zod";
+import {
+  IMPORT_FORMATS,
+  JOB_KINDS,
+  TIERS,
+  VERDICTS,
+  type CreateReport,
+  type Draft,
+  type ListReportsQuery,
+  type UpdateReport,
+} from "@/lib/domain/types";
+
+export type * from "@/lib/domain/views";
+export type { CreateReport, Draft, ImportFormat, JobKind, JobState, ListReportsQuery, Tier, UpdateReport, Verdict } from "@/lib/domain/types";
+
+// ---------------------------------------------------------------------------
+// Limits shared by request schemas and the UI (maxLength on inputs)
+// ---------------------------------------------------------------------------
+export const LIMITS = {
+  query: 500,
+  title: 500,
+  description: 100_000,
+  field: 200,
+  actor: 64,
+  note: 2_000,
+  maxSearchLimit: 100,
+  maxK: 50,
+  maxSweepLimit: 5_000,
+} as const;
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------
+/** Report ids in paths and bodies are positive integers (Report.id). */
+export const IdSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+
+const optText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === "" ? undefined : s))
+    .optional();
+
+/** "2024-01-31" or a full ISO 8601 date-time. */
+export const DateParamSchema = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: "expected an ISO date (YYYY-MM-DD) or date-time",
+  });
+
+export const VerdictSchema = z.enum(VERDICTS);
+export const TierSchema = z.enum(TIERS);
+
+/** Actor names: letters, digits and . _ @ - + space; 1..64 chars. */
+export const ActorSchema = z
+  .string()
+  .trim()
+  .min(1, "actor must not be empty")
+  .max(LIMITS.actor)
+  .regex(/^[\p{L}\p{N}._@+\- ]+$/u, "actor may contain letters, digits, space and . _ @ + -");
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+/** GET /api/search query string. `q` may be empty only when at least one filter is set (then newest first). */
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().max(LIMITS.query).default(""),
+  product: optText(LIMITS.field),
+  component: optText(LIMITS.field),
+  status: optText(LIMITS.field),
+  from: DateParamSchema.optional(),
+  to: DateParamSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxSearchLimit).default(20),
+  offset: z.coerce.number().int().min(0).max(1000).default(0),
+});
+export type SearchQuery = z.infer<typeof SearchQuerySchema>;
+
+/** A report being written (not yet stored): what the duplicate check and report creation take. */
+export const DraftSchema = z.object({
+  title: z.string().trim().min(1, "title is required").max(LIMITS.title),
+  description: z.string().max(LIMITS.description).default(""),
+  product: optText(LIMITS.field),
+  component: optText(LIMITS.field),
+  version: optText(LIMITS.field),
+  platform: optText(LIMITS.field),
+}) satisfies z.ZodType<Draft>;
+export type DraftInput = z.input<typeof DraftSchema>;
+
+/** POST /api/duplicates body. */
+export const DuplicatesRequestSchema = DraftSchema.extend({
+  /** Number of clusters to return (default 10). */
+  k: z.coerce.number().int().min(1).max(LIMITS.maxK).default(10),
+  /** Restrict candidates to the draft's product (default false: search all products, same product ranks as a "why"). */
+  sameProductOnly: z.boolean().default(false),
+  /** Include "below" tier candidates (default true). */
+  includeBelow: z.boolean().default(true),
+  /** When checking an already stored report: its id (excluded from candidates; its not_duplicate verdicts apply). */
+  reportId: IdSchema.optional(),
+});
+export type DuplicatesRequest = z.infer<typeof DuplicatesRequestSchema>;
+
+/** POST /api/reports body: a draft plus optional tracker fields. */
+export const CreateReportSchema = DraftSchema.extend({
+  source: z.string().trim().min(1).max(LIMITS.field).default("bugsift"),
+  /** Default: generated ("bs-<timestamp>-<random>"). */
+  externalId: optText(LIMITS.field),
+  url: z.string().trim().url().max(2000).optional(),
+  status: optText(LIMITS.field),
+  resolution: optText(LIMITS.field),
+  reporter: optText(LIMITS.field),
+  createdAt: DateParamSchema.optional(),
+}) satisfies z.ZodType<CreateReport>;
+export type CreateReportInput = z.input<typeof CreateReportSchema>;
+
+/** PATCH /api/reports/[id] body: any subset; null clears an optional field. */
+export const UpdateReportSchema = z
+  .object({
+    title: z.string().trim().min(1).max(LIMITS.title),
+    description: z.string().max(LIMITS.description),
+    product: z.string().trim().max(LIMITS.field).nullable(),
+    component: z.string().trim().max(LIMITS.field).nullable(),
+    version: z.string().trim().max(LIMITS.field).nullable(),
+    platform: z.string().trim().max(LIMITS.field).nullable(),
+    status: z.string().trim().max(LIMITS.field).nullable(),
+    resolution: z.string().trim().max(LIMITS.field).nullable(),
+    reporter: z.string().trim().max(LIMITS.field).nullable(),
+    url: z.string().trim().url().max(2000).nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, { message: "no fields to update" }) satisfies z.ZodType<UpdateReport>;
+
+/** GET /api/reports query string (browse, newest first). */
+export const ListReportsQuerySchema = z.object({
+  product: optText(LIMITS.field),
+  component: optText(LIMITS.field),
+  status: optText(LIMITS.field),
+  from: DateParamSchema.optional(),
+  to: DateParamSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxSearchLimit).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+}) satisfies z.ZodType<ListReportsQuery>;
+
+/** GET /api/reports/[id]/similar query string. */
+export const SimilarQuerySchema = z.object({
+  k: z.coerce.number().int().min(1).max(LIMITS.maxK).default(10),
+});
+
+/**
+ * POST /api/triage body. `actor` may instead come from the `x-bugsift-actor` header;
+ * one of the two is required (body wins when both are present).
+ */
+export const TriageRequestSchema = z.object({
+  reportId: IdSchema,
+  otherId: IdSchema,
+  verdict: VerdictSchema,
+  actor: ActorSchema.optional(),
+  note: z.string().trim().max(LIMITS.note).optional(),
+});
+export type TriageRequest = z.infer<typeof TriageRequestSchema>;
+
+/** POST /api/admin/login body. */
+export const LoginRequestSchema = z.object({ token: z.string().min(1).max(1000) });
+
+export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
+
+/**
+ * POST /api/admin/import JSON body. Multipart alternative: fields `format` (+ optional `source`)
+ * and a file field `file`.
+ */
+export const ImportRequestSchema = z.object({
+  format: ImportFormatSchema,
+  content: z.string().min(1, "content is empty"),
+  /** Overrides the tracker key for formats that need one (e.g. "jira:HADOOP"). */
+  source: optText(LIMITS.field),
+  /** Embed and index new/changed reports after the import (default true). */
+  index: z.boolean().default(true),
+});
+export type ImportRequest = z.infer<typeof ImportRequestSchema>;
+
+/** POST /api/admin/reindex body (optional; may be empty). */
+export const ReindexRequestSchema = z
+  .object({
+    /** ModelVersion id to encode with (default: the active model, else MODEL_DIR). */
+    modelVersionId: IdSchema.optional(),
+    batchSize: z.coerce.number().int().min(1).max(1024).optional(),
+  })
+  .default({});
+
+/** GET /api/admin/jobs query string. */
+export const ListJobsQuerySchema = z.object({
+  kind: z.enum(JOB_KINDS).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** POST /api/admin/thresholds/calibrate body (optional). */
+export const CalibrateRequestSchema = z
+  .object({
+    /** When set, choose the lowest threshold reaching this precision instead of max F1. */
+    targetPrecision: z.number().gt(0).max(1).optional(),
+    /** Random non-duplicate pairs sampled per scope when there are few not_duplicate verdicts. */
+    negatives: z.number().int().min(0).max(20_000).optional(),
+  })
+  .default({});
+
+/** GET /api/admin/sweep query string. */
+export const SweepQuerySchema = z.object({
+  threshold: z.coerce.number().min(-1).max(1).default(0.9),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxSweepLimit).default(100),
+  product: optText(LIMITS.field),
+  /** kNN depth per report (default 10). */
+  k: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type SweepQuery = z.infer<typeof SweepQuerySchema>;
+
+// ---------------------------------------------------------------------------
+// Responses (all dates are ISO 8601 strings)
+// ---------------------------------------------------------------------------
+
+/** Error body for every non-2xx response. */
+export interface ApiErrorBody {
+  error: {
+    code:
+      | "bad_request"
+      | "validation_failed"
+      | "unauthorized"
+      | "not_found"
+      | "method_not_allowed"
+      | "conflict"
+      | "payload_too_large"
+      | "unsupported_media_type"
+      | "rate_limited"
+      | "unavailable"
+      | "internal";
+    message: string;
+    /** validation_failed: one entry per zod issue. */
+    details?: { path: string; message: string }[] | Record<string, unknown>;
+  };
+}
+

@@ -1,0 +1,275 @@
+// A BERT-architecture encoder graph (post-LayerNorm, like bert-base / all-MiniLM) with deterministic
+// pseudo-random weights. It is not a trained model: it exists so the runtime, tests and benchmarks exercise the
+// exact operator mix and tensor shapes of a real sentence-transformers BERT export without a model download.
+// The graph mirrors what torch.onnx emits for BertModel at opset 12 (decomposed LayerNorm, Div-scaled QK^T,
+// Unsqueeze/Cast/Sub/Mul(-10000) mask, erf GELU), because onnxruntime's online optimizer pattern-matches exactly
+// that form into fused Attention / SkipLayerNormalization / BiasGelu kernels.
+import fs from "node:fs";
+import path from "node:path";
+import { GraphBuilder } from "@/lib/offline/onnx/graph";
+import { writeSentenceTransformersDir } from "@/lib/offline/onnx/st-dir";
+import type { ValueInfo } from "@/lib/offline/onnx/writer";
+import type { PoolingMode } from "@/lib/embedding/types";
+import { mulberry32 } from "@/lib/random";
+
+export interface BertConfig {
+  vocabSize: number;
+  hidden: number;
+  layers: number;
+  heads: number;
+  ffn: number;
+  maxPosition: number;
+  typeVocabSize: number;
+  layerNormEps: number;
+}
+
+export type BertPreset = "tiny" | "minilm";
+export type BertQuantize = "none" | "int8" | "int8-ffn";
+export const BERT_QUANTIZE: BertQuantize[] = ["none", "int8", "int8-ffn"];
+
+export const BERT_PRESETS: Record<BertPreset, Omit<BertConfig, "vocabSize">> = {
+  tiny: { hidden: 32, layers: 2, heads: 4, ffn: 64, maxPosition: 512, typeVocabSize: 2, layerNormEps: 1e-12 },
+  minilm: { hidden: 384, layers: 6, heads: 12, ffn: 1536, maxPosition: 512, typeVocabSize: 2, layerNormEps: 1e-12 },
+};
+
+export interface BuildBertOptions {
+  seed?: number;
+  /**
+   * Dynamic int8 quantization of encoder-layer weights (DynamicQuantizeLinear + MatMulInteger, which onnxruntime
+   * fuses into DynamicQuantizeMatMul). "int8": every dense layer; "int8-ffn": only the two FFN layers (2/3 of
+   * the matmul FLOPs), keeping attention in fp32 so the fused Attention kernel still applies.
+   */
+  quantize?: BertQuantize;
+}
+
+export { mulberry32 };
+
+function normal(rand: () => number, n: number, std: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u = Math.max(rand(), 1e-12);
+    const v = rand();
+    const r = Math.sqrt(-2 * Math.log(u)) * std;
+    out[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+/** Number of weights per token that go through matmuls (for FLOP estimates). */
+export function bertMatmulParamsPerToken(c: BertConfig): number {
+  return c.layers * (4 * c.hidden * c.hidden + 2 * c.hidden * c.ffn);
+}
+
+/**
+ * FLOPs to encode one token in a sequence of length seq: 2 per matmul weight, plus attention
+ * (QK^T and PV: 2 * 2 * seq * hidden per layer).
+ */
+export function bertFlopsPerToken(c: BertConfig, seq: number): number {
+  return 2 * bertMatmulParamsPerToken(c) + c.layers * 4 * seq * c.hidden;
+}
+
+export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uint8Array {
+  const { hidden: H, heads, ffn, layers } = cfg;
+  if (H % heads !== 0) throw new Error(`BERT config: hidden ${H} is not divisible by heads ${heads}`);
+  const hd = H / heads;
+  const rand = mulberry32(opts.seed ?? 42);
+  const std = 0.02;
+  const quantMode = opts.quantize ?? "none";
+  if (!BERT_QUANTIZE.includes(quantMode)) throw new Error(`unknown quantize mode "${quantMode}"`);
+  const g = new GraphBuilder();
+
+  const ones = (n: number) => new Float32Array(n).fill(1);
+  // LayerNorm written out the way torch.onnx exports it at opset < 17; onnxruntime fuses it back into one
+  // LayerNormalization kernel, and only that fused form lets its BERT Attention fusion fire (see header).
+  const lnAxes = [-1];
+  const lnEps = g.float32("ln_eps", [cfg.layerNormEps], []);
+  const two = g.float32("two", [2], []);
+  const layerNorm = (x: string, prefix: string) => {
+    const mean = g.op("ReduceMean", [x], { axes: lnAxes, keepdims: 1 });
+    const centered = g.op("Sub", [x, mean]);
+    const variance = g.op("ReduceMean", [g.op("Pow", [centered, two])], { axes: lnAxes, keepdims: 1 });
+    const normed = g.op("Div", [centered, g.op("Sqrt", [g.op("Add", [variance, lnEps])])]);
+    return g.op("Add", [g.op("Mul", [normed, g.float32(`${prefix}.weight`, ones(H))]), g.float32(`${prefix}.bias`, new Float32Array(H))]);
+  };
+
+  // Dense layer x[..., inDim] @ W[inDim, outDim] + b. With int8 quantization, mirror what onnxruntime's
+  // quantize_dynamic emits, which the runtime fuses into DynamicQuantizeMatMul.
+  const dense = (x: string, inDim: number, outDim: number, prefix: string, ffn = false) => {
+    const quant = quantMode === "int8" || (quantMode === "int8-ffn" && ffn);
+    // 1/sqrt(fan_in) (not BERT's 0.02) so each sublayer changes the residual stream as much as a trained one
+    // does; with 0.02 every output collapses onto the [CLS]/position signal and all texts look alike.
+    const w = normal(rand, inDim * outDim, 1 / Math.sqrt(inDim));
+    const b = g.float32(`${prefix}.bias`, normal(rand, outDim, std));
+    let y: string;
+    if (quant) {
+      let maxAbs = 0;
+      for (const v of w) maxAbs = Math.max(maxAbs, Math.abs(v));
+      const scale = maxAbs / 127 || 1;
+      const wq = new Int8Array(w.length);
+      for (let i = 0; i < w.length; i++) wq[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scale)));
+      const [xq, xScale, xZp] = g.op("DynamicQuantizeLinear", [x], {}, { numOutputs: 3 }) as string[];
+      const wqName = g.init(`${prefix}.weight_quantized`, [inDim, outDim], wq);
+      const wZp = g.init(`${prefix}.weight_zero_point`, [], new Int8Array([0]));
+      const acc = g.op("MatMulInteger", [xq!, wqName, xZp!, wZp]);
+      const accF = g.op("Cast", [acc], { to: 1 });
+      const s = g.op("Mul", [xScale!, g.float32(`${prefix}.weight_scale`, [scale], [])]);
+      y = g.op("Mul", [accF, s]);
+    } else {
+      y = g.op("MatMul", [x, g.init(`${prefix}.weight`, [inDim, outDim], w)]);
+    }
+    return g.op("Add", [y, b]);
+  };
+
+  // Embeddings: word + position (first seq rows of the table) + token type, then LayerNorm.
+  const word = g.op("Gather", [g.init("embeddings.word_embeddings.weight", [cfg.vocabSize, H], normal(rand, cfg.vocabSize * H, std)), "input_ids"], { axis: 0 });
+  const seqLen1d = g.op("Unsqueeze", [g.op("Gather", [g.op("Shape", ["input_ids"]), g.int64("one_idx", [1], [])], { axis: 0 })], { axes: [0] });
+  const posTable = g.init("embeddings.position_embeddings.weight", [cfg.maxPosition, H], normal(rand, cfg.maxPosition * H, std));
+  const pos = g.op("Slice", [posTable, g.int64("zero_1d", [0]), seqLen1d, g.int64("axis0", [0])]);
+  const typ = g.op("Gather", [g.init("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], normal(rand, cfg.typeVocabSize * H, std)), "token_type_ids"], { axis: 0 });
+  let x = layerNorm(g.op("Add", [g.op("Add", [word, pos]), typ]), "embeddings.LayerNorm");
+
+  // Additive attention bias [B, 1, 1, S]: 0 for real tokens, -10000 for padding (BERT's value; also what the
+  // runtime's fusion pattern expects).
+  const mask4 = g.op("Unsqueeze", [g.op("Unsqueeze", ["attention_mask"], { axes: [1] })], { axes: [2] });
+  const maskF = g.op("Cast", [mask4], { to: 1 });
+  const bias = g.op("Mul", [g.op("Sub", [g.float32("one", [1], []), maskF]), g.float32("mask_fill", [-10000], [])]);
+
+  const headShape = g.int64("head_shape", [0, 0, heads, hd]);
+  const mergeShape = g.int64("merge_shape", [0, 0, H]);
+  const scale = g.float32("attn_scale", [Math.sqrt(hd)], []);
+  const sqrt2 = g.float32("gelu_sqrt2", [Math.SQRT2], []);
+  const half = g.float32("half", [0.5], []);
+
+  for (let l = 0; l < layers; l++) {
+    const p = `encoder.layer.${l}`;
+    const split = (t: string, perm: number[]) => g.op("Transpose", [g.op("Reshape", [t, headShape])], { perm });
+    const q = split(dense(x, H, H, `${p}.attention.self.query`), [0, 2, 1, 3]); // [B, nh, S, hd]
+    const k = split(dense(x, H, H, `${p}.attention.self.key`), [0, 2, 3, 1]); // [B, nh, hd, S]
+    const v = split(dense(x, H, H, `${p}.attention.self.value`), [0, 2, 1, 3]); // [B, nh, S, hd]
+    const scores = g.op("Add", [g.op("Div", [g.op("MatMul", [q, k]), scale]), bias]);
+    const probs = g.op("Softmax", [scores], { axis: 3 });
+    const ctx = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: [0, 2, 1, 3] }), mergeShape]);
+    const attnOut = dense(ctx, H, H, `${p}.attention.output.dense`);
+    x = layerNorm(g.op("Add", [attnOut, x]), `${p}.attention.output.LayerNorm`);
+    // Exact (erf) GELU, as in BERT; onnxruntime fuses this pattern into a single Gelu kernel.
+    const h = dense(x, H, ffn, `${p}.intermediate.dense`, true);
+    const gelu = g.op("Mul", [g.op("Mul", [h, g.op("Add", [g.op("Erf", [g.op("Div", [h, sqrt2])]), g.float32("one_f", [1], [])])]), half]);
+    const out = dense(gelu, ffn, H, `${p}.output.dense`, true);
+    x = layerNorm(g.op("Add", [out, x]), `${p}.output.LayerNorm`);
+  }
+  g.op("Identity", [x], {}, { outputs: ["last_hidden_state"] });
+
+  const ids = (name: string): ValueInfo => ({ name, elemType: "int64", shape: ["batch_size", "sequence_length"] });
+  return g.build({
+    inputs: [ids("input_ids"), ids("attention_mask"), ids("token_type_ids")],
+    outputs: [{ name: "last_hidden_state", elemType: "float", shape: ["batch_size", "sequence_length", H] }],
+    graphName: "bert",
+    opset: 12,
+    docString: "BERT encoder with deterministic pseudo-random weights (bugsift build-bert-onnx)",
+  });
+}
+
+export interface BuildBertDirOptions extends BuildBertOptions {
+  preset?: BertPreset;
+  /** Overrides on top of the preset. */
+  config?: Partial<BertConfig>;
+  /** Directory holding tokenizer.json (+ vocab.txt, tokenizer_config.json, special_tokens_map.json). */
+  tokenizerDir: string;
+  pooling?: PoolingMode;
+  normalize?: boolean;
+  maxSeqLength?: number;
+}
+
+function vocabSizeOf(tokenizerJsonPath: string): number {
+  const tj = JSON.parse(fs.readFileSync(tokenizerJsonPath, "utf8"));
+  const ids: number[] = Object.values(tj.model?.vocab ?? {}) as number[];
+  for (const t of tj.added_tokens ?? []) ids.push(t.id);
+  if (ids.length === 0) throw new Error(`${tokenizerJsonPath}: no model.vocab`);
+  return Math.max(...ids) + 1;
+}
+
+export function resolveBertConfig(opts: Pick<BuildBertDirOptions, "preset" | "config" | "tokenizerDir">): BertConfig {
+  const base = BERT_PRESETS[opts.preset ?? "tiny"];
+  if (!base) throw new Error(`unknown BERT preset "${opts.preset}" (use ${Object.keys(BERT_PRESETS).join(" | ")})`);
+  const vocabSize = vocabSizeOf(path.join(opts.tokenizerDir, "tokenizer.json"));
+  return { ...base, vocabSize, ...opts.config };
+}
+
+/** HF config.json for a BERT config. */
+export function hfBertConfig(c: BertConfig): Record<string, unknown> {
+  return {
+    architectures: ["BertModel"],
+    model_type: "bert",
+    attention_probs_dropout_prob: 0.1,
+    hidden_act: "gelu",
+    hidden_dropout_prob: 0.1,
+    hidden_size: c.hidden,
+    initializer_range: 0.02,
+    intermediate_size: c.ffn,
+    layer_norm_eps: c.layerNormEps,
+    max_position_embeddings: c.maxPosition,
+    num_attention_heads: c.heads,
+    num_hidden_layers: c.layers,
+    pad_token_id: 0,
+    position_embedding_type: "absolute",
+    type_vocab_size: c.typeVocabSize,
+    vocab_size: c.vocabSize,
+  };
+}
+
+/** Build a BERT ONNX model and write it as a sentence-transformers directory. Returns the config used. */
+export function buildBertModelDir(outDir: string, opts: BuildBertDirOptions): BertConfig {
+  const cfg = resolveBertConfig(opts);
+  const onnx = buildBertOnnx(cfg, opts);
+  const stamp = buildStamp(cfg, opts);
+  writeSentenceTransformersDir(outDir, {
+    onnx,
+    tokenizerJsonPath: path.join(opts.tokenizerDir, "tokenizer.json"),
+    config: hfBertConfig(cfg),
+    pooling: opts.pooling ?? "mean",
+    normalize: opts.normalize ?? true,
+    maxSeqLength: opts.maxSeqLength ?? cfg.maxPosition,
+    extraFiles: { "build-stamp.json": JSON.stringify(stamp, null, 2) + "\n" },
+  });
+  return cfg;
+}
+
+function buildStamp(cfg: BertConfig, opts: BuildBertDirOptions): Record<string, unknown> {
+  return {
+    cfg,
+    seed: opts.seed ?? 42,
+    init: "fanin-v2-opset12",
+    quantize: opts.quantize ?? "none",
+    pooling: opts.pooling ?? "mean",
+    normalize: opts.normalize ?? true,
+    maxSeqLength: opts.maxSeqLength ?? cfg.maxPosition,
+  };
+}
+
+/** Build only when the dir is missing or was built with different options (for tests and benches). */
+export function ensureBertModelDir(outDir: string, opts: BuildBertDirOptions): string {
+  const stampPath = path.join(outDir, "build-stamp.json");
+  const want = JSON.stringify(buildStamp(resolveBertConfig(opts), opts), null, 2) + "\n";
+  const ready = () =>
+    fs.existsSync(stampPath) &&
+    fs.readFileSync(stampPath, "utf8") === want &&
+    ["model.onnx", "onnx/model.onnx", "tokenizer.json", "1_Pooling/config.json"].every((f) => fs.existsSync(path.join(outDir, f)));
+  if (ready()) return outDir;
+  // Build into a sibling temp dir and rename, so parallel test files never see a half-written model.
+  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    buildBertModelDir(tmp, opts);
+    if (ready()) return outDir; // another process won the race
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(outDir), { recursive: true });
+    try {
+      fs.renameSync(tmp, outDir);
+    } catch (e) {
+      if (!ready()) throw e;
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return outDir;
+}

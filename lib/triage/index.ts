@@ -1,2 +1,0 @@
-export * from "@/lib/triage/record";
-export * from "@/lib/triage/verdicts";

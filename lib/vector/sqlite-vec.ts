@@ -1,0 +1,714 @@
+// Embedded vector index: sqlite-vec (vec0, exact brute-force KNN) + FTS5 (BM25), stored in the SAME SQLite
+// file as the app's Prisma database. Every table we own starts with `ix_`:
+//   ix_meta             key/value: live -> generation id, dims -> its dimensions, gen.<id> -> JSON GenMeta
+//   ix_vec_<gen>        vec0(id, embedding float[dims] cosine, product/component/status text, created_at int)
+//   ix_fts_<gen>        FTS5(title, body) over our own tokens (tokenize.ts), rowid = report id; contentless
+//                       (contentless_delete=1), so the text is not stored twice in the app's database
+//   ix_doc_<gen>        plain table id -> product/component/status/created_at: filters for the keyword side
+//                       (joined to FTS5 by rowid) and a fast B-tree for count()/ids()
+// (+ the shadow tables sqlite-vec and FTS5 create, all named ix_vec_<gen>_* / ix_fts_<gen>_*).
+// Why not FTS5 UNINDEXED filter columns: they need contentless_unindexed=1, and SQLite 3.53's DROP TABLE
+// leaves that table's `_content` shadow table behind (and defensive mode forbids dropping it by hand).
+//
+// Re-index = a new generation built next to the live one; commit() flips ix_meta and drops the old tables in
+// one write transaction. Every query reads ix_meta and the generation's tables inside one read transaction,
+// so with WAL it sees either the whole old or the whole new generation, never a mix, and never fails because
+// a table it is about to read was dropped by another connection.
+//
+// sqlite-vec 0.1.9 facts this relies on (checked in tests/unit/index-sqlite.test.ts):
+// - KNN: `embedding MATCH ? AND k = ?`, k <= 4096 (larger k falls back to a full scan here).
+// - Metadata filters inside KNN (applied before the top-k): =, !=, <, <=, >, >= and IN (...) incl.
+//   IN (SELECT value FROM json_each(?)). No IS NULL, LIKE. `id NOT IN` / `id !=` are applied AFTER the
+//   top-k (so excludeIds over-fetches).
+// - TEXT metadata columns reject NULL, so null product/component/status are stored as ''.
+// - Integer columns and the primary key need BigInt bindings with better-sqlite3.
+// - vec0 has no INSERT OR REPLACE: upsert is UPDATE, then INSERT when no row changed.
+import Database from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
+import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "@/lib/vector/types";
+import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "@/lib/vector/generation";
+import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/vector/hybrid";
+import { FTS5_TOKENIZER, ftsDocument, ftsMatchExpression } from "@/lib/vector/tokenize";
+import {
+  assertDims,
+  assertIds,
+  assertK,
+  assertVector,
+  cleanFilter,
+  cleanPoints,
+  type CleanFilter,
+  type CleanPoint,
+} from "@/lib/vector/validate";
+
+type Db = Database.Database;
+type Stmt = Database.Statement<unknown[], unknown>;
+
+/** sqlite-vec's hard cap on k in a KNN query. */
+export const VEC0_MAX_K = 4096;
+const SCHEMA_VERSION = "1";
+const DEFAULT_STALE_MS = 6 * 60 * 60 * 1000;
+
+export interface SqliteVecIndexOptions {
+  /** The app's SQLite database file (created if missing). */
+  path: string;
+  /** Dimensions of the first generation when the file has none yet; a live generation keeps its own. */
+  dims: number;
+  /** busy_timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** bm25 weight of the title column relative to the body (default 3). */
+  titleWeight?: number;
+  /** RRF settings for hybridSearch. */
+  fusion?: FusionOptions;
+  /**
+   * mmap_size for this connection (default 2 GiB, SQLite's cap). vec0 KNN is a brute-force scan over the
+   * vector chunks; reading them through mmap instead of read() roughly halves query time (bench/search.ts).
+   */
+  mmapBytes?: number;
+}
+
+interface GenMeta {
+  dims: number;
+  state: "live" | "building";
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface Live {
+  gen: string;
+  dims: number;
+}
+
+const vecTable = (gen: string) => {
+  assertGenerationId(gen, "sqlite-vec");
+  return `ix_vec_${gen}`;
+};
+const ftsTable = (gen: string) => {
+  assertGenerationId(gen, "sqlite-vec");
+  return `ix_fts_${gen}`;
+};
+const docTable = (gen: string) => {
+  assertGenerationId(gen, "sqlite-vec");
+  return `ix_doc_${gen}`;
+};
+
+function bufOf(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function vectorOf(b: Buffer): Float32Array {
+  // copy: the Buffer may not be 4-byte aligned and belongs to better-sqlite3
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+/** '' stands for null in vec0 TEXT metadata columns (they reject NULL). */
+const toText = (v: string | null) => v ?? "";
+const fromText = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+
+/** Per-generation prepared statements; SQL only ever contains validated table names. */
+class GenStatements {
+  readonly vec: string;
+  readonly fts: string;
+  readonly doc: string;
+  private readonly cache = new Map<string, Stmt>();
+  constructor(
+    private readonly db: Db,
+    readonly gen: string,
+  ) {
+    this.vec = vecTable(gen);
+    this.fts = ftsTable(gen);
+    this.doc = docTable(gen);
+  }
+  stmt(key: string, sql: () => string): Stmt {
+    let s = this.cache.get(key);
+    if (!s) {
+      s = this.db.prepare(sql());
+      this.cache.set(key, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * WHERE fragments for a filter; column names are constants, values are bound parameters.
+ * `key` identifies the SQL shape for statement caching.
+ */
+function filterClauses(
+  f: CleanFilter,
+  idCol: string,
+  withExclude: boolean,
+  colPrefix = "",
+): { sql: string; key: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  let key = "";
+  for (const col of ["product", "component", "status"] as const) {
+    const vals = f[col];
+    if (!vals) continue;
+    key += col[0];
+    if (vals.length === 1) {
+      parts.push(`${colPrefix}${col} = ?`);
+      params.push(vals[0]);
+      key += "1";
+    } else {
+      parts.push(`${colPrefix}${col} IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(vals));
+    }
+  }
+  // created_at is an integer: x > 1.5 <=> x > 1 and x < 1.5 <=> x < 2, so integer bounds are exact.
+  if (f.createdAfter !== undefined) {
+    parts.push(`${colPrefix}created_at > ?`);
+    params.push(BigInt(Math.floor(f.createdAfter)));
+    key += "a";
+  }
+  if (f.createdBefore !== undefined) {
+    parts.push(`${colPrefix}created_at < ?`);
+    params.push(BigInt(Math.ceil(f.createdBefore)));
+    key += "b";
+  }
+  if (withExclude && f.excludeIds.length > 0) {
+    parts.push(`${idCol} NOT IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(f.excludeIds));
+    key += "x";
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(""), key, params };
+}
+
+export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
+  readonly backend = "sqlite-vec" as const;
+  readonly path: string;
+  private readonly db: Db;
+  private readonly titleWeight: number;
+  private readonly fusion: FusionOptions;
+  private live: Live;
+  private readonly stmts = new Map<string, GenStatements>();
+  private readonly metaStmts = new Map<string, Stmt>();
+  private closed = false;
+  private readonly readTx: (fn: () => unknown) => unknown;
+
+  constructor(opts: SqliteVecIndexOptions) {
+    if (!opts || typeof opts.path !== "string" || opts.path === "") {
+      throw new Error("SqliteVecIndex: options.path (the SQLite file) is required");
+    }
+    assertDims(opts.dims, "SqliteVecIndex");
+    this.titleWeight = opts.titleWeight ?? 3;
+    if (!(this.titleWeight > 0)) throw new Error("SqliteVecIndex: titleWeight must be > 0");
+    this.fusion = opts.fusion ?? {};
+    resolveFusion(this.fusion);
+    this.path = opts.path;
+    this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
+    try {
+      this.db.pragma("journal_mode = WAL");
+      // Safe with WAL (no corruption on power loss, at worst the last commits roll back; the index is rebuildable).
+      this.db.pragma("synchronous = NORMAL");
+      const mmap = opts.mmapBytes ?? 2 ** 31;
+      if (!Number.isSafeInteger(mmap) || mmap < 0) throw new Error("SqliteVecIndex: mmapBytes must be a non-negative integer");
+      this.db.pragma(`mmap_size = ${mmap}`);
+      sqliteVec.load(this.db);
+      this.readTx = this.db.transaction((fn: () => unknown) => fn());
+      this.live = this.writeTx(() => {
+        this.db.exec("CREATE TABLE IF NOT EXISTS ix_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        const current = this.readLiveRaw();
+        if (current) return current;
+        const gen = newGenerationId();
+        this.createGeneration(gen, opts.dims, "live");
+        this.setMeta("schema_version", SCHEMA_VERSION);
+        this.setMeta("live", gen);
+        this.setMeta("dims", String(opts.dims));
+        return { gen, dims: opts.dims };
+      });
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  /** Dimensions of the live generation (as of the last operation). */
+  get dims(): number {
+    return this.live.dims;
+  }
+
+  /** Id of the live generation (as of the last operation). */
+  get generation(): string {
+    return this.live.gen;
+  }
+
+  // ---------- plumbing ----------
+
+  private check(): void {
+    if (this.closed) throw new Error("sqlite-vec index is closed");
+  }
+
+  private writeTx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private read<T>(fn: () => T): T {
+    this.check();
+    return this.readTx(fn) as T;
+  }
+
+  /** Cached statement for constant SQL (ix_meta and sqlite_master queries). */
+  private sql(text: string): Stmt {
+    let st = this.metaStmts.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      this.metaStmts.set(text, st);
+    }
+    return st;
+  }
+
+  private getMeta(key: string): string | undefined {
+    const row = this.sql("SELECT value FROM ix_meta WHERE key = ?").get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql("INSERT INTO ix_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
+
+  private deleteMeta(key: string): void {
+    this.sql("DELETE FROM ix_meta WHERE key = ?").run(key);
+  }
+
+  private genMeta(gen: string): GenMeta | undefined {
+    const raw = this.getMeta(`gen.${gen}`);
+    return raw ? (JSON.parse(raw) as GenMeta) : undefined;
+  }
+
+  private allGenMeta(): Map<string, GenMeta> {
+    const rows = this.sql("SELECT key, value FROM ix_meta WHERE key LIKE 'gen.%'").all() as { key: string; value: string }[];
+    const out = new Map<string, GenMeta>();
+    for (const r of rows) {
+      const gen = r.key.slice(4);
+      if (isGenerationId(gen)) out.set(gen, JSON.parse(r.value) as GenMeta);
+    }
+    return out;
+  }
+
+  private readLiveRaw(): Live | undefined {
+    const gen = this.getMeta("live");
+    const dims = Number(this.getMeta("dims"));
+    if (gen === undefined) return undefined;
+    if (!isGenerationId(gen) || !Number.isInteger(dims)) {
+      throw new Error(`sqlite-vec: ix_meta is corrupt (live=${JSON.stringify(gen)}, dims=${dims})`);
+    }
+    return { gen, dims };
+  }
+
+  /** Reads the live generation; must run inside a transaction so the tables read next match it. */
+  private readLive(): Live {
+    const live = this.readLiveRaw();
+    if (!live) throw new Error("sqlite-vec: no live generation in ix_meta (was it deleted?)");
+    if (live.gen !== this.live.gen) {
+      this.stmts.delete(this.live.gen); // another connection committed a re-index
+    }
+    this.live = live;
+    return live;
+  }
+
+  private statements(gen: string): GenStatements {
+    let s = this.stmts.get(gen);
+    if (!s) {
+      s = new GenStatements(this.db, gen);
+      this.stmts.set(gen, s);
+    }
+    return s;
+  }
+
+  private createGeneration(gen: string, dims: number, state: GenMeta["state"]): void {
+    assertDims(dims, "sqlite-vec generation");
+    const vec = vecTable(gen);
+    const fts = ftsTable(gen);
+    this.db.exec(
+      `CREATE VIRTUAL TABLE ${vec} USING vec0(id INTEGER PRIMARY KEY, embedding float[${dims}] distance_metric=cosine, ` +
+        `product TEXT, component TEXT, status TEXT, created_at INTEGER)`,
+    );
+    this.db.exec(
+      `CREATE VIRTUAL TABLE ${fts} USING fts5(title, body, content='', contentless_delete=1, tokenize="${FTS5_TOKENIZER}")`,
+    );
+    this.db.exec(
+      `CREATE TABLE ${docTable(gen)} (id INTEGER PRIMARY KEY, product TEXT NOT NULL, component TEXT NOT NULL, ` +
+        `status TEXT NOT NULL, created_at INTEGER NOT NULL)`,
+    );
+    const now = Date.now();
+    const meta: GenMeta = { dims, state, createdAt: now, updatedAt: now };
+    this.setMeta(`gen.${gen}`, JSON.stringify(meta));
+  }
+
+  private dropGenerationTables(gen: string): void {
+    this.stmts.delete(gen);
+    this.db.exec(`DROP TABLE IF EXISTS ${vecTable(gen)}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${ftsTable(gen)}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${docTable(gen)}`);
+    this.deleteMeta(`gen.${gen}`);
+  }
+
+  private tableExists(name: string): boolean {
+    return this.sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
+  // ---------- writes ----------
+
+  /** Writes points into `gen` (caller holds the write transaction). */
+  private writePoints(gen: string, points: CleanPoint[]): void {
+    const s = this.statements(gen);
+    const upd = s.stmt("upd", () => `UPDATE ${s.vec} SET embedding = ?, product = ?, component = ?, status = ?, created_at = ? WHERE id = ?`);
+    const ins = s.stmt("ins", () => `INSERT INTO ${s.vec} (id, embedding, product, component, status, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
+    const ftsDel = s.stmt("ftsDel", () => `DELETE FROM ${s.fts} WHERE rowid = ?`);
+    const ftsIns = s.stmt("ftsIns", () => `INSERT INTO ${s.fts} (rowid, title, body) VALUES (?, ?, ?)`);
+    const docUp = s.stmt(
+      "docUp",
+      () =>
+        `INSERT INTO ${s.doc} (id, product, component, status, created_at) VALUES (?, ?, ?, ?, ?) ` +
+        `ON CONFLICT(id) DO UPDATE SET product = excluded.product, component = excluded.component, ` +
+        `status = excluded.status, created_at = excluded.created_at`,
+    );
+    for (const p of points) {
+      const id = BigInt(p.id);
+      const meta = [toText(p.product), toText(p.component), toText(p.status), BigInt(p.createdAt)];
+      const r = upd.run(bufOf(p.vector), ...meta, id);
+      if (r.changes === 0) ins.run(id, bufOf(p.vector), ...meta);
+      docUp.run(id, ...meta);
+      // Upsert replaces the whole point: a point without text has no keyword entry.
+      if (r.changes !== 0) ftsDel.run(id);
+      if (p.text) {
+        const title = ftsDocument(p.text.title);
+        const body = ftsDocument(p.text.body);
+        if (title || body) ftsIns.run(id, title, body);
+      }
+    }
+  }
+
+  private deleteFrom(gen: string, ids: number[]): void {
+    const s = this.statements(gen);
+    const del = s.stmt("del", () => `DELETE FROM ${s.vec} WHERE id = ?`);
+    const ftsDel = s.stmt("ftsDel", () => `DELETE FROM ${s.fts} WHERE rowid = ?`);
+    const docDel = s.stmt("docDel", () => `DELETE FROM ${s.doc} WHERE id = ?`);
+    for (const id of ids) {
+      if (del.run(BigInt(id)).changes > 0) {
+        ftsDel.run(BigInt(id));
+        docDel.run(BigInt(id));
+      }
+    }
+  }
+
+  async upsert(points: IndexPoint[]): Promise<void> {
+    this.check();
+    this.writeTx(() => {
+      const live = this.readLive();
+      const clean = cleanPoints(points, live.dims, "sqlite-vec upsert");
+      this.writePoints(live.gen, clean);
+    });
+  }
+
+  /**
+   * Deletes from the live generation AND from generations being built: a deleted report must not come
+   * back when a re-index started before the delete commits. (Upserts go to the live generation only,
+   * since a re-index may use another model; the re-index job reconciles those via ids().)
+   */
+  async delete(ids: number[]): Promise<void> {
+    this.check();
+    assertIds(ids, "sqlite-vec delete");
+    if (ids.length === 0) return;
+    this.writeTx(() => {
+      this.readLive();
+      for (const gen of this.allGenMeta().keys()) this.deleteFrom(gen, ids);
+    });
+  }
+
+  // ---------- reads ----------
+
+  async get(id: number): Promise<IndexPoint | null> {
+    assertIds([id], "sqlite-vec get");
+    return this.read(() => {
+      const s = this.statements(this.readLive().gen);
+      const row = s
+        .stmt("get", () => `SELECT id, embedding, product, component, status, created_at FROM ${s.vec} WHERE id = ?`)
+        .get(BigInt(id)) as
+        | { id: number; embedding: Buffer; product: string; component: string; status: string; created_at: number }
+        | undefined;
+      if (!row) return null;
+      return {
+        id: row.id,
+        vector: vectorOf(row.embedding),
+        meta: {
+          product: fromText(row.product),
+          component: fromText(row.component),
+          status: fromText(row.status),
+          createdAt: Number(row.created_at),
+        },
+      };
+    });
+  }
+
+  async count(): Promise<number> {
+    return this.read(() => {
+      const s = this.statements(this.readLive().gen);
+      return (s.stmt("count", () => `SELECT count(*) AS n FROM ${s.doc}`).get() as { n: number }).n;
+    });
+  }
+
+  async ids(): Promise<number[]> {
+    return this.read(() => this.idsOf(this.readLive().gen));
+  }
+
+  private idsOf(gen: string): number[] {
+    const s = this.statements(gen);
+    return s
+      .stmt("ids", () => `SELECT id FROM ${s.doc} ORDER BY id`)
+      .raw()
+      .all()
+      .map((r) => Number((r as unknown[])[0]));
+  }
+
+  /** Dense top-k inside the current read transaction. */
+  private denseIn(live: Live, vector: Float32Array, k: number, f: CleanFilter): Hit[] {
+    assertVector(vector, live.dims, `sqlite-vec search (generation ${live.gen})`);
+    if (k === 0 || f.empty) return [];
+    const s = this.statements(live.gen);
+    const want = k + f.excludeIds.length; // NOT IN is applied after vec0's top-k, so over-fetch
+    let rows: { id: number; distance: number }[];
+    if (want <= VEC0_MAX_K) {
+      const c = filterClauses(f, "id", false);
+      const stmt = s.stmt(
+        `knn:${c.key}`,
+        () => `SELECT id, distance FROM ${s.vec} WHERE embedding MATCH ? AND k = ?${c.sql} ORDER BY distance`,
+      );
+      rows = stmt.all(bufOf(vector), want, ...c.params) as typeof rows;
+      if (f.excludeIds.length > 0) {
+        const ex = new Set(f.excludeIds);
+        rows = rows.filter((r) => !ex.has(r.id));
+      }
+      rows = rows.slice(0, k);
+    } else {
+      // Beyond vec0's k cap: exact full scan, filters (incl. excludeIds) in plain SQL.
+      const c = filterClauses(f, "id", true);
+      const stmt = s.stmt(
+        `scan:${c.key}`,
+        () =>
+          `SELECT id, vec_distance_cosine(embedding, ?) AS distance FROM ${s.vec} WHERE 1${c.sql} ` +
+          `ORDER BY distance, id LIMIT ?`,
+      );
+      rows = stmt.all(bufOf(vector), ...c.params, k) as typeof rows;
+    }
+    return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
+  }
+
+  /** BM25 top-k inside the current read transaction; score = -bm25 (higher is better). */
+  private keywordIn(live: Live, query: string, k: number, f: CleanFilter): Hit[] {
+    if (typeof query !== "string") throw new Error("sqlite-vec keywordSearch: query must be a string");
+    if (k === 0 || f.empty) return [];
+    const match = ftsMatchExpression(query);
+    if (match === null) return [];
+    const s = this.statements(live.gen);
+    const c = filterClauses(f, `${s.fts}.rowid`, true, "d.");
+    // Join the filter table only when there is something to filter on (excludeIds needs no join).
+    const join = /d\./.test(c.sql) ? ` JOIN ${s.doc} d ON d.id = ${s.fts}.rowid` : "";
+    const stmt = s.stmt(
+      `fts:${c.key}`,
+      () =>
+        `SELECT ${s.fts}.rowid AS id, bm25(${s.fts}, ?, 1.0) AS bm FROM ${s.fts}${join} WHERE ${s.fts} MATCH ?${c.sql} ` +
+        `ORDER BY bm, id LIMIT ?`,
+    );
+    const rows = stmt.all(this.titleWeight, match, ...c.params, k) as { id: number; bm: number }[];
+    return rows.map((r) => ({ id: r.id, score: -r.bm }));
+  }
+
+  async search(vector: Float32Array, k: number, filter?: SearchFilter): Promise<Hit[]> {
+    assertK(k, "sqlite-vec search");
+    const f = cleanFilter(filter, "sqlite-vec search");
+    return this.read(() => this.denseIn(this.readLive(), vector, k, f));
+  }
+
+  async keywordSearch(query: string, k: number, filter?: SearchFilter): Promise<Hit[]> {
+    assertK(k, "sqlite-vec keywordSearch");
+    const f = cleanFilter(filter, "sqlite-vec keywordSearch");
+    return this.read(() => this.keywordIn(this.readLive(), query, k, f));
+  }
+
+  async hybridSearch(vector: Float32Array, query: string, k: number, filter?: SearchFilter): Promise<HybridHit[]> {
+    assertK(k, "sqlite-vec hybridSearch");
+    const f = cleanFilter(filter, "sqlite-vec hybridSearch");
+    const n = candidateCount(k, this.fusion);
+    // Both sides in one read transaction: they always come from the same generation.
+    return this.read(() => {
+      const live = this.readLive();
+      const dense = this.denseIn(live, vector, n, f);
+      const keyword = this.keywordIn(live, query, n, f);
+      return reciprocalRankFusion(dense, keyword, k, this.fusion);
+    });
+  }
+
+  // ---------- generations ----------
+
+  async beginReindex(opts: { dims?: number; resumeGeneration?: string } = {}): Promise<SqliteReindexSession> {
+    this.check();
+    if (opts.resumeGeneration !== undefined) {
+      const gen = opts.resumeGeneration;
+      assertGenerationId(gen, "sqlite-vec beginReindex({ resumeGeneration })");
+      const meta = this.read(() => this.genMeta(gen));
+      if (!meta) throw new Error(`sqlite-vec: cannot resume generation ${gen}: it does not exist (aborted or cleaned up?)`);
+      if (meta.state !== "building") throw new Error(`sqlite-vec: cannot resume generation ${gen}: it is already live`);
+      if (opts.dims !== undefined && opts.dims !== meta.dims) {
+        throw new Error(`sqlite-vec: cannot resume generation ${gen} with dims ${opts.dims}: it was started with ${meta.dims}`);
+      }
+      if (!this.read(() => this.tableExists(vecTable(gen)) && this.tableExists(ftsTable(gen)) && this.tableExists(docTable(gen)))) {
+        throw new Error(`sqlite-vec: cannot resume generation ${gen}: its tables are missing`);
+      }
+      return new SqliteReindexSession(this, gen, meta.dims);
+    }
+    const dims = opts.dims ?? this.read(() => this.readLive().dims);
+    assertDims(dims, "sqlite-vec beginReindex");
+    const gen = newGenerationId();
+    this.writeTx(() => this.createGeneration(gen, dims, "building"));
+    return new SqliteReindexSession(this, gen, dims);
+  }
+
+  /** @internal used by SqliteReindexSession */
+  _sessionUpsert(gen: string, dims: number, points: IndexPoint[]): void {
+    this.check();
+    const clean = cleanPoints(points, dims, `sqlite-vec reindex ${gen} upsert`);
+    this.writeTx(() => {
+      const meta = this.requireBuilding(gen);
+      this.writePoints(gen, clean);
+      this.setMeta(`gen.${gen}`, JSON.stringify({ ...meta, updatedAt: Date.now() }));
+    });
+  }
+
+  /** @internal */
+  _sessionIds(gen: string): number[] {
+    return this.read(() => {
+      this.requireBuilding(gen);
+      return this.idsOf(gen);
+    });
+  }
+
+  /** @internal */
+  _sessionCommit(gen: string): void {
+    this.check();
+    this.writeTx(() => {
+      const meta = this.requireBuilding(gen);
+      const old = this.readLive();
+      this.setMeta("live", gen);
+      this.setMeta("dims", String(meta.dims));
+      this.setMeta(`gen.${gen}`, JSON.stringify({ ...meta, state: "live", updatedAt: Date.now() }));
+      this.dropGenerationTables(old.gen);
+      this.live = { gen, dims: meta.dims };
+    });
+  }
+
+  /** @internal */
+  _sessionAbort(gen: string): void {
+    this.check();
+    this.writeTx(() => {
+      const meta = this.genMeta(gen);
+      if (!meta) return; // already gone: abort is idempotent
+      if (meta.state === "live") throw new Error(`sqlite-vec: generation ${gen} is live and cannot be aborted`);
+      this.dropGenerationTables(gen);
+    });
+  }
+
+  private requireBuilding(gen: string): GenMeta {
+    const meta = this.genMeta(gen);
+    if (!meta || meta.state !== "building") {
+      throw new Error(`sqlite-vec: generation ${gen} is not being built any more (committed, aborted or cleaned up)`);
+    }
+    return meta;
+  }
+
+  /** All generations with their state and size (live first). */
+  async generations(): Promise<GenerationInfo[]> {
+    return this.read(() => {
+      const live = this.readLive();
+      const out: GenerationInfo[] = [];
+      for (const [gen, m] of this.allGenMeta()) {
+        const s = this.statements(gen);
+        const n = (s.stmt("count", () => `SELECT count(*) AS n FROM ${s.doc}`).get() as { n: number }).n;
+        out.push({ generation: gen, dims: m.dims, state: gen === live.gen ? "live" : "building", createdAt: m.createdAt, updatedAt: m.updatedAt, count: n });
+      }
+      return out.sort((a, b) => (a.state === b.state ? a.createdAt - b.createdAt : a.state === "live" ? -1 : 1));
+    });
+  }
+
+  /** Drops a generation that is not live (e.g. a crashed re-index you do not want to resume). */
+  async dropGeneration(gen: string): Promise<void> {
+    assertGenerationId(gen, "sqlite-vec dropGeneration");
+    this.check();
+    this.writeTx(() => {
+      if (this.readLive().gen === gen) throw new Error(`sqlite-vec: generation ${gen} is live and cannot be dropped`);
+      this.dropGenerationTables(gen);
+    });
+  }
+
+  /**
+   * Drops unfinished generations with no writes for `olderThanMs` (default 6 h), and ix_vec_/ix_fts_/ix_doc_ tables
+   * that no ix_meta entry mentions. Returns the dropped generation ids.
+   */
+  async cleanupStaleGenerations(olderThanMs = DEFAULT_STALE_MS): Promise<string[]> {
+    this.check();
+    const cutoff = Date.now() - olderThanMs;
+    return this.writeTx(() => {
+      const live = this.readLive();
+      const metas = this.allGenMeta();
+      const dropped = new Set<string>();
+      for (const [gen, m] of metas) {
+        if (gen !== live.gen && m.state === "building" && m.updatedAt < cutoff) dropped.add(gen);
+      }
+      const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ix\\_%' ESCAPE '\\'").all() as { name: string }[];
+      for (const { name } of tables) {
+        const m = /^ix_(?:vec|fts|doc)_([0-9a-z]+)$/.exec(name);
+        if (m && isGenerationId(m[1]) && m[1] !== live.gen && !metas.has(m[1])) {
+          if (Date.now() - generationCreatedAt(m[1]) > olderThanMs) dropped.add(m[1]);
+        }
+      }
+      for (const gen of dropped) this.dropGenerationTables(gen);
+      return [...dropped];
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stmts.clear();
+    this.metaStmts.clear();
+    this.db.close();
+  }
+}
+
+export class SqliteReindexSession implements ReindexSession {
+  private done = false;
+  constructor(
+    private readonly index: SqliteVecIndex,
+    readonly generation: string,
+    readonly dims: number,
+  ) {}
+
+  private check(): void {
+    if (this.done) throw new Error(`sqlite-vec: re-index session ${this.generation} is already committed or aborted`);
+  }
+
+  async upsert(points: IndexPoint[]): Promise<void> {
+    this.check();
+    this.index._sessionUpsert(this.generation, this.dims, points);
+  }
+
+  /** Ids already written to this generation (what a resumed job can skip). */
+  async ids(): Promise<number[]> {
+    this.check();
+    return this.index._sessionIds(this.generation);
+  }
+
+  async commit(): Promise<void> {
+    this.check();
+    this.index._sessionCommit(this.generation);
+    this.done = true;
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.index._sessionAbort(this.generation);
+    this.done = true;
+  }
+}
