@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SearchQuerySchema } from "@/lib/http/schemas";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { searchReports } from "@/lib/search/search";
 import { listReports } from "@/lib/reports/service";
 import { attempt, param } from "@/app/_data/attempt";
-import { facets as loadFacetsFrom } from "@/lib/status/stats";
+import { facets as loadFacetsFrom } from "@/lib/reports/facets";
 import { SearchForm } from "@/components/SearchForm";
 import { searchHref, type SearchParamsState } from "@/components/search-url";
 import { ResultItem } from "@/components/ResultItem";
@@ -37,7 +37,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const hasFilter = Boolean(state.product || state.component || state.status || state.from || state.to);
   const active = Boolean(state.q) || hasFilter;
 
-  const facets = await attempt(() => loadFacetsFrom(prisma()));
+  const facets = await attempt(() => loadFacetsFrom(serverCore().db));
   // Empty fields are absent, not "" (the schema validates dates when present).
   const given = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== ""));
   const parsed = SearchQuerySchema.safeParse({ ...given, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
@@ -46,10 +46,10 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
     : parsed.success
       ? await attempt(() => {
           const { q, limit, offset, ...filters } = parsed.data;
-          return searchReports(prisma(), q, filters, { limit, offset });
+          return searchReports(serverCore(), q, filters, { limit, offset });
         })
       : ({ ok: false, status: 400, message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } as const);
-  const recent = active ? null : await attempt(() => listReports(prisma(), { limit: 10, offset: 0 }));
+  const recent = active ? null : await attempt(() => listReports(serverCore().db, { limit: 10, offset: 0 }));
 
   return (
     <div className="space-y-5">

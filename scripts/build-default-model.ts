@@ -8,12 +8,13 @@
 //                            [--text-scope all|train] [--split time:0.5] [--no-gate]
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runMain } from "@/lib/cli";
+import { runMain } from "@/lib/runtime/cli";
 import { createPrisma } from "@/lib/db/client";
-import { defaultModelDir } from "@/lib/embedding/encoder";
+import { defaultModelDir } from "@/lib/models/registry";
 import { evaluateAndMaybePromote, formatGate } from "@/lib/offline/eval/compare";
 import { parseSplitSpec } from "@/lib/offline/eval/split";
 import { registerModelVersion, trainStaticToDir } from "@/lib/offline/train/run";
+import { config } from "@/lib/config";
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const out = path.resolve(values.out ?? defaultModelDir());
   const say = (line: string) => console.error(line);
 
-  const prisma = createPrisma();
+  const prisma = createPrisma(config().databaseUrl);
   try {
     const t0 = Date.now();
     const res = await trainStaticToDir(prisma, {

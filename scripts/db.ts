@@ -12,6 +12,7 @@
 // server on which the Postgres history is built exactly (in a temporary schema).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { config } from "@/lib/config";
 
 const USAGE = `usage: tsx scripts/db.ts <migrate|status|new <name>|check [--history-only]|derive-postgres>`;
 
@@ -31,9 +32,9 @@ async function main(argv: string[]): Promise<number> {
     }
 
     case "migrate": {
-      const { databaseUrl, redact } = await import("@/lib/db/url");
+      const { redact } = await import("@/lib/db/url");
       const { migrate } = await import("@/lib/offline/migrate/runner");
-      const url = databaseUrl();
+      const url = config().databaseUrl;
       const r = await migrate(url, { log: (l) => console.log(l) });
       console.log(
         r.applied.length === 0
@@ -44,9 +45,9 @@ async function main(argv: string[]): Promise<number> {
     }
 
     case "status": {
-      const { databaseUrl, redact } = await import("@/lib/db/url");
+      const { redact } = await import("@/lib/db/url");
       const { migrationStatus, isUpToDate } = await import("@/lib/offline/migrate/runner");
-      const url = databaseUrl();
+      const url = config().databaseUrl;
       const s = await migrationStatus(url);
       console.log(`database:   ${redact(url)} (${s.provider})`);
       console.log(`migrations: ${path.relative(process.cwd(), s.dir) || s.dir} (${s.local.length} found)`);
@@ -87,9 +88,8 @@ async function main(argv: string[]): Promise<number> {
     }
 
     case "check": {
-      const { databaseUrl } = await import("@/lib/db/url");
-      const { runCheck } = await import("@/lib/offline/migrate/drift");
-      const report = await runCheck(databaseUrl(), {
+            const { runCheck } = await import("@/lib/offline/migrate/drift");
+      const report = await runCheck(config().databaseUrl, {
         pgServerUrl: pgServerFromEnv(),
         databaseCheck: !rest.includes("--history-only"),
       });

@@ -13,10 +13,13 @@
 // 2 usage error or the doctor itself could not run.
 import { parseArgs } from "node:util";
 import { config } from "@/lib/config";
-import { disconnectPrisma, isSqlite, sqlitePathFromUrl } from "@/lib/db/client";
+import { isSqlite, sqlitePathFromUrl } from "@/lib/db/client";
 import { formatReport, runDoctor } from "@/lib/offline/doctor/run";
 import { type DoctorDeps } from "@/lib/offline/doctor/types";
-import { closeServices, index, prisma, servingEncoder } from "@/lib/core";
+import { openCore } from "@/lib/runtime/cli";
+
+/** This run's services (composition root: lib/runtime/cli); closed on exit. */
+const core = openCore();
 
 function intArg(name: string, raw: string | undefined, def: number): number {
   if (raw === undefined) return def;
@@ -54,10 +57,10 @@ async function main(): Promise<number> {
   }
 
   const url = config().databaseUrl;
-  const deps: DoctorDeps = { prisma: prisma(), index: null, encoder: null, sqlitePath: isSqlite(url) ? sqlitePathFromUrl(url) : null };
+  const deps: DoctorDeps = { prisma: core.db, index: null, encoder: null, sqlitePath: isSqlite(url) ? sqlitePathFromUrl(url) : null };
   try {
-    deps.encoder = (await servingEncoder()).encoder;
-    deps.index = await index();
+    deps.encoder = (await core.servingEncoder()).encoder;
+    deps.index = await core.index();
   } catch (e) {
     deps.unavailableReason = (e as Error).message;
   }
@@ -79,14 +82,12 @@ async function main(): Promise<number> {
 
 main().then(
   async (code) => {
-    await closeServices().catch(() => undefined);
-    await disconnectPrisma().catch(() => undefined);
+    await core.close().catch(() => undefined);
     process.exit(code);
   },
   async (err: unknown) => {
     console.error(`doctor: ${err instanceof Error ? err.message : String(err)}`);
-    await closeServices().catch(() => undefined);
-    await disconnectPrisma().catch(() => undefined);
+    await core.close().catch(() => undefined);
     process.exit(2);
   },
 );

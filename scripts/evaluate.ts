@@ -14,7 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runMain } from "@/lib/cli";
+import { runMain } from "@/lib/runtime/cli";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import {
   evaluateAndMaybePromote,
@@ -28,6 +28,7 @@ import { loadCorpusFromFile } from "@/lib/offline/eval/file-corpus";
 import type { EvalModel } from "@/lib/offline/eval/protocol";
 import { parseSplitSpec } from "@/lib/offline/eval/split";
 import { isFormat } from "@/lib/ingest/formats";
+import { config } from "@/lib/config";
 
 const USAGE = `usage: tsx scripts/evaluate.ts [--model [name=]<dir> ...] [--all-versions] [--json]
        [--split time:0.5|all|cutoff:<date>] [--depth N] [--source <source> ...] [--no-bm25] [--rerank] [--keep-top N]
@@ -126,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const prisma = createPrisma();
+  const prisma = createPrisma(config().databaseUrl);
   try {
     if (values.promote) {
       const id = intArg(values.promote, "--promote", 1)!;

@@ -192,9 +192,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Loaded only now so that usage errors answer fast (the Prisma client is heavy to load).
-  const { createPrisma, databaseUrl, redact } = await import("@/lib/db/client");
+  const { createPrisma, redact } = await import("@/lib/db/client");
+  const { config } = await import("@/lib/config");
   const { migrate } = await import("@/lib/offline/migrate/runner");
-  const url = databaseUrl();
+  const url = config().databaseUrl;
   if (a.migrate) {
     const r = await migrate(url);
     if (r.applied.length) console.error(`applied ${r.applied.length} migration(s) to ${redact(url)}`);

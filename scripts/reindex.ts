@@ -11,11 +11,13 @@
 //
 // Exit codes: 0 done, 1 failed (the job row holds the error; a failed run is resumable), 2 usage.
 import { parseArgs } from "node:util";
-import { disconnectPrisma } from "@/lib/db/client";
 import { startReindex } from "@/lib/jobs/reindex";
 import { recoverStaleJobs } from "@/lib/jobs/store";
-import { closeServices, index, prisma, servingEncoder } from "@/lib/core";
 import { indexStale } from "@/lib/corpus/index-sync";
+import { openCore } from "@/lib/runtime/cli";
+
+/** This run's services (composition root: lib/runtime/cli); closed on exit. */
+const core = openCore();
 
 function progressLine(label: string) {
   const t0 = Date.now();
@@ -60,20 +62,20 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const db = prisma();
+  const db = core.db;
   const stale = await recoverStaleJobs(db);
   if (stale) console.error(`reindex: marked ${stale} interrupted job(s) as failed`);
 
   if (values["if-needed"] && modelVersionId === undefined) {
-    const { encoder, model } = await servingEncoder();
-    const ix = await index();
+    const { encoder, model } = await core.servingEncoder();
+    const ix = await core.index();
     const [count, reports] = await Promise.all([ix.count(), db.report.count()]);
     if (reports === 0) {
       console.error("reindex: no reports in the database; nothing to index");
       return 0;
     }
     if (count > 0 && ix.dims === encoder.dims) {
-      const n = await indexStale(db, { batchSize, onProgress: progressLine("reindex (new/changed)") });
+      const n = await indexStale(core, { batchSize, onProgress: progressLine("reindex (new/changed)") });
       console.error(`reindex: index up to date with model ${model.name} (${n} new/changed report(s) encoded)`);
       return 0;
     }
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
   }
 
   const t0 = Date.now();
-  const { job, done } = await startReindex(db, { modelVersionId, batchSize, onProgress: progressLine("reindex") });
+  const { job, done } = await startReindex(core, { modelVersionId, batchSize, onProgress: progressLine("reindex") });
   console.error(`reindex: job ${job.id} started (${job.total} reports)`);
   const result = await done;
   const secs = (Date.now() - t0) / 1000;
@@ -103,14 +105,12 @@ async function main(): Promise<number> {
 main()
   .then(
     async (code) => {
-      await closeServices().catch(() => undefined);
-      await disconnectPrisma().catch(() => undefined);
+      await core.close().catch(() => undefined);
       process.exit(code);
     },
     async (err: unknown) => {
       console.error(`reindex: ${err instanceof Error ? err.message : String(err)}`);
-      await closeServices().catch(() => undefined);
-      await disconnectPrisma().catch(() => undefined);
+      await core.close().catch(() => undefined);
       process.exit(1);
     },
   );

@@ -2,11 +2,12 @@
 // migrate the database, load the demo corpus when the database is empty, train the default model when
 // MODEL_DIR has none, index every report, and make sure an admin token exists.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { disconnectPrisma, getPrisma } from "@/lib/db/client";
-import { defaultModelDir } from "@/lib/embedding/encoder";
+import { config } from "@/lib/config";
+import { createPrisma } from "@/lib/db/client";
+import { adminToken } from "@/lib/http/auth";
+import { defaultModelDir } from "@/lib/models/registry";
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -23,9 +24,9 @@ function step(title: string, args: string[]): void {
 
 step("database migrations", ["scripts/db.ts", "migrate"]);
 
-const prisma = getPrisma();
+const prisma = createPrisma(config().databaseUrl);
 const reports = await prisma.report.count();
-await disconnectPrisma();
+await prisma.$disconnect();
 const modelDir = defaultModelDir();
 if (reports === 0) {
   step("demo corpus import", ["scripts/ingest.ts", "data/demo/reports.jsonl", "--format", "jsonl", "--source", "demo"]);
@@ -39,12 +40,9 @@ if (!existsSync(path.join(modelDir, "model.onnx"))) {
 
 step("index", ["scripts/reindex.ts", "--if-needed"]);
 
-if (!process.env.ADMIN_TOKEN) {
-  const file = path.join(root, "data", "admin-token");
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(18).toString("base64url") + "\n", { mode: 0o600 });
-  }
-  console.log(`\nadmin token (data/admin-token; set ADMIN_TOKEN to choose your own): ${readFileSync(file, "utf8").trim()}`);
+// Creates data/admin-token (random, mode 0600) when ADMIN_TOKEN is unset and the file is missing.
+const token = adminToken();
+if (!config().adminToken) {
+  console.log(`\nadmin token (${path.relative(root, config().adminTokenFile)}; set ADMIN_TOKEN to choose your own): ${token}`);
 }
 console.log("\nsetup done.");

@@ -11,15 +11,16 @@
 // Progress goes to stderr, the final summary table to stdout. DATABASE_URL selects the database.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runMain } from "@/lib/cli";
+import { runMain } from "@/lib/runtime/cli";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { defaultModelDir } from "@/lib/embedding/encoder";
+import { defaultModelDir } from "@/lib/models/registry";
 import { evaluateAndMaybePromote, formatGate } from "@/lib/offline/eval/compare";
 import { parseSplitSpec } from "@/lib/offline/eval/split";
 import { LOSS_NAMES, type LossName } from "@/lib/offline/train/losses";
 import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "@/lib/offline/train/run";
 import type { RecipeOverrides } from "@/lib/offline/train/static-recipe";
 import type { InitMethod } from "@/lib/offline/train/static-init";
+import { config } from "@/lib/config";
 
 const USAGE = `usage: npm run train -- [--kind static|head] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
        [--batch-size N] [--loss ${LOSS_NAMES.join("|")}] [--seed N] [--split time:0.5|cutoff:<date>|all]
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
   const out = path.resolve(values.out ?? path.join("models", name));
   const say = (line: string) => console.error(line);
 
-  const prisma = createPrisma();
+  const prisma = createPrisma(config().databaseUrl);
   try {
     const t0 = Date.now();
     let res: RunResult;

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { SESSION_COOKIE, verifySession } from "@/lib/http/auth";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { stats } from "@/lib/status/stats";
 import { listModels } from "@/lib/jobs/models";
 import { listJobs } from "@/lib/jobs/store";
@@ -22,12 +22,12 @@ export default async function AdminPage() {
   const session = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!verifySession(session)) return <LoginForm />;
 
-  const db = prisma();
+  const core = serverCore();
   const [s, models, jobs, reindexJobs] = await Promise.all([
-    attempt(() => stats(db)),
-    attempt(() => listModels(db)),
-    attempt(() => listJobs(db, { limit: 15 })),
-    attempt(() => listJobs(db, { kind: "reindex", limit: 1 })),
+    attempt(() => stats(core)),
+    attempt(() => listModels(core)),
+    attempt(() => listJobs(core.db, { limit: 15 })),
+    attempt(() => listJobs(core.db, { kind: "reindex", limit: 1 })),
   ]);
   const runningReindex = s.ok ? (s.value.jobs.running.find((j) => j.kind === "reindex") ?? null) : null;
   const lastReindex = reindexJobs.ok ? (reindexJobs.value[0] ?? null) : null;

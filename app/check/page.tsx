@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { CheckForm } from "@/components/CheckForm";
 import { attempt } from "@/app/_data/attempt";
-import { facets as loadFacetsFrom } from "@/lib/status/stats";
-import { prisma } from "@/lib/core";
+import { facets as loadFacetsFrom } from "@/lib/reports/facets";
+import { serverCore } from "@/lib/runtime/server";
 
 export const metadata: Metadata = { title: "Check a new report" };
 
 export default async function CheckPage() {
   await connection(); // facet values come from the live database, never from build time
-  const facets = await attempt(() => loadFacetsFrom(prisma()));
+  const facets = await attempt(() => loadFacetsFrom(serverCore().db));
   const f = facets.ok ? facets.value : null;
   return (
     <div className="space-y-5">

@@ -3,8 +3,8 @@
 import type { PrismaClient } from "@/lib/db/client";
 import type { Encoder } from "@/lib/embedding/types";
 import type { VectorIndex } from "@/lib/vector/types";
-import { queryServices } from "@/lib/core";
 import { INDEXABLE_SELECT, toPoints, type IndexableReport } from "@/lib/corpus/vectors";
+import type { Core } from "@/lib/core";
 
 /** Marks `hash` as indexed for each report whose content is still `hash` (a concurrent edit wins). */
 export async function markIndexed(prisma: PrismaClient, items: { id: number; hash: string }[]): Promise<void> {
@@ -17,13 +17,14 @@ export async function markIndexed(prisma: PrismaClient, items: { id: number; has
   }
 }
 
+/** Encodes `reports`, upserts them and records what the index now holds. */
 export async function indexReports(
   prisma: PrismaClient,
   reports: IndexableReport[],
-  services?: { encoder: Encoder; index: VectorIndex },
+  services: { encoder: Encoder; index: VectorIndex },
 ): Promise<number> {
   if (reports.length === 0) return 0;
-  const { encoder, index } = services ?? (await queryServices());
+  const { encoder, index } = services;
   const points = await toPoints(encoder, reports);
   await index.upsert(points);
   await markIndexed(prisma, reports.map((r) => ({ id: r.id, hash: r.contentHash })));
@@ -40,12 +41,13 @@ export async function staleReportIds(prisma: PrismaClient): Promise<number[]> {
 
 /** Encodes and upserts every stale report in batches. */
 export async function indexStale(
-  prisma: PrismaClient,
+  core: Core,
   opts: { batchSize?: number; onProgress?: (done: number, total: number) => Promise<void> | void } = {},
 ): Promise<number> {
+  const prisma = core.db;
   const ids = await staleReportIds(prisma);
   const batch = opts.batchSize ?? 64;
-  const services = await queryServices();
+  const services = await core.query();
   let done = 0;
   await opts.onProgress?.(0, ids.length);
   for (let i = 0; i < ids.length; i += batch) {

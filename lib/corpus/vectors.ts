@@ -4,6 +4,9 @@ import type { Report } from "@/lib/db/client";
 import type { Encoder } from "@/lib/embedding/types";
 import { buildReportText, type ReportFields } from "@/lib/embedding/report-text";
 import type { IndexPoint } from "@/lib/vector/types";
+import { hasDirection } from "@/lib/math";
+import { mulberry32 } from "@/lib/random";
+
 
 export type IndexableReport = Pick<
   Report,
@@ -27,14 +30,6 @@ export function embeddingText(r: ReportFields): string {
   return buildReportText(r).text;
 }
 
-/** True when `v` has a direction (finite, non-zero norm), i.e. can be searched with / stored in the index. */
-export function hasDirection(v: Float32Array | undefined | null): v is Float32Array {
-  if (!v) return false;
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) sq += v[i]! * v[i]!;
-  return sq > 0 && Number.isFinite(sq);
-}
-
 /**
  * Stand-in for a report the model maps to the zero vector (no token it knows: only emoji, another script,
  * words a static model never saw). The index rejects zero vectors, and one such report would otherwise fail
@@ -42,14 +37,8 @@ export function hasDirection(v: Float32Array | undefined | null): v is Float32Ar
  * stays findable by keywords but never looks like anyone's duplicate.
  */
 export function placeholderVector(id: number, dims: number): Float32Array {
-  let a = (id * 2654435761) >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const uniform = mulberry32((id * 2654435761) >>> 0);
+  const rand = () => uniform() - 0.5;
   const v = new Float32Array(dims);
   let sq = 0;
   for (let i = 0; i < dims; i++) sq += (v[i] = rand()) ** 2;

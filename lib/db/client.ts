@@ -1,4 +1,4 @@
-// Process-wide Prisma client chosen from DATABASE_URL.
+// The Prisma client for a database URL (the process keeps one per composition root: lib/runtime).
 // SQLite (file: URLs) goes through better-sqlite3, Postgres through node-postgres.
 // Two clients are generated (lib/generated/prisma and lib/generated/prisma-pg)
 // because Prisma fixes the provider per generated client; their model APIs are
@@ -8,7 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "@/lib/generated/prisma-pg/client";
 import { parsePgUrl } from "@/lib/db/pg-url";
-import { databaseUrl, isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "@/lib/db/url";
+import { isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "@/lib/db/url";
 
 export type PrismaClient = SqlitePrismaClient;
 // Model row types and the Prisma namespace (input types; runtime error classes such as
@@ -17,10 +17,10 @@ export type PrismaClient = SqlitePrismaClient;
 export type { Report, DuplicateLink, TriageDecision, IndexJob, ModelVersion, DedupThreshold } from "@/lib/generated/prisma/client";
 export { Prisma } from "@/lib/generated/prisma/client";
 
-export { DEFAULT_DATABASE_URL, databaseUrl, isPostgres, isSqlite, sqlitePathFromUrl, redact } from "@/lib/db/url";
+export { isPostgres, isSqlite, sqlitePathFromUrl, redact } from "@/lib/db/url";
 
 /** A new client for `url`; the caller owns it and must `$disconnect()` it. */
-export function createPrisma(url: string = databaseUrl()): PrismaClient {
+export function createPrisma(url: string): PrismaClient {
   if (isPostgres(url)) {
     // Prisma's ?schema= parameter is not a libpq option: hand it to the adapter instead.
     const { connectionString, schema } = parsePgUrl(url);
@@ -43,26 +43,4 @@ export function createPrisma(url: string = databaseUrl()): PrismaClient {
   throw new Error(
     `Unsupported DATABASE_URL "${redact(url)}": expected file:<path> (SQLite) or postgres(ql)://... (Postgres)`,
   );
-}
-
-// Kept on globalThis so Next.js dev hot reloads do not open a new pool each time.
-const g = globalThis as unknown as { __bugsiftPrisma?: { url: string; client: PrismaClient } };
-
-/** The process-wide client for the current DATABASE_URL. */
-export function getPrisma(): PrismaClient {
-  const url = databaseUrl();
-  if (g.__bugsiftPrisma && g.__bugsiftPrisma.url !== url) {
-    throw new Error(
-      "DATABASE_URL changed after getPrisma() was first called; call disconnectPrisma() first or use createPrisma(url)",
-    );
-  }
-  g.__bugsiftPrisma ??= { url, client: createPrisma(url) };
-  return g.__bugsiftPrisma.client;
-}
-
-/** Disconnects and forgets the process-wide client (safe to call when none exists). */
-export async function disconnectPrisma(): Promise<void> {
-  const cur = g.__bugsiftPrisma;
-  g.__bugsiftPrisma = undefined;
-  if (cur) await cur.client.$disconnect();
 }

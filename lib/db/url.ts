@@ -1,16 +1,8 @@
-// DATABASE_URL parsing. Kept apart from client.ts so the migration tooling can use it
+// Database URL parsing (the URL itself comes from lib/config). Kept apart from client.ts so the migration tooling can use it
 // without loading the generated Prisma clients.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-
-export const DEFAULT_DATABASE_URL = "file:./data/bugsift.db";
-
-/** DATABASE_URL from the environment, or the default SQLite file under ./data. */
-export function databaseUrl(): string {
-  const url = process.env.DATABASE_URL?.trim();
-  return url ? url : DEFAULT_DATABASE_URL;
-}
 
 export function isPostgres(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);

@@ -4,14 +4,15 @@
 // duplicate check would wrongly show) and random pairs. Scores are cosines of stored vectors.
 // "likely" = the threshold with the best F1 (or the lowest one reaching a target precision);
 // "related" = the score that keeps 95% of confirmed duplicates (below "likely").
-import type { PrismaClient } from "@/lib/db/client";
+
 import type { CalibrateResponse } from "@/lib/domain/views";
-import { queryServices } from "@/lib/core";
 import { pairKey } from "@/lib/corpus/rows";
 import { currentVerdicts } from "@/lib/dedup/verdicts";
 import { allClusters } from "@/lib/dedup/clusters";
 import { invalidateThresholds, listThresholds } from "@/lib/dedup/thresholds";
 import { mulberry32 } from "@/lib/random";
+import type { Core } from "@/lib/core";
+import { dot } from "@/lib/math";
 
 export interface CalibrateOptions {
   targetPrecision?: number;
@@ -60,17 +61,11 @@ export function chooseThreshold(items: LabelledScore[], targetPrecision?: number
   return targetPrecision !== undefined && bestTarget ? bestTarget : bestF1;
 }
 
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
-export async function calibrateThresholds(prisma: PrismaClient, opts: CalibrateOptions = {}): Promise<CalibrateResponse> {
-  const { index } = await queryServices();
+export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {}): Promise<CalibrateResponse> {
+  const prisma = core.db;
+  const { index } = await core.query();
   const minPos = opts.minPositives ?? 5;
   const minProductPos = opts.minProductPositives ?? 20;
   const rand = mulberry32(opts.seed ?? 1234);

@@ -6,6 +6,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { pairKey } from "@/lib/corpus/rows";
 import type { Verdict } from "@/lib/domain/types";
 import { latestByPair } from "@/lib/dedup/verdicts";
+import { UnionFind } from "@/lib/math";
 
 export interface Cluster {
   /** Smallest member id: stable while the cluster does not change. */
@@ -17,29 +18,6 @@ export interface Cluster {
 interface Edge {
   duplicateId: number;
   masterId: number;
-}
-
-class UnionFind {
-  private parent = new Map<number, number>();
-  find(x: number): number {
-    let p = this.parent.get(x);
-    if (p === undefined) {
-      this.parent.set(x, x);
-      return x;
-    }
-    while (p !== x) {
-      const gp = this.parent.get(p)!;
-      this.parent.set(x, gp);
-      x = p;
-      p = this.parent.get(x)!;
-    }
-    return x;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
 }
 
 /** Groups nodes into clusters given the surviving edges. Every id in `nodes` gets a cluster. */

@@ -1,20 +1,21 @@
 // Duplicate check for a draft: encode once, rank candidates with the shared duplicate ranking
-// (lib/vector/hybrid.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
+// (lib/ranking/policy.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
 // evaluation gate measures), over-fetched so that collapsing clusters still leaves k of them; collapse to
 // one candidate per duplicate cluster, drop clusters a triager ruled out, tier by cosine threshold and explain.
-import type { PrismaClient, Report } from "@/lib/db/client";
+import type { Report } from "@/lib/db/client";
 import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/domain/views";
 import { NotFoundError } from "@/lib/domain/errors";
 import type { HybridHit } from "@/lib/vector/types";
-import { queryServices } from "@/lib/core";
 import { toSummary } from "@/lib/corpus/rows";
-import { embeddingText, hasDirection } from "@/lib/corpus/vectors";
-import { rankDuplicateCandidates } from "@/lib/vector/hybrid";
+import { embeddingText } from "@/lib/corpus/vectors";
+import { dot, hasDirection } from "@/lib/math";
+import { collapseClusters, duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
 import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
 import { documentFrequency, explain, prepareSide, type ExplainSide } from "@/lib/dedup/explain";
 import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
+import type { Core } from "@/lib/core";
 
 export interface FindOptions {
   /** Clusters to return. */
@@ -27,17 +28,12 @@ export interface FindOptions {
   reportId?: number;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, opts: FindOptions = {}): Promise<DuplicatesResponse> {
+export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindOptions = {}): Promise<DuplicatesResponse> {
+  const prisma = core.db;
   const t0 = performance.now();
   const k = opts.k ?? 10;
   const product = opts.product ?? draft.product ?? null;
-  const { encoder, index, model } = await queryServices();
+  const { encoder, index, model } = await core.query();
 
   // The stored report's cluster and the reports ruled out against any of its members.
   const snap = await graphSnapshot(prisma);
@@ -51,7 +47,7 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   }
 
   const [vector] = await encoder.encode([embeddingText(draft)]);
-  const fetchK = Math.min(4 * k + 20 + own.size, 500);
+  const fetchK = duplicatePoolSize(k, own.size);
   const filter = {
     ...(opts.sameProductOnly && product ? { product } : {}),
     ...(own.size ? { excludeIds: [...own] } : {}),
@@ -62,11 +58,9 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
   const hits: HybridHit[] = await rankDuplicateCandidates(index, hasDirection(vector) ? vector : null, draft, fetchK, filter);
   const scores = new Map<number, number>();
-  const order = new Map<number, number>();
   const fused = new Map<number, number>();
   for (const h of hits) {
     if (own.has(h.id)) continue;
-    order.set(h.id, order.size);
     fused.set(h.id, h.score);
     if (h.denseScore !== undefined) scores.set(h.id, h.denseScore);
     else {
@@ -78,16 +72,12 @@ export async function findDuplicates(prisma: PrismaClient, draft: ExplainSide, o
   const ids = [...scores.keys()];
   const clusters = new Map(ids.map((id) => [id, clusterIn(snap, id)]));
   // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
-  const best = new Map<number, { id: number; score: number; rank: number }>();
-  for (const id of ids) {
-    const c = clusters.get(id)!;
-    if (c.members.some((m) => ruledOut.has(m) || own.has(m))) continue;
-    if (!best.has(c.id)) best.set(c.id, { id, score: scores.get(id)!, rank: order.get(id)! });
-  }
+  const best = collapseClusters(ids, (id) => clusters.get(id)!, (m) => ruledOut.has(m) || own.has(m));
   const thresholds = await thresholdsFor(prisma, product);
-  let ranked = [...best.entries()]
-    .map(([clusterId, b]) => ({ clusterId, ...b, tier: tierOf(b.score, thresholds) }))
-    .sort((a, b) => a.rank - b.rank);
+  let ranked = best.map((b) => {
+    const score = scores.get(b.id)!;
+    return { clusterId: b.cluster.id, id: b.id, score, rank: b.rank, tier: tierOf(score, thresholds) };
+  });
   if (opts.includeBelow === false) ranked = ranked.filter((r) => r.tier !== "below");
   ranked = ranked.slice(0, k);
 

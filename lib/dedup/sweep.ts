@@ -1,14 +1,13 @@
 // All pairs above a similarity threshold among the indexed reports: one kNN query per report with
 // its stored vector (no encoder pass at all), pairs de-duplicated and sorted best first. This is the
 // "most similar pairs in 10,000 sentences" job done with the index instead of an N x N matrix.
-import type { PrismaClient } from "@/lib/db/client";
+
 import type { SweepPair, SweepResponse } from "@/lib/domain/views";
-import { queryServices } from "@/lib/core";
 import { InvalidInputError } from "@/lib/domain/errors";
-import { config } from "@/lib/config";
 import { pairKey, toSummary } from "@/lib/corpus/rows";
 import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
 import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
+import type { Core } from "@/lib/core";
 
 export interface SweepOptions {
   threshold: number;
@@ -21,14 +20,15 @@ export interface SweepOptions {
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
-export async function sweepDuplicates(prisma: PrismaClient, opts: SweepOptions): Promise<SweepResponse> {
+export async function sweepDuplicates(core: Core, opts: SweepOptions): Promise<SweepResponse> {
+  const prisma = core.db;
   const t0 = performance.now();
   const k = opts.k ?? 10;
-  const { index } = await queryServices();
+  const { index } = await core.query();
   const ids = opts.product
     ? (await prisma.report.findMany({ where: { product: opts.product }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id)
     : (await index.ids()).sort((a, b) => a - b);
-  const max = config().sweepMaxReports;
+  const max = core.config.sweepMaxReports;
   if (ids.length > max) {
     throw new InvalidInputError(
       `a sweep over ${ids.length} reports is too large (limit ${max}, SWEEP_MAX_REPORTS): narrow it with product=`,

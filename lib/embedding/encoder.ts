@@ -1,5 +1,6 @@
 // ONNX Runtime sentence encoder: tokenize -> length-bucketed batches -> session.run -> pool -> normalise.
 // Long texts are split into overlapping windows whose vectors are combined (mean/max) and re-normalised.
+import { config } from "@/lib/config";
 import os from "node:os";
 import path from "node:path";
 import ort from "onnxruntime-node";
@@ -101,7 +102,7 @@ export class OnnxEncoder implements Encoder {
     } catch (e) {
       throw new Error(`model dir ${info.dir}: cannot load tokenizer.json (${(e as Error).message})`);
     }
-    const allowSpinning = opts.allowSpinning ?? process.env.ORT_ALLOW_SPINNING === "1";
+    const allowSpinning = opts.allowSpinning ?? config().ortAllowSpinning;
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(info.onnxPath, {
@@ -227,13 +228,4 @@ export function getEncoder(modelDir: string, opts?: EncoderOptions): Promise<Onn
     cache.set(key, entry);
   }
   return entry.promise;
-}
-
-/** MODEL_DIR from the environment, else models/default (relative to the working directory). */
-export function defaultModelDir(): string {
-  return path.resolve(process.env.MODEL_DIR || path.join("models", "default"));
-}
-
-export function getDefaultEncoder(opts?: EncoderOptions): Promise<OnnxEncoder> {
-  return getEncoder(defaultModelDir(), opts);
 }

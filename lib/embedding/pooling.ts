@@ -74,14 +74,4 @@ export function combineChunks(vectors: Float32Array[], mode: ChunkPooling): Floa
   return out;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0,
-    na = 0,
-    nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / (Math.sqrt(na * nb) || 1);
-}
+export { cosine } from "@/lib/math";

@@ -1,6 +1,6 @@
 // Import as a background job: parse with lib/ingest, upsert with importRecords, then (optionally)
 // embed and index the new/changed reports into the live index.
-import type { PrismaClient } from "@/lib/db/client";
+
 import type { ImportFormat } from "@/lib/domain/types";
 import type { JobDto } from "@/lib/domain/views";
 import { parseInput } from "@/lib/ingest/formats";
@@ -9,6 +9,7 @@ import type { TextInput } from "@/lib/ingest/types";
 import { indexStale } from "@/lib/corpus/index-sync";
 import { invalidateGraph } from "@/lib/dedup/clusters";
 import { createJob, JobReporter, toJobDto } from "@/lib/jobs/store";
+import type { Core } from "@/lib/core";
 
 export interface ImportJobInput {
   format: ImportFormat;
@@ -28,14 +29,16 @@ function estimate(content: TextInput): number {
   return n;
 }
 
-export async function startImport(prisma: PrismaClient, input: ImportJobInput): Promise<{ job: JobDto; done: Promise<JobDto> }> {
+export async function startImport(core: Core, input: ImportJobInput): Promise<{ job: JobDto; done: Promise<JobDto> }> {
+  const prisma = core.db;
   const row = await createJob(prisma, "import", { counts: { format: input.format } });
-  const done = runImport(prisma, row.id, input);
+  const done = runImport(core, row.id, input);
   done.catch(() => undefined);
   return { job: toJobDto(row), done };
 }
 
-async function runImport(prisma: PrismaClient, jobId: string, input: ImportJobInput): Promise<JobDto> {
+async function runImport(core: Core, jobId: string, input: ImportJobInput): Promise<JobDto> {
+  const prisma = core.db;
   const rep = new JobReporter(prisma, jobId);
   const doIndex = input.index !== false;
   const est = input.estimatedRecords ?? estimate(input.content);
@@ -64,7 +67,7 @@ async function runImport(prisma: PrismaClient, jobId: string, input: ImportJobIn
     });
     const processed = summary.imported + summary.updated + summary.unchanged + summary.rejected + summary.skipped;
     if (doIndex) {
-      counts.indexed = await indexStale(prisma, {
+      counts.indexed = await indexStale(core, {
         onProgress: async (d, t) => {
           counts.indexed = d;
           await rep.progress(0.5 + (t ? (d / t) * 0.5 : 0.5), processed, counts);

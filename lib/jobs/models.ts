@@ -2,13 +2,13 @@
 // corpus with the model (a reindex job); the model becomes active when that job commits, so queries
 // are never encoded with a model whose vectors are not in the index.
 import { existsSync } from "node:fs";
-import path from "node:path";
+import { modelDirOf } from "@/lib/models/registry";
 import type { ModelVersion, PrismaClient } from "@/lib/db/client";
 import type { EvaluationResponse, ModelDto, ModelsResponse } from "@/lib/domain/views";
 import { NotFoundError } from "@/lib/domain/errors";
-import { servingEncoder, servingModel } from "@/lib/core";
 import { parseCounts } from "@/lib/jobs/store";
 import { startReindex } from "@/lib/jobs/reindex";
+import type { Core } from "@/lib/core";
 
 export function toModelDto(m: ModelVersion): ModelDto {
   return {
@@ -22,26 +22,28 @@ export function toModelDto(m: ModelVersion): ModelDto {
     active: m.active,
     metrics: parseCounts(m.metrics),
     createdAt: m.createdAt.toISOString(),
-    available: existsSync(path.resolve(/*turbopackIgnore: true*/ process.cwd(), m.path)),
+    available: existsSync(modelDirOf(m.path)),
   };
 }
 
-export async function listModels(prisma: PrismaClient): Promise<ModelsResponse> {
+export async function listModels(core: Core): Promise<ModelsResponse> {
+  const prisma = core.db;
   const rows = await prisma.modelVersion.findMany({ orderBy: { createdAt: "desc" } });
-  const s = await servingModel();
+  const s = await core.servingModel();
   let dims: number | null = null;
   try {
-    dims = (await servingEncoder()).encoder.dims;
+    dims = (await core.servingEncoder()).encoder.dims;
   } catch {
     dims = null;
   }
   return { models: rows.map(toModelDto), serving: { name: s.name, dir: s.dir, dims } };
 }
 
-export async function activateModel(prisma: PrismaClient, id: number) {
+export async function activateModel(core: Core, id: number) {
+  const prisma = core.db;
   const mv = await prisma.modelVersion.findUnique({ where: { id } });
   if (!mv) throw new NotFoundError(`model version ${id} not found`);
-  const { job } = await startReindex(prisma, { modelVersionId: id });
+  const { job } = await startReindex(core, { modelVersionId: id });
   return { jobId: job.id, job };
 }
 

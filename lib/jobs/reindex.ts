@@ -3,7 +3,7 @@
 // committed atomically. Reports created/changed meanwhile are caught up before and after the switch.
 // A failed run keeps its generation and is marked resumable: the next reindex with the same
 // dimensions continues it, skipping reports already written.
-import path from "node:path";
+import { modelDirOf } from "@/lib/models/registry";
 import { existsSync } from "node:fs";
 import type { PrismaClient } from "@/lib/db/client";
 import type { JobDto } from "@/lib/domain/views";
@@ -11,11 +11,10 @@ import { ConflictError, InvalidInputError, NotFoundError } from "@/lib/domain/er
 import type { ReindexSession, VectorIndex } from "@/lib/vector/types";
 import type { Encoder } from "@/lib/embedding/types";
 import type { GenerationAdmin } from "@/lib/vector/generation";
-import { config } from "@/lib/config";
-import { backgroundEncoderFor, index as liveIndex, invalidateServingModel, servingModel } from "@/lib/core";
 import { indexStale, markIndexed } from "@/lib/corpus/index-sync";
 import { INDEXABLE_SELECT, toPoints } from "@/lib/corpus/vectors";
 import { createJob, JobReporter, parseCounts, recoverStaleJobs, toJobDto } from "@/lib/jobs/store";
+import type { Core } from "@/lib/core";
 
 export interface ReindexOptions {
   /** Encode with this ModelVersion and make it active when the job succeeds. */
@@ -25,22 +24,22 @@ export interface ReindexOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const g = globalThis as unknown as { __bugsiftReindex?: boolean };
-
-export async function runningReindex(prisma: PrismaClient): Promise<JobDto | null> {
-  await recoverStaleJobs(prisma);
+export async function runningReindex(core: Core): Promise<JobDto | null> {
+  const prisma = core.db;
+  await recoverStaleJobs(prisma, core.config.staleJobMs);
   const j = await prisma.indexJob.findFirst({ where: { kind: "reindex", state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } });
   return j ? toJobDto(j) : null;
 }
 
-async function resolveModel(prisma: PrismaClient, modelVersionId?: number): Promise<{ dir: string; modelVersionId: number | null; name: string }> {
+async function resolveModel(core: Core, modelVersionId?: number): Promise<{ dir: string; modelVersionId: number | null; name: string }> {
+  const prisma = core.db;
   if (modelVersionId === undefined) {
-    const s = await servingModel(true);
+    const s = await core.servingModel(true);
     return { dir: s.dir, modelVersionId: s.modelVersionId, name: s.name };
   }
   const mv = await prisma.modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!mv) throw new NotFoundError(`model version ${modelVersionId} not found`);
-  const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), mv.path);
+  const dir = modelDirOf(mv.path);
   if (!existsSync(dir)) throw new InvalidInputError(`model version ${mv.name}: directory ${mv.path} does not exist`);
   return { dir, modelVersionId: mv.id, name: mv.name };
 }
@@ -49,22 +48,23 @@ async function resolveModel(prisma: PrismaClient, modelVersionId?: number): Prom
  * Creates the job and runs it in the background (in this process). 409 when a reindex is already
  * queued/running here or in another process (fresh heartbeat). `wait` awaits completion (CLI).
  */
-export async function startReindex(prisma: PrismaClient, opts: ReindexOptions & { wait?: boolean } = {}): Promise<{ job: JobDto; done: Promise<JobDto> }> {
-  if (g.__bugsiftReindex) throw new ConflictError("a reindex is already running");
-  g.__bugsiftReindex = true;
+export async function startReindex(core: Core, opts: ReindexOptions & { wait?: boolean } = {}): Promise<{ job: JobDto; done: Promise<JobDto> }> {
+  const prisma = core.db;
+  if (core.reindexRunning) throw new ConflictError("a reindex is already running");
+  core.reindexRunning = true;
   try {
-    const running = await runningReindex(prisma);
+    const running = await runningReindex(core);
     if (running) throw new ConflictError(`reindex job ${running.id} is already ${running.state}`, { jobId: running.id });
-    const model = await resolveModel(prisma, opts.modelVersionId);
+    const model = await resolveModel(core, opts.modelVersionId);
     const total = await prisma.report.count();
     const row = await createJob(prisma, "reindex", { total, modelVersionId: opts.modelVersionId ?? null, counts: { model: model.name } });
-    const done = runReindex(prisma, row.id, model, opts).finally(() => {
-      g.__bugsiftReindex = false;
+    const done = runReindex(core, row.id, model, opts).finally(() => {
+      core.reindexRunning = false;
     });
     done.catch(() => undefined); // outcome is recorded in the job row
     return { job: toJobDto(row), done };
   } catch (e) {
-    g.__bugsiftReindex = false;
+    core.reindexRunning = false;
     throw e;
   }
 }
@@ -82,13 +82,14 @@ async function resumable(prisma: PrismaClient, ix: VectorIndex & Partial<Generat
 }
 
 async function runReindex(
-  prisma: PrismaClient,
+  core: Core,
   jobId: string,
   model: { dir: string; modelVersionId: number | null; name: string },
   opts: ReindexOptions,
 ): Promise<JobDto> {
+  const prisma = core.db;
   const rep = new JobReporter(prisma, jobId);
-  const batchSize = opts.batchSize ?? config().reindexBatchSize;
+  const batchSize = opts.batchSize ?? core.config.reindexBatchSize;
   const counts: Record<string, unknown> = { model: model.name, encoded: 0, skipped: 0, caughtUp: 0, removed: 0 };
   let session: ReindexSession | null = null;
   let encoder: Encoder | null = null;
@@ -97,8 +98,8 @@ async function runReindex(
     const total = await prisma.report.count();
     await rep.start({ total, counts });
     // A private encoder (worker thread, 1 intra-op thread), not the serving one: see backgroundEncoderFor.
-    const enc = (encoder = await backgroundEncoderFor(model.dir));
-    const ix = (await liveIndex()) as VectorIndex & Partial<GenerationAdmin>;
+    const enc = (encoder = await core.backgroundEncoderFor(model.dir));
+    const ix = (await core.index()) as VectorIndex & Partial<GenerationAdmin>;
     const resume = await resumable(prisma, ix, enc.dims, model.modelVersionId);
     session = resume
       ? await ix.beginReindex({ resumeGeneration: resume.generation, dims: enc.dims })
@@ -150,7 +151,7 @@ async function runReindex(
         prisma.modelVersion.update({ where: { id: model.modelVersionId }, data: { active: true } }),
       ]);
     }
-    invalidateServingModel();
+    core.invalidateServingModel();
     // Resumed reports' content is unknown to us: let the post-commit catch-up re-check them.
     if (already.size) {
       const ids = [...already];
@@ -171,7 +172,7 @@ async function runReindex(
       counts.removed = remove.length;
     }
     // And anything edited in the moment between the catch-up and the switch.
-    counts.caughtUp = (counts.caughtUp as number) + (await indexStale(prisma, { batchSize }));
+    counts.caughtUp = (counts.caughtUp as number) + (await indexStale(core, { batchSize }));
     counts.generation = generation;
     await rep.succeed(processed, counts);
   } catch (err) {

@@ -10,10 +10,10 @@ import { contentHash, finishRecord } from "@/lib/ingest/record";
 import type { ReportRecord } from "@/lib/ingest/types";
 import { clustersOf, invalidateGraph } from "@/lib/dedup/clusters";
 import { decisionHistory } from "@/lib/triage/record";
-import { index } from "@/lib/core";
 import { toLink, toSummary } from "@/lib/corpus/rows";
 import { indexReports } from "@/lib/corpus/index-sync";
 import { prismaWhere } from "@/lib/search/filters";
+import type { Core } from "@/lib/core";
 
 function recordFrom(fields: Record<string, unknown>): ReportRecord {
   try {
@@ -44,15 +44,16 @@ function rowData(rec: ReportRecord) {
 }
 
 /** Index the report now; a failure (e.g. no model) leaves it stale for the next catch-up, and is logged. */
-async function tryIndex(prisma: PrismaClient, r: Report): Promise<void> {
+async function tryIndex(core: Core, r: Report): Promise<void> {
   try {
-    await indexReports(prisma, [r]);
+    await indexReports(core.db, [r], await core.query());
   } catch (e) {
     console.error(`[reports] could not index report ${r.id} now (will be picked up by the next reindex):`, (e as Error).message);
   }
 }
 
-export async function createReport(prisma: PrismaClient, input: CreateReport): Promise<ReportDetail> {
+export async function createReport(core: Core, input: CreateReport): Promise<ReportDetail> {
+  const prisma = core.db;
   const now = new Date();
   const rec = recordFrom({
     ...input,
@@ -69,7 +70,7 @@ export async function createReport(prisma: PrismaClient, input: CreateReport): P
     }
     throw e;
   }
-  await tryIndex(prisma, row);
+  await tryIndex(core, row);
   return getReport(prisma, row.id);
 }
 
@@ -98,7 +99,8 @@ export async function getReport(prisma: PrismaClient, id: number): Promise<Repor
   };
 }
 
-export async function updateReport(prisma: PrismaClient, id: number, patch: UpdateReport): Promise<ReportDetail> {
+export async function updateReport(core: Core, id: number, patch: UpdateReport): Promise<ReportDetail> {
+  const prisma = core.db;
   const cur = await prisma.report.findUnique({ where: { id } });
   if (!cur) throw new NotFoundError(`report ${id} not found`);
   const merged: Record<string, unknown> = { ...cur, ...patch, updatedAt: new Date().toISOString() };
@@ -106,17 +108,18 @@ export async function updateReport(prisma: PrismaClient, id: number, patch: Upda
   const data = rowData(rec);
   if (data.contentHash === cur.contentHash) return getReport(prisma, id);
   const row = await prisma.report.update({ where: { id }, data });
-  await tryIndex(prisma, row);
+  await tryIndex(core, row);
   return getReport(prisma, id);
 }
 
-export async function deleteReport(prisma: PrismaClient, id: number): Promise<void> {
+export async function deleteReport(core: Core, id: number): Promise<void> {
+  const prisma = core.db;
   const cur = await prisma.report.findUnique({ where: { id }, select: { id: true } });
   if (!cur) throw new NotFoundError(`report ${id} not found`);
   // Index first: a report gone from the DB but still in the index would be a ghost hit
   // (search drops unknown ids anyway, but keep the index clean).
   try {
-    await (await index()).delete([id]);
+    await (await core.index()).delete([id]);
   } catch (e) {
     console.error(`[reports] could not delete report ${id} from the index:`, (e as Error).message);
   }

@@ -1,16 +1,16 @@
-// Hybrid search: the query is encoded with the serving model and sent with its text to the index's
-// hybridSearch (dense cosine + BM25 fused by RRF). Hits are joined with the database (a hit whose
+// Hybrid search: the query is encoded with the serving model and ranked by the search policy
+// (lib/ranking/policy.ts: the index's hybridSearch, dense cosine + BM25 fused by equal-weight RRF). Hits are joined with the database (a hit whose
 // report was deleted is dropped) and get title/body snippets with the matched terms marked.
 import type { PrismaClient } from "@/lib/db/client";
 import type { SearchResponse, SearchResult } from "@/lib/domain/views";
 import { InvalidInputError } from "@/lib/domain/errors";
-import { queryServices } from "@/lib/core";
 import { toSummary } from "@/lib/corpus/rows";
 import { embeddingText } from "@/lib/corpus/vectors";
-import { hasDirection } from "@/lib/corpus/vectors";
-import { reciprocalRankFusion } from "@/lib/vector/hybrid";
+import { hasDirection } from "@/lib/math";
+import { rankSearchHits } from "@/lib/ranking/policy";
 import { hasFilter, indexFilter, prismaWhere, type ReportFilters } from "@/lib/search/filters";
 import { highlightTerms, makeSnippet, termsOf } from "@/lib/search/highlight";
+import type { Core } from "@/lib/core";
 
 export interface Page {
   limit: number;
@@ -27,11 +27,12 @@ export function snippetsFor(r: { title: string; description: string }, terms: Se
 }
 
 export async function searchReports(
-  prisma: PrismaClient,
+  core: Core,
   query: string,
   filters: ReportFilters,
   page: Page = { limit: 20, offset: 0 },
 ): Promise<SearchResponse> {
+  const prisma = core.db;
   const t0 = performance.now();
   const q = query.trim();
   const { limit, offset } = page;
@@ -39,14 +40,12 @@ export async function searchReports(
     if (!hasFilter(filters)) throw new InvalidInputError("q is required unless a filter (product, component, status, from, to) is set");
     return browse(prisma, filters, page, t0);
   }
-  const { encoder, index } = await queryServices();
+  const { encoder, index } = await core.query();
   // Same text normalisation as the indexed reports (volatile ids, paths, timestamps folded).
   const [vector] = await encoder.encode([embeddingText({ title: q, description: "" })]);
   const want = offset + limit + 1;
   // A query the model maps to the zero vector (no known token) has no dense side: keywords only.
-  const hits = hasDirection(vector)
-    ? await index.hybridSearch(vector, q, want, indexFilter(filters))
-    : reciprocalRankFusion([], await index.keywordSearch(q, want, indexFilter(filters)), want);
+  const hits = await rankSearchHits(index, hasDirection(vector) ? vector : null, q, want, indexFilter(filters));
   const pageHits = hits.slice(offset, offset + limit);
   const rows = await prisma.report.findMany({ where: { id: { in: pageHits.map((h) => h.id) } } });
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -1,9 +1,8 @@
 // Liveness/readiness: can we query the database, open the index and load the model?
-import type { PrismaClient } from "@/lib/db/client";
 import type { HealthResponse } from "@/lib/domain/views";
-import { APP_VERSION, config } from "@/lib/config";
+import { APP_VERSION } from "@/lib/config";
 import { isPostgres } from "@/lib/db/client";
-import { index, servingEncoder, servingModel } from "@/lib/core";
+import type { Core } from "@/lib/core";
 import { recoverStaleJobs } from "@/lib/jobs/store";
 import { displayPath, redactPaths } from "@/lib/status/paths";
 
@@ -14,36 +13,37 @@ function brief(e: unknown): string {
   return redactPaths((e instanceof Error ? e.message : String(e)).split("\n")[0]!).slice(0, 300);
 }
 
-export async function health(prisma: PrismaClient): Promise<HealthResponse> {
+export async function health(core: Core): Promise<HealthResponse> {
+  const prisma = core.db;
   const out: HealthResponse = {
     ok: false,
     version: APP_VERSION,
-    db: { ok: false, provider: isPostgres(config().databaseUrl) ? "postgres" : "sqlite" },
+    db: { ok: false, provider: isPostgres(core.config.databaseUrl) ? "postgres" : "sqlite" },
     index: { ok: false, backend: null, count: null, dims: null },
-    model: { name: null, dir: displayPath(config().modelDir), dims: null, loaded: false },
+    model: { name: null, dir: displayPath(core.config.modelDir), dims: null, loaded: false },
     uptimeSec: Math.round((Date.now() - started) / 1000),
   };
   try {
     await prisma.report.count({ take: 1 });
     out.db.ok = true;
     // Cheap when nothing is stale; marks jobs of a crashed process failed soon after a restart.
-    await recoverStaleJobs(prisma);
+    await recoverStaleJobs(prisma, core.config.staleJobMs);
   } catch (e) {
     out.db.error = brief(e);
   }
   if (out.db.ok) {
     try {
-      const m = await servingModel();
+      const m = await core.servingModel();
       out.model.name = m.name;
       out.model.dir = displayPath(m.dir);
-      const { encoder } = await servingEncoder();
+      const { encoder } = await core.servingEncoder();
       out.model.dims = encoder.dims;
       out.model.loaded = true;
     } catch (e) {
       out.model.error = brief(e);
     }
     try {
-      const ix = await index();
+      const ix = await core.index();
       out.index = { ok: true, backend: ix.backend, count: await ix.count(), dims: ix.dims };
       if (out.model.dims !== null && ix.dims !== out.model.dims) {
         out.index.ok = false;

@@ -1,39 +1,22 @@
-// Filter dropdown values and corpus statistics.
+// Corpus statistics for the admin page: reports, duplicate links, decisions, index, model, thresholds, jobs.
 import type { PrismaClient } from "@/lib/db/client";
-import type { FacetsResponse, FacetValue, StatsResponse } from "@/lib/domain/views";
+import type { Core } from "@/lib/core";
+import { generationOf } from "@/lib/vector/generation";
+import { byCount } from "@/lib/reports/facets";
+import type { FacetValue, StatsResponse } from "@/lib/domain/views";
 import { allClusters } from "@/lib/dedup/clusters";
 import { listThresholds } from "@/lib/dedup/thresholds";
 import { toJobDto, recoverStaleJobs } from "@/lib/jobs/store";
-import { generationOf, index, servingEncoder, servingModel } from "@/lib/core";
 import { staleReportIds } from "@/lib/corpus/index-sync";
-
-const byCount = (a: FacetValue, b: FacetValue) => b.count - a.count || a.value.localeCompare(b.value);
-
-export async function facets(prisma: PrismaClient): Promise<FacetsResponse> {
-  const [products, components, statuses, total] = await Promise.all([
-    prisma.report.groupBy({ by: ["product"], _count: { _all: true } }),
-    prisma.report.groupBy({ by: ["product", "component"], _count: { _all: true } }),
-    prisma.report.groupBy({ by: ["status"], _count: { _all: true } }),
-    prisma.report.count(),
-  ]);
-  return {
-    products: products.filter((p) => p.product).map((p) => ({ value: p.product!, count: p._count._all })).sort(byCount),
-    components: components
-      .filter((c) => c.component)
-      .map((c) => ({ value: c.component!, product: c.product, count: c._count._all }))
-      .sort(byCount),
-    statuses: statuses.filter((s) => s.status).map((s) => ({ value: s.status!, count: s._count._all })).sort(byCount),
-    total,
-  };
-}
 
 async function groupCount(prisma: PrismaClient, by: "source" | "product"): Promise<FacetValue[]> {
   const rows = await prisma.report.groupBy({ by: [by], _count: { _all: true } });
   return rows.map((r) => ({ value: (r[by] as string | null) ?? "(none)", count: r._count._all })).sort(byCount);
 }
 
-export async function stats(prisma: PrismaClient): Promise<StatsResponse> {
-  await recoverStaleJobs(prisma);
+export async function stats(core: Core): Promise<StatsResponse> {
+  const prisma = core.db;
+  await recoverStaleJobs(prisma, core.config.staleJobMs);
   const [total, stale, bySource, byProduct, links, byOrigin, decisions, byVerdict, thresholds, running, last] = await Promise.all([
     prisma.report.count(),
     staleReportIds(prisma),
@@ -50,15 +33,15 @@ export async function stats(prisma: PrismaClient): Promise<StatsResponse> {
   const { groups } = await allClusters(prisma);
   let indexInfo: StatsResponse["index"] = { backend: null, count: null, dims: null, generation: null };
   try {
-    const ix = await index();
+    const ix = await core.index();
     indexInfo = { backend: ix.backend, count: await ix.count(), dims: ix.dims, generation: generationOf(ix) };
   } catch {
     // index unavailable (e.g. no model yet): reported as nulls
   }
-  const serving = await servingModel();
+  const serving = await core.servingModel();
   let dims: number | null = null;
   try {
-    dims = (await servingEncoder()).encoder.dims;
+    dims = (await core.servingEncoder()).encoder.dims;
   } catch {
     dims = null;
   }

@@ -49,3 +49,9 @@ export interface GenerationAdmin {
   /** Drops unfinished generations idle for longer than olderThanMs; returns their ids. */
   cleanupStaleGenerations(olderThanMs?: number): Promise<string[]>;
 }
+
+/** The index's live generation id, when the backend exposes it. */
+export function generationOf(ix: object): string | null {
+  const gen = (ix as { generation?: unknown }).generation;
+  return typeof gen === "string" ? gen : null;
+}

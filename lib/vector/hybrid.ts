@@ -1,7 +1,9 @@
 // Reciprocal-rank fusion of a dense (cosine) and a keyword (BM25) result list.
 // Raw scores of the two sides are not comparable, ranks are: score(d) = sum_side w_side / (k + rank_side(d)).
 // Every fused hit keeps its per-side rank and score so the UI can explain why it was returned.
-import type { Hit, HybridHit, SearchFilter, VectorIndex } from "@/lib/vector/types";
+// These are the mechanics the backends' hybridSearch uses; which weights and depths the app asks for is the
+// ranking policy (lib/ranking/policy.ts).
+import type { Hit, HybridHit } from "@/lib/vector/types";
 
 export interface FusionOptions {
   /** RRF constant; 60 is the value from Cormack et al. (2009). */
@@ -99,49 +101,4 @@ export function annotateRanks(fused: Hit[], dense: Hit[], keyword: Hit[]): Hybri
     if (kh) Object.assign(out, { keywordRank: kh.rank, keywordScore: kh.score });
     return out;
   });
-}
-
-// --- duplicate detection: one ranking function for the app's duplicate check and the evaluation ---------
-
-/**
- * Fusion for report-vs-report duplicate search. Chosen on held-out duplicates (docs/evaluation.md, time
- * splits 0.3/0.5/0.7 on the Hadoop and demo corpora): weighting the dense side 3x lifted the mean R@10 and
- * MRR on both corpora over equal weights (which lost R@10 to dense alone on Hadoop); k and the candidate
- * depth barely mattered, so k stays at the textbook 60. A long report is a poor keyword query on its own:
- * it shares many common words with unrelated reports, so BM25 is the weaker side here.
- */
-export const DUPLICATE_FUSION: Readonly<Required<FusionOptions>> = Object.freeze({
-  k: RRF_K,
-  denseWeight: 3,
-  keywordWeight: 1,
-  candidates: 100,
-});
-
-/** Body characters sent to the keyword side: enough for identifiers near the top, bounded BM25 cost. */
-export const DUPLICATE_KEYWORD_BODY_CHARS = 1000;
-
-/** The keyword (BM25) query of a duplicate check: the title plus the start of the body. */
-export function duplicateKeywordQuery(report: { title: string; description: string }): string {
-  return `${report.title}\n${report.description.slice(0, DUPLICATE_KEYWORD_BODY_CHARS)}`;
-}
-
-/**
- * Ranks the candidates for "is this report a duplicate?": the dense neighbours of `vector` and the BM25
- * hits of the report's keyword query, fused by weighted RRF (DUPLICATE_FUSION), best first. Used by the
- * app's duplicate check (lib/dedup/find.ts) and by the evaluation's hybrid ranker, so the gate measures
- * exactly what the app serves. `vector` null (a text the model maps to the zero vector) ranks by keywords alone.
- */
-export async function rankDuplicateCandidates(
-  index: Pick<VectorIndex, "search" | "keywordSearch">,
-  vector: Float32Array | null,
-  report: { title: string; description: string },
-  limit: number,
-  filter?: SearchFilter,
-  opts: FusionOptions = DUPLICATE_FUSION,
-): Promise<HybridHit[]> {
-  const fusion = { ...DUPLICATE_FUSION, ...opts };
-  const n = candidateCount(limit, fusion);
-  const dense = vector ? await index.search(vector, n, filter) : [];
-  const keyword = await index.keywordSearch(duplicateKeywordQuery(report), n, filter);
-  return reciprocalRankFusion(dense, keyword, limit, fusion);
 }

@@ -12,6 +12,7 @@ import {
   QdrantClientUnexpectedResponseError,
   type Schemas,
 } from "@qdrant/js-client-rest";
+import type { QdrantConfig } from "@/lib/config";
 import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "@/lib/vector/types";
 import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "@/lib/vector/generation";
 import { annotateRanks, candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/vector/hybrid";
@@ -58,29 +59,18 @@ export interface QdrantIndexOptions {
   client?: QdrantClient;
 }
 
-function positiveInt(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
-
-/** Options from QDRANT_* environment variables (QDRANT_URL is required). */
-export function qdrantOptionsFromEnv(dims: number, env: Record<string, string | undefined> = process.env): QdrantIndexOptions {
-  const url = env.QDRANT_URL?.trim();
-  if (!url) throw new Error("QDRANT_URL is not set");
-  const q = env.QDRANT_QUANTIZATION?.trim().toLowerCase();
-  if (q && q !== "int8" && q !== "none") throw new Error(`QDRANT_QUANTIZATION must be "int8" or "none", got "${q}"`);
+/** Index options from the validated Qdrant settings (lib/config.ts reads the QDRANT_* variables). */
+export function qdrantIndexOptions(dims: number, q: QdrantConfig): QdrantIndexOptions {
   return {
-    url,
-    apiKey: env.QDRANT_API_KEY?.trim() || undefined,
-    collection: env.QDRANT_COLLECTION?.trim() || DEFAULT_COLLECTION,
+    url: q.url,
+    apiKey: q.apiKey,
+    collection: q.collection ?? DEFAULT_COLLECTION,
     dims,
-    shardNumber: positiveInt("QDRANT_SHARDS", env.QDRANT_SHARDS),
-    replicationFactor: positiveInt("QDRANT_REPLICAS", env.QDRANT_REPLICAS),
-    writeConsistencyFactor: positiveInt("QDRANT_WRITE_CONSISTENCY", env.QDRANT_WRITE_CONSISTENCY),
-    quantization: q === "int8" ? "int8" : "none",
-    batchSize: positiveInt("QDRANT_BATCH_SIZE", env.QDRANT_BATCH_SIZE),
+    shardNumber: q.shardNumber,
+    replicationFactor: q.replicationFactor,
+    writeConsistencyFactor: q.writeConsistencyFactor,
+    quantization: q.quantization,
+    batchSize: q.batchSize,
   };
 }
 

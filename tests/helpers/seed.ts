@@ -6,13 +6,15 @@
 //     [--format jsonl] [--model-dir DIR] [--no-index]
 import { createReadStream, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { disconnectPrisma } from "@/lib/db/client";
 import { migrate } from "@/lib/offline/migrate/runner";
 import { importRecords } from "@/lib/ingest/import";
 import { parseInput } from "@/lib/ingest/formats";
 import type { Format } from "@/lib/ingest/types";
 import { startReindex } from "@/lib/jobs/reindex";
-import { closeServices, prisma } from "@/lib/core";
+import { openCore } from "@/lib/runtime/cli";
+
+/** This process's services, opened from DATABASE_URL / MODEL_DIR (lib/runtime/cli) and closed on exit. */
+const core = openCore();
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   if (!url) throw new Error("seed: DATABASE_URL must be set");
   const t0 = Date.now();
   await migrate(url);
-  const db = prisma();
+  const db = core.db;
   let imported = 0;
   if (values.corpus) {
     if (!existsSync(values.corpus)) throw new Error(`seed: corpus ${values.corpus} not found`);
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   let indexed = 0;
   if (!values["no-index"]) {
     let last = 0;
-    const { done } = await startReindex(db, {
+    const { done } = await startReindex(core, {
       batchSize: 128,
       onProgress: values.progress
         ? (d, t) => {
@@ -64,14 +66,12 @@ async function main(): Promise<void> {
 
 main().then(
   async () => {
-    await closeServices();
-    await disconnectPrisma();
+    await core.close();
     process.exit(0);
   },
   async (e) => {
     console.error(e instanceof Error ? e.message : e);
-    await closeServices().catch(() => undefined);
-    await disconnectPrisma().catch(() => undefined);
+    await core.close().catch(() => undefined);
     process.exit(1);
   },
 );

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { StaticEmbeddingModel, saveStaticModel } from "@/lib/offline/train/static-model";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import type { Core } from "@/lib/core";
 import { parseInput } from "@/lib/ingest/formats";
 import { importRecords } from "@/lib/ingest/import";
 import { inspect } from "@/lib/offline/doctor/inspect";
@@ -18,6 +19,7 @@ const ODD = ["שלום עולם", "🙂🙃 🐛", "\u200b\u200c\u200d", "日本
 let db: TempDb;
 let prisma: PrismaClient;
 let modelDir: string;
+let core: Core;
 
 /** A 16-dim static model that knows only ASCII-letter WordPiece tokens; everything else maps to zero. */
 function asciiOnlyStaticModel(dir: string): string {
@@ -43,17 +45,14 @@ before(async () => {
   const odd = ODD.map((title, i) => ({ source: "odd", externalId: `ODD-${i}`, title, description: i % 2 ? "" : title, createdAt: "2024-05-01T00:00:00Z" }));
   const s = await importRecords(prisma, parseInput("jsonl", toJsonl([...synthReports(30, 4), ...odd])), { recordJob: false });
   assert.equal(s.imported, 34);
-  // The services below (search, duplicates, similar) read the environment lazily.
-  process.env.DATABASE_URL = db.url;
-  process.env.MODEL_DIR = modelDir;
-  process.env.QDRANT_URL = "";
+  // The services below (search, duplicates, similar) run on a Core built from this configuration.
+  const { loadConfig } = await import("@/lib/config");
+  const { openCore } = await import("@/lib/runtime/cli");
+  core = openCore(loadConfig({ DATABASE_URL: db.url, MODEL_DIR: modelDir }));
 });
 
 after(async () => {
-  const { closeServices } = await import("@/lib/core");
-  const { disconnectPrisma } = await import("@/lib/db/client");
-  await closeServices();
-  await disconnectPrisma();
+  await core?.close();
   await prisma?.$disconnect();
   db?.cleanup();
 });
@@ -69,9 +68,8 @@ test("the model really maps these texts to the zero vector (precondition)", asyn
 test("a reindex over reports the model maps to zero succeeds and indexes every report", async () => {
   const res = await runTsx("scripts/reindex.ts", ["--batch-size", "8"], { DATABASE_URL: db.url, MODEL_DIR: modelDir, QDRANT_URL: "" });
   assert.equal(res.code, 0, res.stderr.slice(-2000));
-  const { index } = await import("@/lib/core");
   const { getEncoder } = await import("@/lib/embedding/encoder");
-  const ix = await index();
+  const ix = await core.index();
   assert.equal(await ix.count(), 34);
   // Their stored vectors are unit stand-ins that resemble nothing (not each other either).
   const odd = await prisma.report.findMany({ where: { source: "odd" }, orderBy: { id: "asc" } });
@@ -88,24 +86,29 @@ test("search, duplicate check and similar answer normally for text the model map
   const { searchReports } = await import("@/lib/search/search");
   const { findDuplicates } = await import("@/lib/dedup/find");
   const { similarTo } = await import("@/lib/dedup/similar");
-  const { prisma: appPrisma } = await import("@/lib/core");
-  const db2 = appPrisma();
   const hebrew = (await prisma.report.findFirst({ where: { externalId: "ODD-0" } }))!;
 
-  const s = await searchReports(db2, "שלום", {});
+  const s = await searchReports(core, "שלום", {});
   assert.equal(s.results[0]?.report.id, hebrew.id, "found by the keyword side");
   assert.equal(s.results[0]?.similarity, null, "no dense side for a zero query vector");
-  const none = await searchReports(db2, "\u200b", {});
+  const none = await searchReports(core, "\u200b", {});
   assert.deepEqual(none.results, []);
 
-  const d = await findDuplicates(db2, { title: "שלום עולם", description: "" });
+  const d = await findDuplicates(core, { title: "שלום עולם", description: "" });
   assert.ok(d.candidates.some((c) => c.report.id === hebrew.id), "keyword candidate returned");
   assert.ok(d.candidates.every((c) => c.score === 0 && c.tier === "below"), "no semantic score without a vector");
 
-  // A stored report whose own vector is a stand-in still has (meaningless, low) neighbours, no error.
-  const sim = await similarTo(db2, hebrew.id, 5);
-  assert.equal(sim.similar.length, 5);
-  // Edited to another unencodable text and not re-indexed: re-encoded on the fly to zero -> no neighbours.
-  await prisma.report.update({ where: { id: hebrew.id }, data: { title: "שלום שוב", contentHash: "edited" } });
-  assert.deepEqual((await similarTo(db2, hebrew.id, 5)).similar, []);
+  // Similar reports of a stored report the model maps to zero: the report page's ranking (keyword side only),
+  // no error, no semantic score; its own text matches no other report.
+  const page = async () => findDuplicates(core, (await prisma.report.findUniqueOrThrow({ where: { id: hebrew.id } })), { reportId: hebrew.id, k: 5 });
+  const sim = await similarTo(core, hebrew.id, 5);
+  assert.deepEqual(sim.similar.map((x) => x.report.id), (await page()).candidates.map((c) => c.report.id), "same ranking as the report page");
+  assert.deepEqual(sim.similar, []);
+  // Edited (not re-indexed) to a text that shares a word with another unencodable report: found by keywords.
+  const japanese = (await prisma.report.findFirst({ where: { externalId: "ODD-3" } }))!;
+  await prisma.report.update({ where: { id: hebrew.id }, data: { title: "שלום 日本語", contentHash: "edited" } });
+  const edited = await similarTo(core, hebrew.id, 5);
+  assert.deepEqual(edited.similar.map((x) => x.report.id), [japanese.id]);
+  assert.ok(edited.similar.every((x) => x.score === 0 && x.tier === "below"), "no semantic score without a vector");
+  assert.deepEqual(edited.similar.map((x) => x.report.id), (await page()).candidates.map((c) => c.report.id));
 });

@@ -9,7 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
-import { createPrisma, disconnectPrisma, getPrisma, sqlitePathFromUrl } from "@/lib/db/client";
+import { createPrisma, sqlitePathFromUrl } from "@/lib/db/client";
+import { resetConfig } from "@/lib/config";
+import { closeServerCore, serverCore } from "@/lib/runtime/server";
 import { createMigration } from "@/lib/offline/migrate/history";
 import { listMigrations, scriptMatchesChecksum } from "@/lib/offline/migrate/migrations";
 import { isUpToDate, migrate, migrationStatus } from "@/lib/offline/migrate/runner";
@@ -274,24 +276,27 @@ describe("prisma client on sqlite", () => {
     }
   });
 
-  test("getPrisma follows DATABASE_URL and is one shared client", async () => {
+  test("the server's Core follows DATABASE_URL and holds one shared client", async () => {
     const url = freshUrl("shared");
     await migrate(url);
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = url;
+    resetConfig();
     try {
-      const p1 = getPrisma();
-      assert.equal(p1, getPrisma());
+      const p1 = serverCore().db;
+      assert.equal(p1, serverCore().db);
       await p1.report.create({
         data: { source: "demo", externalId: "s", title: "t", createdAt: new Date(), updatedAt: new Date(), contentHash: "h" },
       });
-      assert.equal(await getPrisma().report.count(), 1);
+      assert.equal(await serverCore().db.report.count(), 1);
       process.env.DATABASE_URL = freshUrl("other");
-      assert.throws(() => getPrisma(), /DATABASE_URL changed/);
+      resetConfig();
+      assert.throws(() => serverCore(), /DATABASE_URL changed/);
     } finally {
       if (saved === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved;
-      await disconnectPrisma();
+      resetConfig();
+      await closeServerCore();
     }
   });
 

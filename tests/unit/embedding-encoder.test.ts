@@ -5,7 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { env, pipeline } from "@huggingface/transformers";
-import { OnnxEncoder, getDefaultEncoder, getEncoder } from "@/lib/embedding/encoder";
+import { OnnxEncoder, getEncoder } from "@/lib/embedding/encoder";
+import { getDefaultEncoder } from "@/lib/models/registry";
+import { resetConfig } from "@/lib/config";
 import { cosine } from "@/lib/embedding/pooling";
 import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
 import { writeOnnxModel } from "@/lib/offline/onnx/writer";
@@ -163,11 +165,13 @@ test("getEncoder caches one instance per dir; getDefaultEncoder honours MODEL_DI
   assert.equal(a, b);
   const prev = process.env.MODEL_DIR;
   process.env.MODEL_DIR = dir;
+  resetConfig(); // the environment is read once per process: re-read it
   try {
     assert.equal(await getDefaultEncoder(), a);
   } finally {
     if (prev === undefined) delete process.env.MODEL_DIR;
     else process.env.MODEL_DIR = prev;
+    resetConfig();
   }
   await a.close();
   const c = await getEncoder(dir);

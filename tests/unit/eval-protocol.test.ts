@@ -291,10 +291,8 @@ test("promotion gate refuses an unknown model version and a DB with two active m
 test("reindex activation: the winner goes live through the app's reindex job, which flips the flag at commit", async () => {
   const f = await fixture();
   const p = f.prisma;
-  // The app's services (lib/core) read DATABASE_URL: point them at the fixture DB.
+  // The reindex job's services are built from the configuration (DATABASE_URL): point it at the fixture DB.
   process.env.DATABASE_URL = `file:${f.dbFile}`;
-  const { closeServices } = await import("@/lib/core");
-  const { disconnectPrisma } = await import("@/lib/db/client");
   const { resetConfig } = await import("@/lib/config");
   resetConfig();
   try {
@@ -318,8 +316,6 @@ test("reindex activation: the winner goes live through the app's reindex job, wh
     assert.equal(await live.count(), await p.report.count());
     await live.close();
   } finally {
-    await closeServices();
-    await disconnectPrisma();
     delete process.env.DATABASE_URL;
     resetConfig();
   }

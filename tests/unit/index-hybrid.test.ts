@@ -4,18 +4,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import { annotateRanks, candidateCount, reciprocalRankFusion } from "@/lib/vector/hybrid";
 import {
-  annotateRanks,
-  candidateCount,
   DUPLICATE_FUSION,
   DUPLICATE_KEYWORD_BODY_CHARS,
   duplicateKeywordQuery,
   rankDuplicateCandidates,
-  reciprocalRankFusion,
-} from "@/lib/vector/hybrid";
+} from "@/lib/ranking/policy";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import type { IndexPoint, SearchFilter } from "@/lib/vector/types";
-import { hasDirection } from "@/lib/corpus/vectors";
+import { hasDirection } from "@/lib/math";
 
 const hits = (...ids: number[]) => ids.map((id, i) => ({ id, score: 1 - i / 10 }));
 

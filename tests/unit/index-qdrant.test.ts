@@ -4,9 +4,18 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it, test } from "node:test";
 import { QdrantClient } from "@qdrant/js-client-rest";
-import { QdrantIndex, qdrantOptionsFromEnv } from "@/lib/vector/qdrant";
+import { QdrantIndex, qdrantIndexOptions } from "@/lib/vector/qdrant";
+import { loadConfig } from "@/lib/config";
 import type { VectorIndex } from "@/lib/vector/types";
 import { runVectorIndexContract } from "@/tests/unit/index-contract";
+
+/** Index options as the app derives them: environment -> lib/config -> qdrantIndexOptions. */
+const qdrantOptionsFromEnv = (dims: number, env: Record<string, string>) => {
+  const q = loadConfig(env).qdrant;
+  if (!q) throw new Error("QDRANT_URL is not set");
+  return qdrantIndexOptions(dims, q);
+};
+
 
 // Pure option parsing runs everywhere (no server needed).
 describe("qdrantOptionsFromEnv", () => {

@@ -5,7 +5,7 @@ import { route } from "@/lib/http/handler";
 import { DuplicatesRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { findDuplicates } from "@/lib/dedup/find";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const POST = route(
   async (req) => {
     const body = DuplicatesRequestSchema.parse(await readJson(req, config().maxBodyBytes));
     return json(
-      await findDuplicates(prisma(), body, {
+      await findDuplicates(serverCore(), body, {
         k: body.k,
         product: body.product,
         sameProductOnly: body.sameProductOnly,

@@ -4,17 +4,17 @@ import { queryObject, readJson } from "@/lib/http/body";
 import { route } from "@/lib/http/handler";
 import { CreateReportSchema, ListReportsQuerySchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { createReport, listReports } from "@/lib/reports/service";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async (req) => json(await listReports(prisma(), ListReportsQuerySchema.parse(queryObject(req)))));
+export const GET = route(async (req) => json(await listReports(serverCore().db, ListReportsQuerySchema.parse(queryObject(req)))));
 
 export const POST = route(
   async (req) => {
     const body = CreateReportSchema.parse(await readJson(req, config().maxBodyBytes));
-    return json({ report: await createReport(prisma(), body) }, 201);
+    return json({ report: await createReport(serverCore(), body) }, 201);
   },
   { rateLimited: true },
 );

@@ -3,7 +3,7 @@ import { otherMethods } from "@/lib/http/methods";
 import { queryObject } from "@/lib/http/body";
 import { route } from "@/lib/http/handler";
 import { SearchQuerySchema } from "@/lib/http/schemas";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { searchReports } from "@/lib/search/search";
 
 export const runtime = "nodejs";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(
   async (req) => {
     const q = SearchQuerySchema.parse(queryObject(req));
-    return json(await searchReports(prisma(), q.q, q, { limit: q.limit, offset: q.offset }));
+    return json(await searchReports(serverCore(), q.q, q, { limit: q.limit, offset: q.offset }));
   },
   { rateLimited: true },
 );

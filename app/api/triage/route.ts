@@ -5,7 +5,7 @@ import { route } from "@/lib/http/handler";
 import { TriageRequestSchema } from "@/lib/http/schemas";
 import { ACTOR_HEADER, resolveActor } from "@/lib/http/actor";
 import { config } from "@/lib/config";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { recordDecision } from "@/lib/triage/record";
 
 export const runtime = "nodejs";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (req) => {
   const body = TriageRequestSchema.parse(await readJson(req, config().maxBodyBytes));
   const actor = resolveActor(body.actor, req.headers.get(ACTOR_HEADER));
-  return json(await recordDecision(prisma(), { ...body, actor }), 201);
+  return json(await recordDecision(serverCore().db, { ...body, actor }), 201);
 });
 
 export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReportRef, Verdict } from "@/lib/http/schemas";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { getReport } from "@/lib/reports/service";
 import { findDuplicates } from "@/lib/dedup/find";
 import { toRef } from "@/lib/corpus/rows";
@@ -24,25 +24,25 @@ function parseId(raw: string): number | null {
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const id = parseId((await params).id);
   if (id === null) return { title: "Report not found" };
-  const r = await attempt(() => getReport(prisma(), id));
+  const r = await attempt(() => getReport(serverCore().db, id));
   return { title: r.ok ? `${reportKey(r.value)} ${r.value.title.slice(0, 80)}` : "Report" };
 }
 
 export default async function ReportPage({ params }: { params: Params }) {
   const id = parseId((await params).id);
   if (id === null) notFound();
-  const loaded = await attempt(() => getReport(prisma(), id));
+  const loaded = await attempt(() => getReport(serverCore().db, id));
   if (!loaded.ok && loaded.status === 404) notFound();
   if (!loaded.ok) {
     return <ErrorNote title="Could not load the report" message={loaded.message} />;
   }
   const report = loaded.value;
-  const similar = await attempt(() => findDuplicates(prisma(), report, { reportId: id, k: 10, product: report.product }));
+  const similar = await attempt(() => findDuplicates(serverCore(), report, { reportId: id, k: 10, product: report.product }));
 
   // Titles for reports named in the decision history.
   const otherIds = [...new Set([...report.decisions.map((d) => (d.reportId === id ? d.otherId : d.reportId)), report.cluster.masterId])];
   const refRows = otherIds.length
-    ? await prisma().report.findMany({ where: { id: { in: otherIds } }, select: { id: true, externalId: true, title: true, status: true } })
+    ? await serverCore().db.report.findMany({ where: { id: { in: otherIds } }, select: { id: true, externalId: true, title: true, status: true } })
     : [];
   const refs: Record<number, ReportRef> = Object.fromEntries(refRows.map((r) => [r.id, toRef(r)]));
   const current: Record<number, Verdict> = {};

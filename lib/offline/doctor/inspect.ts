@@ -10,6 +10,7 @@ import { parseCounts } from "@/lib/jobs/store";
 import { INDEXABLE_SELECT, embeddingText, storedVector } from "@/lib/corpus/vectors";
 import type { DoctorDeps, DoctorOptions, DoctorReport, Issue } from "@/lib/offline/doctor/types";
 import { mulberry32 } from "@/lib/random";
+import { cosine as cosineOf, hasDirection } from "@/lib/math";
 
 interface ReportState {
   id: number;
@@ -57,17 +58,9 @@ export function seededSample<T>(items: T[], k: number, seed: number): T[] {
   return a.slice(0, n);
 }
 
+/** Cosine of a stored and a fresh vector; -1 (a certain mismatch) when the lengths differ or one is zero. */
 function cosine(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return -1;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : -1;
+  return a.length === b.length && hasDirection(a) && hasDirection(b) ? cosineOf(a, b) : -1;
 }
 
 /** PRAGMA quick_check on the SQLite file ("ok" or the first problems). */

@@ -357,13 +357,22 @@ export async function evaluateAndMaybePromote(
 
   let reindexJob: PromotionResult["reindexJob"];
   if (decision === "promoted" && activation === "reindex") {
-    // Loaded lazily: it pulls in the app's process-wide services, which the "flag" path never needs.
-    const { startReindex } = await import("@/lib/jobs/reindex");
+    // Loaded lazily: the serving services (encoder, index) are never needed on the "flag" path. The Core
+    // shares this caller's database client and closes only the index it opened, once the job is over.
+    const [{ startReindex }, { Core }, { config }] = await Promise.all([
+      import("@/lib/jobs/reindex"),
+      import("@/lib/core"),
+      import("@/lib/config"),
+    ]);
+    const core = new Core(config(), prisma);
     try {
-      const { job, done } = await startReindex(prisma, { modelVersionId: candidate.id, onProgress: opts.onReindexProgress });
-      const final = opts.waitForReindex ? await done : job;
+      const { job, done } = await startReindex(core, { modelVersionId: candidate.id, onProgress: opts.onReindexProgress });
+      const closed = done.finally(() => core.close({ withDb: false }));
+      closed.catch(() => undefined);
+      const final = opts.waitForReindex ? await closed : job;
       reindexJob = { id: final.id, state: final.state, error: final.error };
     } catch (e) {
+      await core.close({ withDb: false }).catch(() => undefined);
       throw new Error(
         `ModelVersion ${candidate.id} (${candidate.name}) passed the gate (${reason}) and its metrics are stored, ` +
           `but the reindex that activates it could not start: ${(e as Error).message}. ` +

@@ -14,8 +14,9 @@ import path from "node:path";
 import type { Encoder } from "@/lib/embedding/types";
 import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "@/lib/vector/types";
 import { loadEvalEncoder, openEvalIndex, reportTextFor } from "@/lib/offline/eval/backend";
-import { hasDirection, storedVector } from "@/lib/corpus/vectors";
-import { duplicateKeywordQuery, rankDuplicateCandidates } from "@/lib/vector/hybrid";
+import { storedVector } from "@/lib/corpus/vectors";
+import { dot, hasDirection } from "@/lib/math";
+import { duplicateKeywordQuery, duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
 import type { CorpusReport, EvalCorpus } from "@/lib/offline/eval/corpus";
 import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "@/lib/offline/eval/metrics";
 import { before, type HeldOutSplit } from "@/lib/offline/eval/split";
@@ -49,7 +50,7 @@ export interface ProtocolOptions {
   bm25?: boolean;
   /**
    * Which rankers to run per model (default dense and hybrid). "hybrid" is the app's duplicate ranking
-   * (lib/vector/hybrid.ts rankDuplicateCandidates, also used by lib/dedup/find.ts). "rerank" is the same
+   * (lib/ranking/policy.ts rankDuplicateCandidates, also used by lib/dedup/find.ts). "rerank" is the same
    * candidate pool re-ordered by cosine similarity (the app's ordering before fused ranking; kept for comparison).
    */
   modelRankers?: ReadonlyArray<ModelRankerKind>;
@@ -89,15 +90,9 @@ export function appKeywordQuery(r: CorpusReport): string {
   return duplicateKeywordQuery(r);
 }
 
-/** Candidate pool of the app's duplicate check for a top-k (lib/dedup/find.ts fetchK). */
+/** Candidate pool of the app's duplicate check for a top-k (lib/ranking/policy.ts duplicatePoolSize). */
 export function rerankPool(k: number): number {
-  return Math.min(4 * k + 20, 500);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+  return duplicatePoolSize(k);
 }
 
 interface PreparedQuery {

@@ -9,6 +9,8 @@
 // The time split holds out the latest queries: everything a model trains on (reports and links) is
 // created before the cutoff, every evaluation query at or after it.
 
+import { UnionFind } from "@/lib/math";
+
 export interface DatedReport {
   id: number;
   /** epoch milliseconds */
@@ -60,30 +62,14 @@ export function before(a: DatedReport, b: DatedReport): boolean {
 
 /** Transitive closure of the duplicate links: report id -> sorted members of its group (itself included). */
 export function duplicateGroups(links: readonly Link[]): Map<number, number[]> {
-  const parent = new Map<number, number>();
-  const find = (x: number): number => {
-    let r = x;
-    while (parent.get(r)! !== r) r = parent.get(r)!;
-    // path compression keeps long chains (A dup of B dup of C ...) cheap
-    let c = x;
-    while (c !== r) {
-      const n = parent.get(c)!;
-      parent.set(c, r);
-      c = n;
-    }
-    return r;
-  };
+  const uf = new UnionFind();
   for (const l of links) {
     if (l.duplicateId === l.masterId) continue; // a self-link carries no information
-    if (!parent.has(l.duplicateId)) parent.set(l.duplicateId, l.duplicateId);
-    if (!parent.has(l.masterId)) parent.set(l.masterId, l.masterId);
-    const a = find(l.duplicateId);
-    const b = find(l.masterId);
-    if (a !== b) parent.set(a, b);
+    uf.union(l.duplicateId, l.masterId);
   }
   const byRoot = new Map<number, number[]>();
-  for (const id of parent.keys()) {
-    const r = find(id);
+  for (const id of [...uf.ids()]) {
+    const r = uf.find(id);
     let g = byRoot.get(r);
     if (!g) byRoot.set(r, (g = []));
     g.push(id);

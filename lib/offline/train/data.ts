@@ -8,6 +8,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { buildReportText } from "@/lib/embedding/report-text";
 import { loadCorpus, type CorpusReport, type EvalCorpus, type LoadCorpusOptions } from "@/lib/offline/eval/corpus";
 import { DEFAULT_SPLIT, duplicateGroups, timeSplit, type HeldOutSplit, type SplitSpec } from "@/lib/offline/eval/split";
+import { dot } from "@/lib/math";
 
 export { timeSplit, DEFAULT_SPLIT, type HeldOutSplit, type SplitSpec };
 
@@ -245,11 +246,6 @@ export function mineHardNegatives(
   const byId = new Map(data.corpus.reports.map((r) => [r.id, r]));
   const trainable = new Set(data.split.trainReportIds);
   const candidates = data.corpus.reports.filter((r) => trainable.has(r.id));
-  const dot = (a: Float32Array, b: Float32Array) => {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-    return s;
-  };
   const out = new Map<number, number[]>();
   for (const [a, b] of data.duplicatePairs) {
     const ra = byId.get(a)!;

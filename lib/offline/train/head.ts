@@ -13,11 +13,9 @@ import path from "node:path";
 import { loadModelDir } from "@/lib/embedding/modeldir";
 import type { Encoder } from "@/lib/embedding/types";
 import { modelProtoType } from "@/lib/offline/onnx/proto";
-import { noDuplicateBatches } from "@/lib/offline/train/batching";
-import { Objective, type ObjectiveOptions } from "@/lib/offline/train/objective";
-import { Adam, clipGradNorm, linearWarmupDecay } from "@/lib/offline/train/optim";
-import type { TrainProgress, TrainSummary } from "@/lib/offline/train/static-train";
-import { rng, type Mat } from "@/lib/offline/train/tensor";
+import type { ObjectiveOptions } from "@/lib/offline/train/objective";
+import { batchInputs, fit, type Trainable, type TrainProgress, type TrainSummary } from "@/lib/offline/train/fit";
+import type { Mat } from "@/lib/offline/train/tensor";
 
 export class LinearHead {
   readonly dim: number;
@@ -114,67 +112,39 @@ export interface HeadTrainOptions {
 
 export const DEFAULT_HEAD_TRAIN = { epochs: 5, batchSize: 64, lr: 1e-3, warmupFraction: 0.1, maxGradNorm: 1, seed: 42 } as const;
 
+/** The head over precomputed embeddings as a Trainable: row indices in, projected rows out. */
+function trainableHead(head: LinearHead, embeddings: Mat<Float32Array>): Trainable<number> {
+  const d = embeddings.cols;
+  return {
+    dim: d,
+    forward(batch) {
+      const { inputs: rows, refs } = batchInputs(batch);
+      for (const r of rows) {
+        if (!(r >= 0 && r < embeddings.rows)) throw new Error(`head training: example row ${r} outside the ${embeddings.rows} embeddings`);
+      }
+      const x = new Float32Array(rows.length * d);
+      rows.forEach((r, i) => x.set(embeddings.data.subarray(r * d, (r + 1) * d), i * d));
+      const xm = { data: x, rows: rows.length, cols: d };
+      return {
+        emb: head.forward(xm),
+        refs,
+        backward(grad) {
+          const gw = head.backward(xm, grad);
+          return { grads: [gw], apply: (adam) => adam.update(head.weight, gw) };
+        },
+      };
+    },
+  };
+}
+
 export async function trainLinearHead(
   embeddings: Mat<Float32Array>,
   examples: readonly RowExample[],
   opts: HeadTrainOptions = {},
 ): Promise<{ head: LinearHead; summary: TrainSummary }> {
-  const o = { ...DEFAULT_HEAD_TRAIN, ...opts };
-  if (examples.length < 2) throw new Error(`head training needs at least 2 examples, got ${examples.length}`);
-  const t0 = Date.now();
-  const d = embeddings.cols;
-  const head = new LinearHead(d);
-  const rand = rng(o.seed);
-  const objective = new Objective({ loss: "mnrl", ...o.objective, seed: o.seed }, d);
-  const adam = new Adam({ lr: o.lr });
-  let batches = noDuplicateBatches(examples, o.batchSize, rand);
-  if (!batches.length) throw new Error("head training: no batch of >= 2 examples could be formed");
-  const totalSteps = batches.length * o.epochs;
-  const every = Math.max(1, Math.floor(totalSteps / 20));
-  const epochLosses: number[] = [];
-  let step = 0;
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    if (epoch > 0) batches = noDuplicateBatches(examples, o.batchSize, rand);
-    let sum = 0;
-    for (const batch of batches) {
-      const rows: number[] = [];
-      const slot = new Map<number, number>();
-      const ref = (r: number) => {
-        if (!(r >= 0 && r < embeddings.rows)) throw new Error(`head training: example row ${r} outside the ${embeddings.rows} embeddings`);
-        let s = slot.get(r);
-        if (s === undefined) {
-          s = rows.length;
-          slot.set(r, s);
-          rows.push(r);
-        }
-        return s;
-      };
-      const refs = {
-        anchors: batch.map((e) => ref(e.anchor)),
-        positives: batch.map((e) => ref(e.positive)),
-        negatives: batch.map((e) => (e.negative === undefined ? -1 : ref(e.negative))),
-      };
-      const x = new Float32Array(rows.length * d);
-      rows.forEach((r, i) => x.set(embeddings.data.subarray(r * d, (r + 1) * d), i * d));
-      const xm = { data: x, rows: rows.length, cols: d };
-      const y = head.forward(xm);
-      const { loss, grad } = objective.compute(y, refs);
-      const gw = head.backward(xm, grad);
-      const extra = objective.extraParams();
-      if (o.maxGradNorm > 0) clipGradNorm([gw, ...extra.map((p) => p.grad)], o.maxGradNorm);
-      adam.step(linearWarmupDecay(step, totalSteps, o.warmupFraction));
-      adam.update(head.weight, gw);
-      for (const p of extra) adam.update(p.param, p.grad);
-      sum += loss;
-      step++;
-      if (o.onProgress && (step % every === 0 || step === totalSteps)) {
-        o.onProgress({ epoch: epoch + 1, step, totalSteps, loss, epochLoss: sum / (step - epoch * batches.length), lr: adam.lr });
-      }
-      if (step % 25 === 0) await new Promise((r) => setImmediate(r));
-    }
-    epochLosses.push(sum / batches.length);
-  }
-  return { head, summary: { steps: step, epochs: o.epochs, examples: examples.length, epochLosses, ms: Date.now() - t0 } };
+  const head = new LinearHead(embeddings.cols);
+  const summary = await fit(trainableHead(head, embeddings), examples, { ...DEFAULT_HEAD_TRAIN, ...opts }, "head training");
+  return { head, summary };
 }
 
 const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];

@@ -98,23 +98,7 @@ export function softmaxCrossEntropy(logits: Float64Array, target: number, grad: 
 /** Seeded PRNG (uniform in [0, 1)). */
 export const rng = mulberry32;
 
-/** Standard normal samples via Box-Muller. */
-export function gaussian(rand: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    let u = 0;
-    while (u <= 1e-300) u = rand();
-    const v = rand();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-}
+export { gaussian } from "@/lib/math";
 
 /** Fisher-Yates shuffle in place. */
 export function shuffle<T>(xs: T[], rand: () => number): T[] {

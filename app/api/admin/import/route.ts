@@ -6,7 +6,7 @@ import { route } from "@/lib/http/handler";
 import { ImportRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { startImport } from "@/lib/jobs/import";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -27,7 +27,7 @@ export const POST = route(
     } else {
       body = ImportRequestSchema.parse(await readJson(req, limit));
     }
-    const { job } = await startImport(prisma(), body);
+    const { job } = await startImport(serverCore(), body);
     return json({ jobId: job.id, job }, 202);
   },
   { admin: true },

@@ -4,14 +4,14 @@ import { queryObject } from "@/lib/http/body";
 import { route } from "@/lib/http/handler";
 import { ListJobsQuerySchema } from "@/lib/http/schemas";
 import { listJobs } from "@/lib/jobs/store";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const GET = route(
   async (req) => {
     const q = ListJobsQuerySchema.parse(queryObject(req));
-    return json({ jobs: await listJobs(prisma(), q) });
+    return json({ jobs: await listJobs(serverCore().db, q) });
   },
   { admin: true },
 );

@@ -2,10 +2,10 @@ import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { route } from "@/lib/http/handler";
 import { listModels } from "@/lib/jobs/models";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async () => json(await listModels(prisma())), { admin: true });
+export const GET = route(async () => json(await listModels(serverCore())), { admin: true });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -5,14 +5,14 @@ import { route } from "@/lib/http/handler";
 import { ReindexRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { startReindex } from "@/lib/jobs/reindex";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(
   async (req) => {
     const body = ReindexRequestSchema.parse(await readJson(req, config().maxBodyBytes, true));
-    const { job } = await startReindex(prisma(), body);
+    const { job } = await startReindex(serverCore(), body);
     return json({ jobId: job.id, job }, 202);
   },
   { admin: true },

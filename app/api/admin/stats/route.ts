@@ -1,11 +1,11 @@
 import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { route } from "@/lib/http/handler";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { stats } from "@/lib/status/stats";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async () => json(await stats(prisma())), { admin: true });
+export const GET = route(async () => json(await stats(serverCore())), { admin: true });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

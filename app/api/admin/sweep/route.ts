@@ -4,14 +4,14 @@ import { queryObject } from "@/lib/http/body";
 import { route } from "@/lib/http/handler";
 import { SweepQuerySchema } from "@/lib/http/schemas";
 import { sweepDuplicates } from "@/lib/dedup/sweep";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const GET = route(
   async (req) => {
     const q = SweepQuerySchema.parse(queryObject(req));
-    return json(await sweepDuplicates(prisma(), q));
+    return json(await sweepDuplicates(serverCore(), q));
   },
   { admin: true },
 );

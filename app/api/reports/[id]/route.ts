@@ -4,18 +4,18 @@ import { otherMethods } from "@/lib/http/methods";
 import { readJson } from "@/lib/http/body";
 import { UpdateReportSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { deleteReport, getReport, updateReport } from "@/lib/reports/service";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async (_req, params) => json({ report: await getReport(prisma(), idParam(params)) }));
+export const GET = route(async (_req, params) => json({ report: await getReport(serverCore().db, idParam(params)) }));
 
 export const PATCH = route(
   async (req, params) => {
     const id = idParam(params);
     const patch = UpdateReportSchema.parse(await readJson(req, config().maxBodyBytes));
-    return json({ report: await updateReport(prisma(), id, patch) });
+    return json({ report: await updateReport(serverCore(), id, patch) });
   },
   { admin: true },
 );
@@ -23,7 +23,7 @@ export const PATCH = route(
 export const DELETE = route(
   async (_req, params) => {
     const id = idParam(params);
-    await deleteReport(prisma(), id);
+    await deleteReport(serverCore(), id);
     return json({ deleted: id });
   },
   { admin: true },

@@ -5,14 +5,14 @@ import { route } from "@/lib/http/handler";
 import { CalibrateRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { calibrateThresholds } from "@/lib/dedup/calibrate";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(
   async (req) => {
     const body = CalibrateRequestSchema.parse(await readJson(req, config().maxBodyBytes, true));
-    return json(await calibrateThresholds(prisma(), body));
+    return json(await calibrateThresholds(serverCore(), body));
   },
   { admin: true },
 );

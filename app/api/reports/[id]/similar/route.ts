@@ -3,7 +3,7 @@ import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { queryObject } from "@/lib/http/body";
 import { SimilarQuerySchema } from "@/lib/http/schemas";
-import { prisma } from "@/lib/core";
+import { serverCore } from "@/lib/runtime/server";
 import { similarTo } from "@/lib/dedup/similar";
 
 export const runtime = "nodejs";
@@ -12,7 +12,7 @@ export const GET = route(
   async (req, params) => {
     const id = idParam(params);
     const { k } = SimilarQuerySchema.parse(queryObject(req));
-    return json(await similarTo(prisma(), id, k));
+    return json(await similarTo(serverCore(), id, k));
   },
   { rateLimited: true },
 );
