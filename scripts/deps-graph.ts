@@ -3,6 +3,7 @@
 // Reads import/export statements with the TypeScript scanner (ts.preProcessFile), so it needs no build.
 //   npm run deps:graph            graph + cycles; exit 1 when a cycle exists
 //   npm run deps:graph -- --files also list the file-level edges
+//   npm run deps:graph -- --quiet only the cycle counts (npm run lint uses this)
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
@@ -80,16 +81,17 @@ for (const f of files) {
   }
 }
 
+const quiet = process.argv.includes("--quiet");
 const modules = [...new Set([...files.map((f) => moduleOf(path.relative(root, f)))])].sort();
-console.log(`# module graph (${modules.length} modules, ${[...moduleEdges.values()].reduce((n, s) => n + s.size, 0)} edges)`);
-for (const m of modules) console.log(`${m} -> ${[...(moduleEdges.get(m) ?? [])].sort().join(", ") || "(nothing)"}`);
+if (!quiet) console.log(`# module graph (${modules.length} modules, ${[...moduleEdges.values()].reduce((n, s) => n + s.size, 0)} edges)`);
+if (!quiet) for (const m of modules) console.log(`${m} -> ${[...(moduleEdges.get(m) ?? [])].sort().join(", ") || "(nothing)"}`);
 if (process.argv.includes("--files")) {
   console.log(`\n# file graph`);
   for (const [f, ts_] of [...fileEdges].sort()) console.log(`${f} -> ${[...ts_].sort().join(", ")}`);
 }
 const moduleCycles = cycles(modules, moduleEdges);
 const fileCycles = cycles(files.map((f) => path.relative(root, f)).sort(), fileEdges);
-console.log(`\n# module cycles: ${moduleCycles.length}`);
+console.log(`${quiet ? "" : "\n"}# module cycles: ${moduleCycles.length}`);
 for (const c of moduleCycles) console.log(`  ${c.join(" <-> ")}`);
 console.log(`# file cycles: ${fileCycles.length}`);
 for (const c of fileCycles) console.log(`  ${c.join(" <-> ")}`);

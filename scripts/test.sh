@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that runs every test (README, `npm test`, `.ci/run`).
 # Installs the system packages the browser and Postgres tests need when they are missing (Debian, root),
-# starts a throwaway Postgres on 127.0.0.1, builds the Next.js app once, then runs unit, integration and
-# browser tests in one node:test run so the closing summary counts all of them.
+# starts a throwaway Postgres on 127.0.0.1, lints (layer rules, no import cycles), builds the Next.js app
+# once, then runs unit, integration and browser tests in one node:test run so the closing summary counts
+# all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,9 @@ fi
 if [ -z "${QDRANT_URL:-}" ]; then
   echo "NOTE: QDRANT_URL is not set: the Qdrant contract suite will be skipped (no Qdrant server here)."
 fi
+
+echo "== lint (ESLint layer rules, import cycles)"
+npm run --silent lint
 
 echo "== next build"
 npx next build > tmp-next-build.log 2>&1 || { cat tmp-next-build.log; exit 1; }

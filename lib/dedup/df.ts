@@ -76,9 +76,3 @@ export function corpusDf(prisma: PrismaClient): CorpusDf | null {
   return s.value;
 }
 
-/** Awaits the running build, if any (tests, warm-up). */
-export async function corpusDfReady(prisma: PrismaClient): Promise<CorpusDf | null> {
-  corpusDf(prisma);
-  await state().building;
-  return state().value;
-}

@@ -6,7 +6,6 @@ import { z } from "zod";
 import {
   IMPORT_FORMATS,
   JOB_KINDS,
-  TIERS,
   VERDICTS,
   type CreateReport,
   type Draft,
@@ -55,7 +54,6 @@ export const DateParamSchema = z
   });
 
 export const VerdictSchema = z.enum(VERDICTS);
-export const TierSchema = z.enum(TIERS);
 
 /** Actor names: letters, digits and . _ @ - + space; 1..64 chars. */
 export const ActorSchema = z

@@ -117,9 +117,3 @@ export async function* readCsv(input: TextInput, delimiter = ","): AsyncGenerato
   }
 }
 
-/** Parses a whole CSV string (convenience for small side files and tests). */
-export async function parseCsvText(text: string): Promise<CsvRow[]> {
-  const rows: CsvRow[] = [];
-  for await (const r of readCsv(text)) rows.push(r);
-  return rows;
-}

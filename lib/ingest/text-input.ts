@@ -44,9 +44,3 @@ export async function* lines(input: TextInput): AsyncGenerator<{ line: number; t
   if (buf.length > 0) yield { line: ++line, text: buf.endsWith("\r") ? buf.slice(0, -1) : buf };
 }
 
-/** Reads an input completely (for small side files such as a Jira links CSV). */
-export async function readAll(input: TextInput): Promise<string> {
-  let out = "";
-  for await (const chunk of textChunks(input)) out += chunk;
-  return out;
-}

@@ -9,16 +9,6 @@ export function openCore(cfg: AppConfig = config()): Core {
   return new Core(cfg, createPrisma(cfg.databaseUrl));
 }
 
-/** Runs `fn` with a fresh Core and closes it afterwards, whatever happens. */
-export async function withCore<T>(fn: (core: Core) => Promise<T>, cfg: AppConfig = config()): Promise<T> {
-  const core = openCore(cfg);
-  try {
-    return await fn(core);
-  } finally {
-    await core.close().catch(() => undefined);
-  }
-}
-
 /**
  * The tail every CLI script shares: run main(argv), exit with its code, or print the error's message (no
  * stack: the errors are written for the user) with the script's prefix and exit 1.

@@ -290,9 +290,9 @@ const SQL_ALLOW: Record<string, RegExp[]> = {
     /^col$/, // one of the constant tuple ["product", "component", "status"]
   ],
   "lib/vector/qdrant.ts": [],
-  "lib/db/runner.ts": [/^qi\(schema\)$/], // quoted identifier (pg-url.ts qi doubles quotes)
-  "lib/db/shadow.ts": [/^qi\(schema\)$/],
-  "lib/db/sqlite-describe.ts": [
+  "lib/offline/migrate/runner.ts": [/^qi\(schema\)$/], // quoted identifier (pg-url.ts qi doubles quotes)
+  "lib/offline/migrate/shadow.ts": [/^qi\(schema\)$/],
+  "lib/offline/migrate/sqlite-describe.ts": [
     /^JSON\.stringify\((name|ix\.name)\)$/, // table/index names read from sqlite_master, quoted as string literals
     /^fk\.(from|table|to|on_delete|on_update)$/, // not SQL: a human-readable description of a foreign key
   ],

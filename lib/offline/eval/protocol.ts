@@ -16,7 +16,7 @@ import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "@/lib/vector/ty
 import { loadEvalEncoder, openEvalIndex, reportTextFor } from "@/lib/offline/eval/backend";
 import { storedVector } from "@/lib/corpus/vectors";
 import { dot, hasDirection } from "@/lib/math";
-import { duplicateKeywordQuery, duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
+import { duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
 import type { CorpusReport, EvalCorpus } from "@/lib/offline/eval/corpus";
 import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "@/lib/offline/eval/metrics";
 import { before, type HeldOutSplit } from "@/lib/offline/eval/split";
@@ -83,11 +83,6 @@ export function filterFor(q: CorpusReport, sameInstant: readonly CorpusReport[])
 /** The query/document text of a report for the keyword side: title + description, as the index stores it. */
 export function keywordQueryText(r: CorpusReport): string {
   return `${r.title}\n${r.description}`;
-}
-
-/** The keyword query the app's duplicate check sends (title plus the start of the body). */
-export function appKeywordQuery(r: CorpusReport): string {
-  return duplicateKeywordQuery(r);
 }
 
 /** Candidate pool of the app's duplicate check for a top-k (lib/ranking/policy.ts duplicatePoolSize). */

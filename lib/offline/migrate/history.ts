@@ -1,7 +1,6 @@
 // The two migration histories (SQLite and Postgres) and how they relate to schema.prisma:
 // creating the next migration for both, and checking that each history ends exactly at
 // the schema.
-import { existsSync } from "node:fs";
 import { diffSchemas, EngineSession } from "@/lib/offline/migrate/schema-engine";
 import { listMigrations, migrationFolderName, writeMigration } from "@/lib/offline/migrate/migrations";
 import { historyShadow, type Shadow } from "@/lib/offline/migrate/shadow";
@@ -157,10 +156,6 @@ export async function createMigration(
     await after.drop();
   }
   return { folder, files, warnings };
-}
-
-export function historyExists(layout: Layout, provider: Provider): boolean {
-  return existsSync(provider === "sqlite" ? layout.sqliteDir : layout.pgDir);
 }
 
 /**

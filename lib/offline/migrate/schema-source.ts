@@ -16,10 +16,6 @@ export function migrationsDir(provider: Provider): string {
   return path.join(REPO_ROOT, "prisma", provider === "sqlite" ? "migrations" : "migrations-postgres");
 }
 
-export function schemaPath(provider: Provider): string {
-  return provider === "sqlite" ? SCHEMA_PATH : PG_SCHEMA_PATH;
-}
-
 export function readSchema(provider: Provider = "sqlite"): string {
   const sqlite = readFileSync(SCHEMA_PATH, "utf8");
   return provider === "sqlite" ? sqlite : derivePostgresSchema(sqlite);

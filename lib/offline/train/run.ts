@@ -24,7 +24,7 @@ import { trainStaticRecipe, type RecipeOverrides, type StaticRecipeResult } from
 import type { TrainProgress, TrainSummary } from "@/lib/offline/train/static-train";
 
 /** The tokenizer shipped in the repo (BERT uncased WordPiece, identical to bert-base-uncased's tokenizer.json). */
-export const DEFAULT_TOKENIZER_DIR = path.join("tests", "fixtures", "tokenizer");
+export const DEFAULT_TOKENIZER_DIR = path.join("assets", "tokenizer");
 
 export function formatProgress(p: TrainProgress): string {
   return `epoch ${p.epoch} step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} (epoch mean ${p.epochLoss.toFixed(4)}) lr ${p.lr.toExponential(2)}`;
