@@ -27,6 +27,7 @@ const SERVING_TTL_MS = 3000;
 export class Core {
   private indexEntry?: { promise: Promise<ManagedVectorIndex>; value?: ManagedVectorIndex };
   private serving?: { at: number; value: ServingModel };
+  private readonly states = new Map<symbol, unknown>();
   /** One full reindex at a time per process (lib/jobs/reindex.ts). */
   reindexRunning = false;
 
@@ -34,6 +35,15 @@ export class Core {
     readonly config: AppConfig,
     readonly db: PrismaClient,
   ) {}
+
+  /**
+   * State a module keeps between calls for this Core (its caches: the duplicate graph, thresholds, corpus
+   * frequencies), under a key the module owns. Caches live as long as the services they were read from.
+   */
+  state<T>(key: symbol, init: () => T): T {
+    if (!this.states.has(key)) this.states.set(key, init());
+    return this.states.get(key) as T;
+  }
 
   /** The model whose vectors the live index holds (cached for a few seconds). */
   async servingModel(force = false): Promise<ServingModel> {
@@ -129,6 +139,7 @@ export class Core {
     const entry = this.indexEntry;
     this.indexEntry = undefined;
     this.serving = undefined;
+    this.states.clear();
     if (entry) await (await entry.promise.catch(() => null))?.close();
     if (withDb) await this.db.$disconnect();
   }

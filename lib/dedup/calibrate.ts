@@ -84,7 +84,7 @@ export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {
     }
   };
 
-  const { byId: clusterOf, groups } = await allClusters(prisma);
+  const { byId: clusterOf, groups } = await allClusters(core);
   const sameCluster = (a: number, b: number) => {
     const ca = clusterOf.get(a);
     return ca !== undefined && ca === clusterOf.get(b);
@@ -192,7 +192,7 @@ export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {
         : {}),
     });
   }
-  invalidateThresholds();
+  invalidateThresholds(core);
   return { thresholds: await listThresholds(prisma), details };
 }
 

@@ -7,6 +7,7 @@ import { pairKey } from "@/lib/corpus/rows";
 import type { Verdict } from "@/lib/domain/types";
 import { latestByPair } from "@/lib/dedup/verdicts";
 import { UnionFind } from "@/lib/math";
+import type { Core } from "@/lib/core";
 
 export interface Cluster {
   /** Smallest member id: stable while the cluster does not change. */
@@ -65,12 +66,17 @@ export interface GraphSnapshot {
 }
 
 const SNAPSHOT_TTL_MS = 2000;
-const g = globalThis as unknown as { __bugsiftGraph?: { value?: GraphSnapshot; loading?: Promise<GraphSnapshot>; version: number } };
-const graphState = () => (g.__bugsiftGraph ??= { version: 0 });
+interface GraphState {
+  value?: GraphSnapshot;
+  loading?: Promise<GraphSnapshot>;
+  version: number;
+}
+const GRAPH = Symbol("dedup.graph");
+const graphState = (core: Core) => core.state<GraphState>(GRAPH, () => ({ version: 0 }));
 
 /** Forget the snapshot (after a triage decision, an import, a delete). */
-export function invalidateGraph(): void {
-  const s = graphState();
+export function invalidateGraph(core: Core): void {
+  const s = graphState(core);
   s.value = undefined;
   s.loading = undefined;
   s.version++;
@@ -94,20 +100,20 @@ async function loadGraph(prisma: PrismaClient): Promise<GraphSnapshot> {
   return { byId: buildClusters([], live), verdicts, notDuplicate, loadedAt: Date.now() };
 }
 
-export async function graphSnapshot(prisma: PrismaClient): Promise<GraphSnapshot> {
-  const s = graphState();
+export async function graphSnapshot(core: Core): Promise<GraphSnapshot> {
+  const s = graphState(core);
   if (s.value && Date.now() - s.value.loadedAt < SNAPSHOT_TTL_MS) return s.value;
   if (!s.loading) {
     const version = s.version;
-    const p = loadGraph(prisma).then(
+    const p = loadGraph(core.db).then(
       (v) => {
-        if (graphState().version === version) graphState().value = v;
+        if (s.version === version) s.value = v;
         return v;
       },
     );
     s.loading = p;
     p.finally(() => {
-      if (graphState().loading === p) graphState().loading = undefined;
+      if (s.loading === p) s.loading = undefined;
     }).catch(() => undefined);
   }
   return s.loading;
@@ -119,14 +125,14 @@ export function clusterIn(snap: GraphSnapshot, id: number): Cluster {
 }
 
 /** Clusters of the given report ids. */
-export async function clustersOf(prisma: PrismaClient, ids: number[]): Promise<Map<number, Cluster>> {
-  const snap = await graphSnapshot(prisma);
+export async function clustersOf(core: Core, ids: number[]): Promise<Map<number, Cluster>> {
+  const snap = await graphSnapshot(core);
   return new Map(ids.map((id) => [id, clusterIn(snap, id)]));
 }
 
 /** Every cluster with 2+ members (admin statistics, sweep, calibration). */
-export async function allClusters(prisma: PrismaClient): Promise<{ byId: Map<number, Cluster>; groups: Cluster[] }> {
-  const snap = await graphSnapshot(prisma);
+export async function allClusters(core: Core): Promise<{ byId: Map<number, Cluster>; groups: Cluster[] }> {
+  const snap = await graphSnapshot(core);
   const groups = [...new Set(snap.byId.values())].filter((c) => c.members.length > 1);
   return { byId: snap.byId, groups };
 }

@@ -3,6 +3,7 @@
 // than 5%; until the first build finishes, callers fall back to the candidate set's frequencies.
 import type { PrismaClient } from "@/lib/db/client";
 import { tokenize } from "@/lib/vector/tokenize";
+import type { Core } from "@/lib/core";
 
 export interface CorpusDf {
   /** Reports the frequencies were counted over (a sample of a large corpus). */
@@ -13,8 +14,13 @@ export interface CorpusDf {
   builtAt: number;
 }
 
-const g = globalThis as unknown as { __bugsiftDf?: { value: CorpusDf | null; building: Promise<void> | null; checkedAt: number } };
-const state = () => (g.__bugsiftDf ??= { value: null, building: null, checkedAt: 0 });
+interface DfState {
+  value: CorpusDf | null;
+  building: Promise<void> | null;
+  checkedAt: number;
+}
+const DF = Symbol("dedup.df");
+const state = (core: Core) => core.state<DfState>(DF, () => ({ value: null, building: null, checkedAt: 0 }));
 
 const PAGE = 1000;
 const RECHECK_MS = 60_000;
@@ -58,8 +64,9 @@ async function build(prisma: PrismaClient): Promise<CorpusDf> {
 }
 
 /** The current table (n = reports sampled), or null while the first build runs. Never blocks on a build. */
-export function corpusDf(prisma: PrismaClient): CorpusDf | null {
-  const s = state();
+export function corpusDf(core: Core): CorpusDf | null {
+  const prisma = core.db;
+  const s = state(core);
   const now = Date.now();
   if (!s.building && (s.value === null || now - s.checkedAt > RECHECK_MS)) {
     s.checkedAt = now;

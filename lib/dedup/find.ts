@@ -36,7 +36,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   const { encoder, index, model } = await core.query();
 
   // The stored report's cluster and the reports ruled out against any of its members.
-  const snap = await graphSnapshot(prisma);
+  const snap = await graphSnapshot(core);
   let own = new Set<number>();
   const ruledOut = new Set<number>();
   if (opts.reportId !== undefined) {
@@ -73,7 +73,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   const clusters = new Map(ids.map((id) => [id, clusterIn(snap, id)]));
   // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
   const best = collapseClusters(ids, (id) => clusters.get(id)!, (m) => ruledOut.has(m) || own.has(m));
-  const thresholds = await thresholdsFor(prisma, product);
+  const thresholds = await thresholdsFor(core, product);
   let ranked = best.map((b) => {
     const score = scores.get(b.id)!;
     return { clusterId: b.cluster.id, id: b.id, score, rank: b.rank, tier: tierOf(score, thresholds) };
@@ -91,7 +91,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
 
   const left = prepareSide(draft);
   const prepared = new Map(ranked.filter((r) => byId.has(r.id)).map((r) => [r.id, prepareSide(byId.get(r.id)!)]));
-  const corpus = corpusDf(prisma);
+  const corpus = corpusDf(core);
   const df = corpus?.df ?? documentFrequency([...prepared.values()]);
   const dfN = corpus?.n ?? prepared.size;
   const candidates: DuplicateCandidate[] = [];

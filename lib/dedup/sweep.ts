@@ -65,12 +65,12 @@ export async function sweepDuplicates(core: Core, opts: SweepOptions): Promise<S
   opts.onProgress?.(scanned, ids.length);
 
   let pairs = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
-  const snap = await graphSnapshot(prisma);
+  const snap = await graphSnapshot(core);
   pairs = pairs.filter((p) => snap.verdicts.get(pairKey(p.a, p.b)) !== "not_duplicate").slice(0, opts.limit);
   const top = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const rows = await prisma.report.findMany({ where: { id: { in: top } } });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const thresholds = await thresholdsFor(prisma, opts.product);
+  const thresholds = await thresholdsFor(core, opts.product);
   const out: SweepPair[] = [];
   for (const p of pairs) {
     const a = byId.get(p.a);

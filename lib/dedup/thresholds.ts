@@ -4,6 +4,7 @@
 import type { DedupThreshold, PrismaClient } from "@/lib/db/client";
 import type { ThresholdDto } from "@/lib/domain/views";
 import type { Tier } from "@/lib/domain/types";
+import type { Core } from "@/lib/core";
 
 export const DEFAULT_THRESHOLDS = { likely: 0.8, related: 0.6 } as const;
 
@@ -21,23 +22,24 @@ export function tierOf(score: number, t: Pick<Thresholds, "likely" | "related">)
 
 // All rows are cached briefly: the table is tiny and read on every duplicate check.
 const TTL_MS = 5000;
-const g = globalThis as unknown as { __bugsiftThresholds?: { at: number; rows: DedupThreshold[] } };
+const THRESHOLDS = Symbol("dedup.thresholds");
+const cache = (core: Core) => core.state<{ entry?: { at: number; rows: DedupThreshold[] } }>(THRESHOLDS, () => ({}));
 
-export function invalidateThresholds(): void {
-  g.__bugsiftThresholds = undefined;
+export function invalidateThresholds(core: Core): void {
+  cache(core).entry = undefined;
 }
 
-async function rowsCached(prisma: PrismaClient): Promise<DedupThreshold[]> {
-  const c = g.__bugsiftThresholds;
-  if (c && Date.now() - c.at < TTL_MS) return c.rows;
-  const rows = await prisma.dedupThreshold.findMany();
-  g.__bugsiftThresholds = { at: Date.now(), rows };
+async function rowsCached(core: Core): Promise<DedupThreshold[]> {
+  const c = cache(core);
+  if (c.entry && Date.now() - c.entry.at < TTL_MS) return c.entry.rows;
+  const rows = await core.db.dedupThreshold.findMany();
+  c.entry = { at: Date.now(), rows };
   return rows;
 }
 
 /** Thresholds for `product` (its own row, else "*", else defaults). */
-export async function thresholdsFor(prisma: PrismaClient, product?: string | null): Promise<Thresholds> {
-  const rows = await rowsCached(prisma);
+export async function thresholdsFor(core: Core, product?: string | null): Promise<Thresholds> {
+  const rows = await rowsCached(core);
   const row = (product ? rows.find((r) => r.scope === product) : undefined) ?? rows.find((r) => r.scope === "*");
   return row ? { scope: row.scope, likely: row.likely, related: row.related } : { scope: "*", ...DEFAULT_THRESHOLDS };
 }

@@ -54,7 +54,7 @@ async function runImport(core: Core, jobId: string, input: ImportJobInput): Prom
         await rep.progress(doIndex ? f * 0.5 : f, p.processed, counts);
       },
     });
-    invalidateGraph();
+    invalidateGraph(core);
     Object.assign(counts, {
       imported: summary.imported,
       updated: summary.updated,

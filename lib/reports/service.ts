@@ -71,10 +71,11 @@ export async function createReport(core: Core, input: CreateReport): Promise<Rep
     throw e;
   }
   await tryIndex(core, row);
-  return getReport(prisma, row.id);
+  return getReport(core, row.id);
 }
 
-export async function getReport(prisma: PrismaClient, id: number): Promise<ReportDetail> {
+export async function getReport(core: Core, id: number): Promise<ReportDetail> {
+  const prisma = core.db;
   const r = await prisma.report.findUnique({
     where: { id },
     include: {
@@ -83,7 +84,7 @@ export async function getReport(prisma: PrismaClient, id: number): Promise<Repor
     },
   });
   if (!r) throw new NotFoundError(`report ${id} not found`);
-  const cluster = (await clustersOf(prisma, [id])).get(id)!;
+  const cluster = (await clustersOf(core, [id])).get(id)!;
   return {
     ...toSummary(r),
     description: r.description,
@@ -106,10 +107,10 @@ export async function updateReport(core: Core, id: number, patch: UpdateReport):
   const merged: Record<string, unknown> = { ...cur, ...patch, updatedAt: new Date().toISOString() };
   const rec = recordFrom(merged);
   const data = rowData(rec);
-  if (data.contentHash === cur.contentHash) return getReport(prisma, id);
+  if (data.contentHash === cur.contentHash) return getReport(core, id);
   const row = await prisma.report.update({ where: { id }, data });
   await tryIndex(core, row);
-  return getReport(prisma, id);
+  return getReport(core, id);
 }
 
 export async function deleteReport(core: Core, id: number): Promise<void> {
@@ -124,7 +125,7 @@ export async function deleteReport(core: Core, id: number): Promise<void> {
     console.error(`[reports] could not delete report ${id} from the index:`, (e as Error).message);
   }
   await prisma.report.delete({ where: { id } });
-  invalidateGraph();
+  invalidateGraph(core);
 }
 
 export async function listReports(prisma: PrismaClient, q: ListReportsQuery): Promise<ListReportsResponse> {

@@ -30,7 +30,7 @@ export async function stats(core: Core): Promise<StatsResponse> {
     prisma.indexJob.findMany({ where: { state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } }),
     prisma.indexJob.findFirst({ where: { state: { in: ["succeeded", "failed"] } }, orderBy: { createdAt: "desc" } }),
   ]);
-  const { groups } = await allClusters(prisma);
+  const { groups } = await allClusters(core);
   let indexInfo: StatsResponse["index"] = { backend: null, count: null, dims: null, generation: null };
   try {
     const ix = await core.index();

@@ -8,6 +8,7 @@ import type { Verdict } from "@/lib/domain/types";
 import { pairKey, toDecision, toLink } from "@/lib/corpus/rows";
 import { latestByPair } from "@/lib/dedup/verdicts";
 import { invalidateGraph } from "@/lib/dedup/clusters";
+import type { Core } from "@/lib/core";
 
 export interface DecisionInput {
   reportId: number;
@@ -17,7 +18,8 @@ export interface DecisionInput {
   note?: string | null;
 }
 
-export async function recordDecision(prisma: PrismaClient, input: DecisionInput): Promise<TriageResponse> {
+export async function recordDecision(core: Core, input: DecisionInput): Promise<TriageResponse> {
+  const prisma = core.db;
   const { reportId, otherId, verdict, actor } = input;
   if (reportId === otherId) throw new InvalidInputError("reportId and otherId must differ");
   if (!["duplicate", "not_duplicate", "related"].includes(verdict)) throw new InvalidInputError(`unknown verdict "${verdict}"`);
@@ -54,7 +56,7 @@ export async function recordDecision(prisma: PrismaClient, input: DecisionInput)
     }
     return { decision: toDecision(decision, true), link: link ? toLink(link) : null };
   });
-  invalidateGraph();
+  invalidateGraph(core);
   return result;
 }
 

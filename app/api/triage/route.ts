@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (req) => {
   const body = TriageRequestSchema.parse(await readJson(req, config().maxBodyBytes));
   const actor = resolveActor(body.actor, req.headers.get(ACTOR_HEADER));
-  return json(await recordDecision(serverCore().db, { ...body, actor }), 201);
+  return json(await recordDecision(serverCore(), { ...body, actor }), 201);
 });
 
 export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

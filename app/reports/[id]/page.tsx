@@ -24,14 +24,14 @@ function parseId(raw: string): number | null {
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const id = parseId((await params).id);
   if (id === null) return { title: "Report not found" };
-  const r = await attempt(() => getReport(serverCore().db, id));
+  const r = await attempt(() => getReport(serverCore(), id));
   return { title: r.ok ? `${reportKey(r.value)} ${r.value.title.slice(0, 80)}` : "Report" };
 }
 
 export default async function ReportPage({ params }: { params: Params }) {
   const id = parseId((await params).id);
   if (id === null) notFound();
-  const loaded = await attempt(() => getReport(serverCore().db, id));
+  const loaded = await attempt(() => getReport(serverCore(), id));
   if (!loaded.ok && loaded.status === 404) notFound();
   if (!loaded.ok) {
     return <ErrorNote title="Could not load the report" message={loaded.message} />;

@@ -9,7 +9,7 @@ import { deleteReport, getReport, updateReport } from "@/lib/reports/service";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async (_req, params) => json({ report: await getReport(serverCore().db, idParam(params)) }));
+export const GET = route(async (_req, params) => json({ report: await getReport(serverCore(), idParam(params)) }));
 
 export const PATCH = route(
   async (req, params) => {
