@@ -15,6 +15,7 @@ import Database from "better-sqlite3";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import type { IndexPoint, SearchFilter } from "@/lib/vector/types";
 import { mulberry32 } from "@/lib/random";
+import { dot, gaussian } from "@/lib/math";
 
 const DIMS = 384;
 const K = 10;
@@ -35,22 +36,6 @@ const nQueries = Number(process.env.BENCH_QUERIES ?? 100);
 const baseDir = process.env.BENCH_DIR ?? os.tmpdir();
 
 // ---------- seeded data ----------
-
-function gaussian(r: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    const u = Math.max(r(), 1e-12);
-    const v = r();
-    const mag = Math.sqrt(-2 * Math.log(u));
-    spare = mag * Math.sin(2 * Math.PI * v);
-    return mag * Math.cos(2 * Math.PI * v);
-  };
-}
 
 function normalise(v: Float32Array): Float32Array {
   let s = 0;
@@ -101,12 +86,6 @@ class TopK {
       this.scores.pop();
     }
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 // ---------- stats ----------

@@ -1,7 +1,8 @@
-// Server-side data loading for pages: lib services throw ApiError (with an HTTP status) for
-// expected failures — not found, model missing (503), bad filter (400). Pages render those inline
-// instead of falling into the error boundary, so one failing panel does not blank the page.
-import { ApiError } from "@/lib/http/errors";
+// Server-side data loading for pages: use cases throw domain errors for expected failures (not found,
+// model missing, bad filter), which get the same status as over the API (lib/http/respond.ts asApiError).
+// Pages render those inline instead of falling into the error boundary, so one failing panel does not
+// blank the page.
+import { asApiError } from "@/lib/http/respond";
 
 export type Attempt<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
 
@@ -9,7 +10,8 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<Attempt<T>> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
-    if (e instanceof ApiError) return { ok: false, status: e.status, message: e.message };
+    const expected = asApiError(e);
+    if (expected) return { ok: false, status: expected.status, message: expected.message };
     console.error("[ui] unexpected error while loading page data:", e);
     return { ok: false, status: 500, message: "Unexpected server error (details are in the server log)." };
   }

@@ -1,19 +1,21 @@
 "use client";
 import { useId, useState } from "react";
 import { useRouter } from "next/navigation";
-import type { JobDto, JobStartedResponse } from "@/lib/http/schemas";
+import type { ImportFormat, JobDto, JobStartedResponse } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { fmtInt } from "@/components/format";
 import { JobProgress } from "@/components/admin/JobProgress";
 import { isFinished, useJob } from "@/components/admin/useJob";
 
-const FORMATS = [
-  { value: "jsonl", label: "JSON Lines (generic)" },
-  { value: "csv", label: "CSV (generic)" },
-  { value: "jira", label: "Jira CSV export" },
-  { value: "bugzilla", label: "Bugzilla JSON (REST)" },
-  { value: "github", label: "GitHub issues JSON" },
-] as const;
+/** A label for every import format the server accepts (the list itself is lib/domain/types IMPORT_FORMATS). */
+const FORMAT_LABELS = {
+  jsonl: "JSON Lines (generic)",
+  csv: "CSV (generic)",
+  jira: "Jira CSV export",
+  bugzilla: "Bugzilla JSON (REST)",
+  github: "GitHub issues JSON",
+} satisfies Record<ImportFormat, string>;
+const FORMATS = Object.entries(FORMAT_LABELS).map(([value, label]) => ({ value, label }));
 
 interface Issue {
   line: number;

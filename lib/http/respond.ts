@@ -39,12 +39,17 @@ function fromDomain(err: DomainError): ApiError | null {
   return hit ? new ApiError(hit[1], hit[2], err.message, err.details) : null;
 }
 
+/** An expected failure as an HTTP error (status, code, message); null for a bug (an unexpected error). */
+export function asApiError(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ZodError) return fromZod(err);
+  if (err instanceof DomainError) return fromDomain(err);
+  return null;
+}
+
 export function errorResponse(err: unknown, where = "api"): Response {
-  if (err instanceof ZodError) err = fromZod(err);
-  if (err instanceof DomainError) err = fromDomain(err) ?? err;
-  if (err instanceof ApiError) {
-    return json(errorBody(err.code, err.message, err.details), err.status, err.headers);
-  }
+  const api = asApiError(err);
+  if (api) return json(errorBody(api.code, api.message, api.details), api.status, api.headers);
   console.error(`[${where}] unhandled error:`, err);
   return json(errorBody("internal", "internal server error"), 500);
 }
