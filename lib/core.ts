@@ -39,6 +39,8 @@ export class Core {
   /**
    * State a module keeps between calls for this Core (its caches: the duplicate graph, thresholds, corpus
    * frequencies), under a key the module owns. Caches live as long as the services they were read from.
+   * Keys come from Symbol.for: Next.js may load a module once per route bundle, and every copy must find
+   * the same state (an invalidation in the triage route must reach the report page).
    */
   state<T>(key: symbol, init: () => T): T {
     if (!this.states.has(key)) this.states.set(key, init());

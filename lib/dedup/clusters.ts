@@ -71,7 +71,8 @@ interface GraphState {
   loading?: Promise<GraphSnapshot>;
   version: number;
 }
-const GRAPH = Symbol("dedup.graph");
+// Symbol.for: Next.js may load this module once per route bundle; all copies must share one cache.
+const GRAPH = Symbol.for("bugsift.dedup.graph");
 const graphState = (core: Core) => core.state<GraphState>(GRAPH, () => ({ version: 0 }));
 
 /** Forget the snapshot (after a triage decision, an import, a delete). */

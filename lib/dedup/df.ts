@@ -19,7 +19,7 @@ interface DfState {
   building: Promise<void> | null;
   checkedAt: number;
 }
-const DF = Symbol("dedup.df");
+const DF = Symbol.for("bugsift.dedup.df"); // shared by every copy of this module (see clusters.ts)
 const state = (core: Core) => core.state<DfState>(DF, () => ({ value: null, building: null, checkedAt: 0 }));
 
 const PAGE = 1000;

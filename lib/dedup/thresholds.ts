@@ -22,7 +22,7 @@ export function tierOf(score: number, t: Pick<Thresholds, "likely" | "related">)
 
 // All rows are cached briefly: the table is tiny and read on every duplicate check.
 const TTL_MS = 5000;
-const THRESHOLDS = Symbol("dedup.thresholds");
+const THRESHOLDS = Symbol.for("bugsift.dedup.thresholds"); // shared by every copy of this module (see clusters.ts)
 const cache = (core: Core) => core.state<{ entry?: { at: number; rows: DedupThreshold[] } }>(THRESHOLDS, () => ({}));
 
 export function invalidateThresholds(core: Core): void {
