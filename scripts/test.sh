@@ -12,6 +12,8 @@ bash scripts/ensure-system-deps.sh
 if [ -z "${TEST_POSTGRES_URL:-}" ] && [ -f scripts/pg-test-server.sh ]; then
   if url=$(bash scripts/pg-test-server.sh); then
     export TEST_POSTGRES_URL="$url"
+    # The throwaway cluster is ours: stop it however the run ends, so the command leaves no process behind.
+    trap 'bash scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
     echo "postgres for tests: $TEST_POSTGRES_URL"
   else
     echo "WARNING: could not start a test Postgres; Postgres tests will be skipped" >&2

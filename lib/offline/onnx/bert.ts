@@ -1,6 +1,7 @@
-// A BERT-architecture encoder graph (post-LayerNorm, like bert-base / all-MiniLM) with deterministic
-// pseudo-random weights. It is not a trained model: it exists so the runtime, tests and benchmarks exercise the
-// exact operator mix and tensor shapes of a real sentence-transformers BERT export without a model download.
+// A BERT-architecture encoder graph (post-LayerNorm, like bert-base / all-MiniLM). Weights come either from a
+// trained checkpoint (opts.weights, Hugging Face BertModel tensor names; see from-checkpoint.ts) or, for tests and
+// benchmarks, are deterministic pseudo-random: then the runtime exercises the exact operator mix and tensor shapes
+// of a real sentence-transformers BERT export without any download.
 // The graph mirrors what torch.onnx emits for BertModel at opset 12 (decomposed LayerNorm, Div-scaled QK^T,
 // Unsqueeze/Cast/Sub/Mul(-10000) mask, erf GELU), because onnxruntime's online optimizer pattern-matches exactly
 // that form into fused Attention / SkipLayerNormalization / BiasGelu kernels.
@@ -40,6 +41,23 @@ export interface BuildBertOptions {
    * the matmul FLOPs), keeping attention in fp32 so the fused Attention kernel still applies.
    */
   quantize?: BertQuantize;
+  /** Trained weights instead of random ones (see BertWeights). */
+  weights?: BertWeights;
+  /** Dense layers (e.g. "encoder.layer.0.output.dense") left in fp32 when quantizing. */
+  keepFp32?: string[];
+}
+
+/**
+ * Trained weights looked up by Hugging Face BertModel name ("embeddings.word_embeddings.weight",
+ * "encoder.layer.0.attention.self.query.weight", ...). Linear weights are in PyTorch's [out, in] layout; the
+ * builder transposes them. Must throw (naming the tensor) when the name is absent.
+ */
+export type BertWeights = (name: string) => { shape: number[]; data: Float32Array };
+
+function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
+  return out;
 }
 
 export { mulberry32 };
@@ -78,6 +96,16 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
   const quantMode = opts.quantize ?? "none";
   if (!BERT_QUANTIZE.includes(quantMode)) throw new Error(`unknown quantize mode "${quantMode}"`);
   const g = new GraphBuilder();
+  // A parameter: the trained tensor when weights are given (shape-checked), else the random initialiser. The
+  // random initialisers run in the same order as always, so seeded models stay bit-identical across versions.
+  const param = (name: string, shape: number[], random: () => Float32Array): Float32Array => {
+    if (!opts.weights) return random();
+    const t = opts.weights(name);
+    if (t.shape.join(",") !== shape.join(",")) {
+      throw new Error(`BERT weights: ${name} has shape [${t.shape}], config.json implies [${shape}]`);
+    }
+    return t.data;
+  };
 
   const ones = (n: number) => new Float32Array(n).fill(1);
   // LayerNorm written out the way torch.onnx exports it at opset < 17; onnxruntime fuses it back into one
@@ -90,30 +118,36 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     const centered = g.op("Sub", [x, mean]);
     const variance = g.op("ReduceMean", [g.op("Pow", [centered, two])], { axes: lnAxes, keepdims: 1 });
     const normed = g.op("Div", [centered, g.op("Sqrt", [g.op("Add", [variance, lnEps])])]);
-    return g.op("Add", [g.op("Mul", [normed, g.float32(`${prefix}.weight`, ones(H))]), g.float32(`${prefix}.bias`, new Float32Array(H))]);
+    const gamma = param(`${prefix}.weight`, [H], () => ones(H));
+    const beta = param(`${prefix}.bias`, [H], () => new Float32Array(H));
+    return g.op("Add", [g.op("Mul", [normed, g.float32(`${prefix}.weight`, gamma)]), g.float32(`${prefix}.bias`, beta)]);
   };
 
   // Dense layer x[..., inDim] @ W[inDim, outDim] + b. With int8 quantization, mirror what onnxruntime's
   // quantize_dynamic emits, which the runtime fuses into DynamicQuantizeMatMul.
   const dense = (x: string, inDim: number, outDim: number, prefix: string, ffn = false) => {
-    const quant = quantMode === "int8" || (quantMode === "int8-ffn" && ffn);
+    const quant = (quantMode === "int8" || (quantMode === "int8-ffn" && ffn)) && !opts.keepFp32?.includes(prefix);
     // 1/sqrt(fan_in) (not BERT's 0.02) so each sublayer changes the residual stream as much as a trained one
     // does; with 0.02 every output collapses onto the [CLS]/position signal and all texts look alike.
-    const w = normal(rand, inDim * outDim, 1 / Math.sqrt(inDim));
-    const b = g.float32(`${prefix}.bias`, normal(rand, outDim, std));
+    const w = opts.weights
+      ? transpose(param(`${prefix}.weight`, [outDim, inDim], () => new Float32Array(0)), outDim, inDim)
+      : normal(rand, inDim * outDim, 1 / Math.sqrt(inDim));
+    const b = g.float32(`${prefix}.bias`, param(`${prefix}.bias`, [outDim], () => normal(rand, outDim, std)));
     let y: string;
     if (quant) {
-      let maxAbs = 0;
-      for (const v of w) maxAbs = Math.max(maxAbs, Math.abs(v));
-      const scale = maxAbs / 127 || 1;
+      // Symmetric int8 weights with one scale per output column (quantize_dynamic's per_channel form): trained
+      // weights have columns of very different range, and one per-tensor scale costs a real model ~0.05 cosine.
+      const scales = new Float32Array(outDim);
+      for (let i = 0; i < inDim; i++) for (let o = 0; o < outDim; o++) scales[o] = Math.max(scales[o]!, Math.abs(w[i * outDim + o]!));
+      for (let o = 0; o < outDim; o++) scales[o] = scales[o]! / 127 || 1;
       const wq = new Int8Array(w.length);
-      for (let i = 0; i < w.length; i++) wq[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scale)));
+      for (let i = 0; i < w.length; i++) wq[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scales[i % outDim]!)));
       const [xq, xScale, xZp] = g.op("DynamicQuantizeLinear", [x], {}, { numOutputs: 3 }) as string[];
       const wqName = g.init(`${prefix}.weight_quantized`, [inDim, outDim], wq);
-      const wZp = g.init(`${prefix}.weight_zero_point`, [], new Int8Array([0]));
+      const wZp = g.init(`${prefix}.weight_zero_point`, [outDim], new Int8Array(outDim));
       const acc = g.op("MatMulInteger", [xq!, wqName, xZp!, wZp]);
       const accF = g.op("Cast", [acc], { to: 1 });
-      const s = g.op("Mul", [xScale!, g.float32(`${prefix}.weight_scale`, [scale], [])]);
+      const s = g.op("Mul", [xScale!, g.float32(`${prefix}.weight_scale`, scales, [outDim])]);
       y = g.op("Mul", [accF, s]);
     } else {
       y = g.op("MatMul", [x, g.init(`${prefix}.weight`, [inDim, outDim], w)]);
@@ -122,11 +156,11 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
   };
 
   // Embeddings: word + position (first seq rows of the table) + token type, then LayerNorm.
-  const word = g.op("Gather", [g.init("embeddings.word_embeddings.weight", [cfg.vocabSize, H], normal(rand, cfg.vocabSize * H, std)), "input_ids"], { axis: 0 });
+  const word = g.op("Gather", [g.init("embeddings.word_embeddings.weight", [cfg.vocabSize, H], param("embeddings.word_embeddings.weight", [cfg.vocabSize, H], () => normal(rand, cfg.vocabSize * H, std))), "input_ids"], { axis: 0 });
   const seqLen1d = g.op("Unsqueeze", [g.op("Gather", [g.op("Shape", ["input_ids"]), g.int64("one_idx", [1], [])], { axis: 0 })], { axes: [0] });
-  const posTable = g.init("embeddings.position_embeddings.weight", [cfg.maxPosition, H], normal(rand, cfg.maxPosition * H, std));
+  const posTable = g.init("embeddings.position_embeddings.weight", [cfg.maxPosition, H], param("embeddings.position_embeddings.weight", [cfg.maxPosition, H], () => normal(rand, cfg.maxPosition * H, std)));
   const pos = g.op("Slice", [posTable, g.int64("zero_1d", [0]), seqLen1d, g.int64("axis0", [0])]);
-  const typ = g.op("Gather", [g.init("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], normal(rand, cfg.typeVocabSize * H, std)), "token_type_ids"], { axis: 0 });
+  const typ = g.op("Gather", [g.init("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], param("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], () => normal(rand, cfg.typeVocabSize * H, std))), "token_type_ids"], { axis: 0 });
   let x = layerNorm(g.op("Add", [g.op("Add", [word, pos]), typ]), "embeddings.LayerNorm");
 
   // Additive attention bias [B, 1, 1, S]: 0 for real tokens, -10000 for padding (BERT's value; also what the
@@ -166,7 +200,9 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     outputs: [{ name: "last_hidden_state", elemType: "float", shape: ["batch_size", "sequence_length", H] }],
     graphName: "bert",
     opset: 12,
-    docString: "BERT encoder with deterministic pseudo-random weights (bugsift build-bert-onnx)",
+    docString: opts.weights
+      ? `BERT encoder converted from a checkpoint (bugsift from-checkpoint, quantize ${quantMode})`
+      : "BERT encoder with deterministic pseudo-random weights (bugsift build-bert-onnx)",
   });
 }
 
@@ -239,7 +275,7 @@ function buildStamp(cfg: BertConfig, opts: BuildBertDirOptions): Record<string, 
   return {
     cfg,
     seed: opts.seed ?? 42,
-    init: "fanin-v2-opset12",
+    init: "fanin-v2-opset12-q8col",
     quantize: opts.quantize ?? "none",
     pooling: opts.pooling ?? "mean",
     normalize: opts.normalize ?? true,

@@ -1,0 +1,112 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { OnnxEncoder } from "@/lib/embedding/encoder";
+import type { Encoder } from "@/lib/embedding/types";
+import { aggregateAcrossSplits, formatAcrossSplits } from "@/lib/offline/eval/across-splits";
+import { withEmbeddingCache } from "@/lib/offline/eval/embedding-cache";
+import { scoreQuery } from "@/lib/offline/eval/metrics";
+import type { RankerResult } from "@/lib/offline/eval/protocol";
+import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
+
+// A ranker result whose queries found their duplicate at the given ranks (null = not found).
+function result(ranker: string, ranks: Array<number | null>): RankerResult {
+  const scores = ranks.map((r, i) => {
+    const ranked = Array.from({ length: 30 }, (_, j) => 1000 + j);
+    if (r !== null) ranked[r - 1] = 1;
+    return scoreQuery(i + 1, ranked, [1]);
+  });
+  return { ranker, kind: "bm25", model: null, scores, summary: undefined as never };
+}
+
+test("mean over splits averages each split's metric, not the pooled queries", () => {
+  // Split A: 2 queries, both hit at rank 1 (R@1 = 1). Split B: 4 queries, one hit at rank 1 (R@1 = 0.25).
+  // Split mean = 0.625; pooling the 6 queries would give 0.5.
+  const rows = aggregateAcrossSplits([
+    { split: "time:0.3", results: [result("bm25", [1, 1])] },
+    { split: "time:0.5", results: [result("bm25", [1, null, 12, 30])] },
+  ]);
+  assert.equal(rows.length, 1);
+  const [row] = rows;
+  assert.deepEqual(row!.splits, ["time:0.3", "time:0.5"]);
+  assert.deepEqual(row!.n, [2, 4]);
+  assert.equal(row!.mean["r@1"], 0.625);
+  assert.equal(row!.mean["r@20"], (1 + 0.5) / 2); // rank 30 is past 20
+  assert.ok(Math.abs(row!.mean.mrr - (1 + (1 + 1 / 12 + 1 / 30) / 4) / 2) < 1e-12);
+  // The interval holds the mean and lies inside [0, 1]; a split that always hits has no spread of its own.
+  const ci = row!.ci["r@1"];
+  assert.ok(ci.low <= 0.625 && 0.625 <= ci.high, `CI ${ci.low}..${ci.high}`);
+  assert.ok(ci.low >= 0.5 && ci.high <= 1, `CI ${ci.low}..${ci.high}`);
+});
+
+test("rankers keep first-seen order and a row missing from one split is averaged over the others", () => {
+  const rows = aggregateAcrossSplits([
+    { split: "a", results: [result("bm25", [1]), result("hybrid:x", [2])] },
+    { split: "b", results: [result("bm25", [null])] },
+  ]);
+  assert.deepEqual(rows.map((r) => r.ranker), ["bm25", "hybrid:x"]);
+  assert.deepEqual(rows[1]!.splits, ["a"]);
+  assert.equal(rows[1]!.mean.mrr, 0.5);
+  const md = formatAcrossSplits(rows);
+  assert.match(md, /^\| ranker \| R@1 \| R@5 \| R@10 \| R@20 \| MRR \| MAP \|/);
+  assert.match(md, /\| hybrid:x \| 0\.000 \| 1\.000 \| 1\.000 \| 1\.000 \| 0\.500 \|/);
+});
+
+test("the embedding cache returns the encoder's own vectors and encodes each text once per model", async () => {
+  const dir = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
+    preset: "tiny",
+    tokenizerDir: path.resolve("assets/tokenizer"),
+    pooling: "mean",
+    maxSeqLength: 128,
+  });
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "embcache-"));
+  const real = await OnnxEncoder.load(dir);
+  let encoded = 0;
+  // Counts what reaches the real encoder; the vectors are the real model's.
+  const counting: Encoder = {
+    modelDir: real.modelDir,
+    dims: real.dims,
+    maxLength: real.maxLength,
+    pooling: real.pooling,
+    encode: async (texts, opts) => {
+      encoded += texts.length;
+      return real.encode(texts, opts);
+    },
+    close: () => real.close(),
+  };
+  const onnxPath = path.join(dir, "model.onnx");
+  const texts = ["NameNode crashes on restart", "Hive query fails with NPE", "NameNode crashes on restart"];
+  const direct = await real.encode(texts);
+
+  const first = withEmbeddingCache(counting, { cacheDir, onnxPath });
+  const a = await first.encode(texts.slice(0, 2));
+  assert.equal(encoded, 2);
+  const b = await first.encode(texts);
+  assert.equal(encoded, 2, "cached texts are not encoded again");
+  b.forEach((v, i) => assert.deepEqual(Array.from(v), Array.from(direct[i]!)));
+  assert.deepEqual(Array.from(a[1]!), Array.from(direct[1]!));
+  await first.close();
+
+  // A new process (new wrapper) reads the same file; a different chunk pooling is a different cache.
+  const again = await OnnxEncoder.load(dir);
+  let encodedAgain = 0;
+  const second = withEmbeddingCache(
+    { ...counting, encode: async (t, o) => ((encodedAgain += t.length), again.encode(t, o)), close: () => again.close() },
+    { cacheDir, onnxPath },
+  );
+  await second.encode(texts);
+  assert.equal(encodedAgain, 0);
+  await second.close();
+  const max = await OnnxEncoder.load(dir);
+  let encodedMax = 0;
+  const third = withEmbeddingCache(
+    { ...counting, encode: async (t, o) => ((encodedMax += t.length), max.encode(t, o)), close: () => max.close() },
+    { cacheDir, onnxPath, chunkPooling: "max" },
+  );
+  await third.encode(texts);
+  assert.equal(encodedMax, 3);
+  await third.close();
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
