@@ -110,3 +110,43 @@ test("the embedding cache returns the encoder's own vectors and encodes each tex
   await third.close();
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
+
+test("a run that dies mid-corpus keeps the blocks it finished in the cache", async () => {
+  const dir = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
+    preset: "tiny",
+    tokenizerDir: path.resolve("assets/tokenizer"),
+    pooling: "mean",
+    maxSeqLength: 128,
+  });
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "embcache-"));
+  const onnxPath = path.join(dir, "model.onnx");
+  const texts = Array.from({ length: 700 }, (_, i) => `report ${i} about block ${i % 7}`);
+  const real = await OnnxEncoder.load(dir);
+  let calls = 0;
+  const dying: Encoder = {
+    modelDir: real.modelDir,
+    dims: real.dims,
+    maxLength: real.maxLength,
+    pooling: real.pooling,
+    encode: async (t, o) => {
+      if (++calls === 2) throw new Error("killed");
+      return real.encode(t, o);
+    },
+    close: () => real.close(),
+  };
+  const first = withEmbeddingCache(dying, { cacheDir, onnxPath });
+  await assert.rejects(first.encode(texts), /killed/);
+  await first.close();
+
+  const again = await OnnxEncoder.load(dir);
+  let encoded = 0;
+  const second = withEmbeddingCache(
+    { ...dying, encode: async (t, o) => ((encoded += t.length), again.encode(t, o)), close: () => again.close() },
+    { cacheDir, onnxPath },
+  );
+  const vectors = await second.encode(texts);
+  assert.equal(vectors.length, 700);
+  assert.ok(encoded > 0 && encoded < 700, `only the unfinished block is encoded again (encoded ${encoded})`);
+  await second.close();
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});

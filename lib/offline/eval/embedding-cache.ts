@@ -31,12 +31,14 @@ export function encoderCacheKey(encoder: Encoder, onnxPath: string, chunkPooling
   return crypto.createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32);
 }
 
+/** Texts encoded (and committed to the cache) per inner encode call. */
+const STORE_BLOCK = 512;
+
 const textKey = (text: string) => crypto.createHash("sha256").update(text).digest();
 
 /**
  * Wraps an encoder so vectors already computed for (model, text) come from `<cacheDir>/<key>.db` and new ones
- * are stored there. Writes happen after each encode call, in one transaction, so a killed run keeps what it
- * finished.
+ * are stored there, one transaction per block of STORE_BLOCK texts, so a killed run keeps what it finished.
  */
 export function withEmbeddingCache(inner: Encoder, opts: { cacheDir: string; onnxPath: string; chunkPooling?: string }): Encoder {
   const chunkPooling = opts.chunkPooling ?? "mean";
@@ -68,18 +70,22 @@ export function withEmbeddingCache(inner: Encoder, opts: { cacheDir: string; onn
         } else missing.push(i);
       });
       const cached = texts.length - missing.length;
-      if (missing.length) {
+      // Encode and store block by block, so a run killed after an hour keeps all but the last block.
+      for (let start = 0; start < missing.length; start += STORE_BLOCK) {
+        const block = missing.slice(start, start + STORE_BLOCK);
+        const before = cached + start;
         const fresh = await inner.encode(
-          missing.map((i) => texts[i]!),
+          block.map((i) => texts[i]!),
           {
             ...encodeOpts,
             chunkPooling: encodeOpts.chunkPooling ?? (chunkPooling as EncodeOptions["chunkPooling"]),
-            onProgress: encodeOpts.onProgress && ((done, total) => encodeOpts.onProgress!(cached + done, cached + total)),
+            onProgress: encodeOpts.onProgress && ((done) => encodeOpts.onProgress!(before + done, texts.length)),
           },
         );
-        missing.forEach((i, j) => (out[i] = fresh[j]!));
-        putMany(missing.map((i, j) => [keys[i]!, fresh[j]!] as [Buffer, Float32Array]));
-      } else encodeOpts.onProgress?.(texts.length, texts.length);
+        block.forEach((i, j) => (out[i] = fresh[j]!));
+        putMany(block.map((i, j) => [keys[i]!, fresh[j]!] as [Buffer, Float32Array]));
+      }
+      if (missing.length === 0) encodeOpts.onProgress?.(texts.length, texts.length);
       return out as Float32Array[];
     },
     async close(): Promise<void> {
