@@ -16,7 +16,7 @@ const OFFLINE = [["@/lib/offline/*"], "the serving core never reaches offline to
 const APP_ENTRY = [["@/app/*", "@/scripts/*"], "entry points are leaves: nothing imports them"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", "lib/generated/**", "next-env.d.ts", "models/**", "data/**", "tmp/**"] },
+  { ignores: ["node_modules/**", ".next/**", "lib/generated/**", "next-env.d.ts", "models/**", "data/**", "tmp/**", "training/.venv/**", "test-results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
