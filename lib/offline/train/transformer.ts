@@ -30,7 +30,7 @@ import type { LossName } from "@/lib/offline/train/losses";
 import type { CommonRunOptions, RunResult } from "@/lib/offline/train/run";
 
 /** training/ (Python sources, requirements, venv), found from this file so any working directory works. */
-export const TRAINING_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "training");
+export const TRAINING_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "training");
 
 /** Environment for every Python process: offline (nothing may reach the model hub), no bytecode in training/. */
 export function pythonEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
