@@ -7,7 +7,9 @@ const DATE_TIME = new Intl.DateTimeFormat("en-US", {
   day: "numeric",
   hour: "2-digit",
   minute: "2-digit",
-  hour12: false,
+  // hourCycle, not hour12: false: with hour12: false Node's ICU writes the first hour of a day as "24:35" while
+  // browsers write "00:35", so server-rendered times after midnight failed to hydrate.
+  hourCycle: "h23",
   timeZone: "UTC",
 });
 

@@ -52,7 +52,7 @@ export async function newPage(
   const page = await context.newPage();
   const errors: string[] = [];
   const dialogs: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message} (on ${page.url()})`));
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
