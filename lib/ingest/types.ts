@@ -1,20 +1,14 @@
 // Shared shapes for the import pipeline: parsers turn a tracker export into a stream of
 // ParseItems; the importer (import.ts) upserts the records and resolves duplicate links.
-import { IMPORT_FORMATS, type ImportFormat } from "@/lib/domain/types";
+import { IMPORT_FORMATS, type Draft, type ImportFormat } from "@/lib/domain/types";
 
 /** One bug report as the importer sees it, independent of the tracker it came from. */
-export interface ReportRecord {
+export interface ReportRecord extends Draft {
   /** Tracker key, e.g. "bugzilla:bugzilla.mozilla.org", "github:org/repo", "jira:HADOOP", "demo". */
   source: string;
   /** Id of the report inside its tracker (bug number, issue key, ...). */
   externalId: string;
   url?: string;
-  title: string;
-  description: string;
-  product?: string;
-  component?: string;
-  version?: string;
-  platform?: string;
   status?: string;
   resolution?: string;
   reporter?: string;

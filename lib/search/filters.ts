@@ -1,16 +1,9 @@
 // Request filters -> index SearchFilter and Prisma where clauses (same semantics on both sides).
 import type { SearchFilter } from "@/lib/vector/types";
 import { InvalidInputError } from "@/lib/domain/errors";
+import type { ReportFilters } from "@/lib/domain/types";
 
-export interface ReportFilters {
-  product?: string;
-  component?: string;
-  status?: string;
-  /** ISO date (inclusive, start of day) or date-time (inclusive). */
-  from?: string;
-  /** ISO date (inclusive, whole day) or date-time (inclusive). */
-  to?: string;
-}
+export type { ReportFilters };
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;

@@ -11,6 +11,34 @@ import { scoreQuery } from "@/lib/offline/eval/metrics";
 import type { RankerResult } from "@/lib/offline/eval/protocol";
 import { ensureBertModelDir } from "@/lib/offline/onnx/bert";
 
+function tinyModelDir(): string {
+  return ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
+    preset: "tiny",
+    tokenizerDir: path.resolve("assets/tokenizer"),
+    pooling: "mean",
+    maxSeqLength: 128,
+  });
+}
+
+/** An encoder that counts the texts reaching `real` and can be told to fail on its n-th call. */
+function counting(real: Encoder, failOnCall = 0): Encoder & { encoded: number } {
+  let calls = 0;
+  const enc = {
+    modelDir: real.modelDir,
+    dims: real.dims,
+    maxLength: real.maxLength,
+    pooling: real.pooling,
+    encoded: 0,
+    encode: async (texts: string[], opts?: Parameters<Encoder["encode"]>[1]) => {
+      if (++calls === failOnCall) throw new Error("killed");
+      enc.encoded += texts.length;
+      return real.encode(texts, opts);
+    },
+    close: () => real.close(),
+  };
+  return enc;
+}
+
 // A ranker result whose queries found their duplicate at the given ranks (null = not found).
 function result(ranker: string, ranks: Array<number | null>): RankerResult {
   const scores = ranks.map((r, i) => {
@@ -55,98 +83,50 @@ test("rankers keep first-seen order and a row missing from one split is averaged
 });
 
 test("the embedding cache returns the encoder's own vectors and encodes each text once per model", async () => {
-  const dir = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
-    preset: "tiny",
-    tokenizerDir: path.resolve("assets/tokenizer"),
-    pooling: "mean",
-    maxSeqLength: 128,
-  });
+  const dir = tinyModelDir();
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "embcache-"));
-  const real = await OnnxEncoder.load(dir);
-  let encoded = 0;
-  // Counts what reaches the real encoder; the vectors are the real model's.
-  const counting: Encoder = {
-    modelDir: real.modelDir,
-    dims: real.dims,
-    maxLength: real.maxLength,
-    pooling: real.pooling,
-    encode: async (texts, opts) => {
-      encoded += texts.length;
-      return real.encode(texts, opts);
-    },
-    close: () => real.close(),
-  };
   const onnxPath = path.join(dir, "model.onnx");
   const texts = ["NameNode crashes on restart", "Hive query fails with NPE", "NameNode crashes on restart"];
-  const direct = await real.encode(texts);
+  const real = counting(await OnnxEncoder.load(dir));
+  const direct = await (await OnnxEncoder.load(dir)).encode(texts);
 
-  const first = withEmbeddingCache(counting, { cacheDir, onnxPath });
+  const first = withEmbeddingCache(real, { cacheDir, onnxPath });
   const a = await first.encode(texts.slice(0, 2));
-  assert.equal(encoded, 2);
+  assert.equal(real.encoded, 2);
   const b = await first.encode(texts);
-  assert.equal(encoded, 2, "cached texts are not encoded again");
+  assert.equal(real.encoded, 2, "cached texts are not encoded again");
   b.forEach((v, i) => assert.deepEqual(Array.from(v), Array.from(direct[i]!)));
   assert.deepEqual(Array.from(a[1]!), Array.from(direct[1]!));
   await first.close();
 
   // A new process (new wrapper) reads the same file; a different chunk pooling is a different cache.
-  const again = await OnnxEncoder.load(dir);
-  let encodedAgain = 0;
-  const second = withEmbeddingCache(
-    { ...counting, encode: async (t, o) => ((encodedAgain += t.length), again.encode(t, o)), close: () => again.close() },
-    { cacheDir, onnxPath },
-  );
+  const again = counting(await OnnxEncoder.load(dir));
+  const second = withEmbeddingCache(again, { cacheDir, onnxPath });
   await second.encode(texts);
-  assert.equal(encodedAgain, 0);
+  assert.equal(again.encoded, 0);
   await second.close();
-  const max = await OnnxEncoder.load(dir);
-  let encodedMax = 0;
-  const third = withEmbeddingCache(
-    { ...counting, encode: async (t, o) => ((encodedMax += t.length), max.encode(t, o)), close: () => max.close() },
-    { cacheDir, onnxPath, chunkPooling: "max" },
-  );
+  const max = counting(await OnnxEncoder.load(dir));
+  const third = withEmbeddingCache(max, { cacheDir, onnxPath, chunkPooling: "max" });
   await third.encode(texts);
-  assert.equal(encodedMax, 3);
+  assert.equal(max.encoded, 3);
   await third.close();
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
 test("a run that dies mid-corpus keeps the blocks it finished in the cache", async () => {
-  const dir = ensureBertModelDir(path.join(os.tmpdir(), "bugsift-test-models", "tiny-mean"), {
-    preset: "tiny",
-    tokenizerDir: path.resolve("assets/tokenizer"),
-    pooling: "mean",
-    maxSeqLength: 128,
-  });
+  const dir = tinyModelDir();
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "embcache-"));
   const onnxPath = path.join(dir, "model.onnx");
   const texts = Array.from({ length: 700 }, (_, i) => `report ${i} about block ${i % 7}`);
-  const real = await OnnxEncoder.load(dir);
-  let calls = 0;
-  const dying: Encoder = {
-    modelDir: real.modelDir,
-    dims: real.dims,
-    maxLength: real.maxLength,
-    pooling: real.pooling,
-    encode: async (t, o) => {
-      if (++calls === 2) throw new Error("killed");
-      return real.encode(t, o);
-    },
-    close: () => real.close(),
-  };
-  const first = withEmbeddingCache(dying, { cacheDir, onnxPath });
+  const first = withEmbeddingCache(counting(await OnnxEncoder.load(dir), 2), { cacheDir, onnxPath });
   await assert.rejects(first.encode(texts), /killed/);
   await first.close();
 
-  const again = await OnnxEncoder.load(dir);
-  let encoded = 0;
-  const second = withEmbeddingCache(
-    { ...dying, encode: async (t, o) => ((encoded += t.length), again.encode(t, o)), close: () => again.close() },
-    { cacheDir, onnxPath },
-  );
+  const again = counting(await OnnxEncoder.load(dir));
+  const second = withEmbeddingCache(again, { cacheDir, onnxPath });
   const vectors = await second.encode(texts);
   assert.equal(vectors.length, 700);
-  assert.ok(encoded > 0 && encoded < 700, `only the unfinished block is encoded again (encoded ${encoded})`);
+  assert.ok(again.encoded > 0 && again.encoded < 700, `only the unfinished block is encoded again (encoded ${again.encoded})`);
   await second.close();
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });

@@ -56,7 +56,8 @@ export interface RunResult {
   training: Record<string, unknown>;
 }
 
-function dataInfo(data: TrainingData) {
+/** What a trained model records about its training data (bugsift_training.json). */
+export function dataInfo(data: TrainingData) {
   return {
     split: describeSplit(data.split.spec),
     cutoff: data.split.cutoff === null ? null : new Date(data.split.cutoff).toISOString(),

@@ -13,7 +13,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@/lib/db/client";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
-import { describeSplit } from "@/lib/offline/eval/split";
 import { convertCheckpoint } from "@/lib/offline/onnx/from-checkpoint";
 import {
   buildExamples,
@@ -27,7 +26,7 @@ import {
   type TrainingData,
 } from "@/lib/offline/train/data";
 import type { LossName } from "@/lib/offline/train/losses";
-import type { CommonRunOptions, RunResult } from "@/lib/offline/train/run";
+import { dataInfo, type CommonRunOptions, type RunResult } from "@/lib/offline/train/run";
 
 /** training/ (Python sources, requirements, venv), found from this file so any working directory works. */
 export const TRAINING_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "training");
@@ -250,14 +249,7 @@ export async function trainTransformerToDir(prisma: PrismaClient, opts: Transfor
   const examples = buildExamples(data, { titleBody: (opts.pairs ?? "all") === "all", hardNegatives: mergeNegatives(verdictNegatives(data), mined) });
   if (examples.length < 2) throw new Error(`only ${examples.length} training examples: import reports first`);
   const info = {
-    split: describeSplit(data.split.spec),
-    cutoff: data.split.cutoff === null ? null : new Date(data.split.cutoff).toISOString(),
-    heldOutQueries: data.split.queries.length,
-    textScope: data.textScope,
-    reports: data.corpus.reports.length,
-    textReports: data.textReports.length,
-    duplicatePairs: data.duplicatePairs.length,
-    negativePairs: data.negativePairs.length,
+    ...dataInfo(data),
     minedNegatives: [...mined.values()].reduce((s, v) => s + v.length, 0),
     pairs: opts.pairs ?? "all",
     examples: examples.length,
