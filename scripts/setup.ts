@@ -13,6 +13,7 @@ import path from "node:path";
 import { config } from "@/lib/config";
 import { createPrisma } from "@/lib/db/client";
 import { adminToken } from "@/lib/http/auth";
+import { loadModelDir } from "@/lib/embedding/modeldir";
 import { activeModelVersion, defaultModelDir, modelDirOf } from "@/lib/models/registry";
 import { registerModelVersion } from "@/lib/offline/train/run";
 
@@ -62,6 +63,7 @@ if (explicitModelDir) {
 } else {
   const db = createPrisma(config().databaseUrl);
   try {
+    const pretrained = loadModelDir(PRETRAINED_DIR);
     const known = await db.modelVersion.findUnique({ where: { name: PRETRAINED_NAME } });
     const mv =
       known ??
@@ -69,8 +71,8 @@ if (explicitModelDir) {
         name: PRETRAINED_NAME,
         dir: PRETRAINED_DIR,
         kind: "transformer",
-        dims: 384,
-        pooling: "mean",
+        dims: pretrained.dims,
+        pooling: pretrained.pooling,
         baseModel: `wheel ${PRETRAINED_WHEEL}`,
       }));
     if (!known || known.metrics === null) {

@@ -8,22 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { EncodeOptions, Encoder } from "@/lib/embedding/types";
-
-function sha256File(file: string): string {
-  const hash = crypto.createHash("sha256");
-  const fd = fs.openSync(file, "r");
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest("hex");
-}
+import { sha256File } from "@/lib/offline/onnx/pretrained";
 
 /** Identity of what an encoder computes: same key, same vectors. */
 export function encoderCacheKey(encoder: Encoder, onnxPath: string, chunkPooling: string): string {
