@@ -6,6 +6,10 @@
 //
 // OPTIONS is included because Next.js derives its automatic OPTIONS `Allow` list from the exported
 // handlers, which would then wrongly include the 405 ones.
+//
+// Admin routes pass `{ admin: true }`: an unauthenticated caller gets the same 401 whatever the method, so
+// the method list (and whether a route exists behind the method) is only told to an admin.
+import { route } from "@/lib/http/handler";
 import { errorBody, json } from "@/lib/http/respond";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -27,15 +31,21 @@ export function methodNotAllowed(req: Request, allowed: readonly HttpMethod[]): 
   return json(errorBody("method_not_allowed", `method ${req.method} is not allowed here; use ${allow}`), 405, { allow });
 }
 
-export function otherMethods<const A extends readonly HttpMethod[]>(allowed: A): Record<Others<A[number]>, RouteFn> {
+export interface OtherMethodsOptions {
+  /** The route is admin-only: check the admin token before answering 405 or OPTIONS. */
+  admin?: boolean;
+}
+
+export function otherMethods<const A extends readonly HttpMethod[]>(allowed: A, opts: OtherMethodsOptions = {}): Record<Others<A[number]>, RouteFn> {
   if (allowed.length === 0) throw new Error("otherMethods: a route must allow at least one method");
   const allow = allowHeader(allowed);
+  const guarded = (answer: RouteFn): RouteFn => (opts.admin ? route(answer, { admin: true }) : answer);
   const out: Record<string, RouteFn> = {
-    OPTIONS: async () => new Response(null, { status: 204, headers: { allow } }),
+    OPTIONS: guarded(async () => new Response(null, { status: 204, headers: { allow } })),
   };
   for (const m of ALL) {
     if (allowed.includes(m as HttpMethod) || (m === "HEAD" && allowed.includes("GET"))) continue;
-    out[m] = async (req) => methodNotAllowed(req, allowed);
+    out[m] = guarded(async (req) => methodNotAllowed(req, allowed));
   }
   return out as Record<Others<A[number]>, RouteFn>;
 }

@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { allowHeader, otherMethods } from "@/lib/http/methods";
+import { resetConfig } from "@/lib/config";
+import { resetAuthCache } from "@/lib/http/auth";
 import { displayPath, redactPaths } from "@/lib/status/paths";
 
 test("otherMethods answers every missing method with a JSON 405 and an Allow header", async () => {
@@ -28,6 +30,32 @@ test("otherMethods on a POST-only route also answers GET and HEAD", async () => 
   assert.equal(res.headers.get("allow"), "POST, OPTIONS");
   assert.equal(allowHeader(["GET", "PATCH", "DELETE"]), "GET, HEAD, PATCH, DELETE, OPTIONS");
   assert.throws(() => otherMethods([]), /at least one method/);
+});
+
+test("otherMethods on an admin route checks the token first: 401 without it, 405 (or 204) with it", async () => {
+  const before = process.env.ADMIN_TOKEN;
+  process.env.ADMIN_TOKEN = "unit-admin-token";
+  resetConfig();
+  resetAuthCache();
+  try {
+    const h = otherMethods(["GET"], { admin: true });
+    const anon = await h.POST(new Request("http://x/api/admin/sweep", { method: "POST" }));
+    assert.equal(anon.status, 401);
+    assert.equal((await anon.json()).error.code, "unauthorized");
+    assert.equal((await h.OPTIONS(new Request("http://x/api/admin/sweep", { method: "OPTIONS" }))).status, 401);
+    const wrong = await h.DELETE(new Request("http://x/api/admin/sweep", { method: "DELETE", headers: { authorization: "Bearer nope" } }));
+    assert.equal(wrong.status, 401);
+    const auth = { authorization: "Bearer unit-admin-token" };
+    const admin = await h.POST(new Request("http://x/api/admin/sweep", { method: "POST", headers: auth }));
+    assert.equal(admin.status, 405);
+    assert.equal(admin.headers.get("allow"), "GET, HEAD, OPTIONS");
+    assert.equal((await h.OPTIONS(new Request("http://x/api/admin/sweep", { method: "OPTIONS", headers: auth }))).status, 204);
+  } finally {
+    if (before === undefined) delete process.env.ADMIN_TOKEN;
+    else process.env.ADMIN_TOKEN = before;
+    resetConfig();
+    resetAuthCache();
+  }
 });
 
 test("displayPath and redactPaths never show an absolute path", () => {

@@ -16,4 +16,4 @@ export const GET = route(
   { admin: true },
 );
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });

@@ -8,4 +8,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const GET = route(async () => json(await listModels(serverCore())), { admin: true });
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });

@@ -18,4 +18,4 @@ export const POST = route(
   { admin: true },
 );
 
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"], { admin: true });
