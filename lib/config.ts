@@ -49,6 +49,8 @@ export interface AppConfig {
   sweepMaxReports: number;
   /** Let onnxruntime's threads spin between runs (faster batches, busier idle CPU). */
   ortAllowSpinning: boolean;
+  /** Prefix of the keys given to reports filed in bugsift ("BS" -> BS-1, BS-2, …). */
+  reportKeyPrefix: string;
 }
 
 /** Unset and blank both mean "use the default". */
@@ -132,6 +134,13 @@ const EnvSchema = z.object({
   ),
   SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 20_000, 1, 10_000_000),
   ORT_ALLOW_SPINNING: z.preprocess(blank, z.string().optional()).transform((v) => v === "1"),
+  REPORT_KEY_PREFIX: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{0,9}$/, { error: (i) => `REPORT_KEY_PREFIX must be 1-10 capital letters or digits, starting with a letter (got "${String(i.input)}")` })
+      .default("BS"),
+  ),
 });
 
 /** The embedded index lives in the app's SQLite file; next to a Postgres database it needs a file of its own. */
@@ -181,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reindexEncoder: e.REINDEX_ENCODER,
     sweepMaxReports: e.SWEEP_MAX_REPORTS,
     ortAllowSpinning: e.ORT_ALLOW_SPINNING,
+    reportKeyPrefix: e.REPORT_KEY_PREFIX,
   };
 }
 

@@ -41,7 +41,7 @@ export interface Draft {
 /** A new report: a draft plus optional tracker fields. */
 export interface CreateReport extends Draft {
   source: string;
-  /** Default: generated ("bs-<timestamp>-<random>"). */
+  /** Default: the next bugsift key, "<REPORT_KEY_PREFIX>-<n>" (BS-1, BS-2, …). */
   externalId?: string;
   url?: string;
   status?: string;

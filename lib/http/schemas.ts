@@ -107,7 +107,7 @@ export type DuplicatesRequest = z.infer<typeof DuplicatesRequestSchema>;
 /** POST /api/reports body: a draft plus optional tracker fields. */
 export const CreateReportSchema = DraftSchema.extend({
   source: z.string().trim().min(1).max(LIMITS.field).default("bugsift"),
-  /** Default: generated ("bs-<timestamp>-<random>"). */
+  /** Default: the next bugsift key, "<REPORT_KEY_PREFIX>-<n>" (BS-1, BS-2, …). */
   externalId: optText(LIMITS.field),
   url: z.string().trim().url().max(2000).optional(),
   status: optText(LIMITS.field),

@@ -1,6 +1,5 @@
 // Report CRUD. Writes go to the database first, then to the index (encode + upsert); indexedHash
 // records what the index holds, so a failed index write is repaired by the next catch-up/reindex.
-import { randomBytes } from "node:crypto";
 import type { PrismaClient, Report } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/client";
 import type { CreateReport, ListReportsQuery, UpdateReport } from "@/lib/domain/types";
@@ -52,26 +51,63 @@ async function tryIndex(core: Core, r: Report): Promise<void> {
   }
 }
 
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+}
+
+/**
+ * The next key for a report filed in bugsift: `<prefix>-<n>`, like an issue tracker's. The number comes from
+ * one upsert on the prefix's row (a database-level INSERT … ON CONFLICT DO UPDATE … RETURNING), so concurrent
+ * filings never share one; a lost race on the row's first insert is retried.
+ */
+async function nextReportKey(prisma: PrismaClient, prefix: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const row = await prisma.reportKeySequence.upsert({
+        where: { prefix },
+        create: { prefix, last: 1 },
+        update: { last: { increment: 1 } },
+        select: { last: true },
+      });
+      return `${prefix}-${row.last}`;
+    } catch (e) {
+      if (!isUniqueViolation(e) || attempt >= 3) throw e;
+    }
+  }
+}
+
+// A generated key can already be taken by an imported report of the same source; the next number is tried
+// then, up to this many times.
+const MAX_KEY_ATTEMPTS = 1000;
+
 export async function createReport(core: Core, input: CreateReport): Promise<ReportDetail> {
   const prisma = core.db;
   const now = new Date();
-  const rec = recordFrom({
-    ...input,
-    externalId: input.externalId ?? `bs-${now.getTime().toString(36)}-${randomBytes(3).toString("hex")}`,
-    createdAt: input.createdAt ?? now.toISOString(),
-    updatedAt: now.toISOString(),
-  });
-  let row: Report;
-  try {
-    row = await prisma.report.create({ data: rowData(rec) });
-  } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-      throw new ConflictError(`a report with source "${rec.source}" and externalId "${rec.externalId}" already exists`);
+  const generated = input.externalId === undefined;
+  for (let attempt = 1; ; attempt++) {
+    const rec = recordFrom({
+      ...input,
+      externalId: input.externalId ?? (await nextReportKey(prisma, core.config.reportKeyPrefix)),
+      createdAt: input.createdAt ?? now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    let row: Report;
+    try {
+      row = await prisma.report.create({ data: rowData(rec) });
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        if (generated && attempt < MAX_KEY_ATTEMPTS) continue;
+        throw new ConflictError(`a report with source "${rec.source}" and externalId "${rec.externalId}" already exists`);
+      }
+      throw e;
     }
-    throw e;
+    await tryIndex(core, row);
+    return getReport(core, row.id);
   }
-  await tryIndex(core, row);
-  return getReport(core, row.id);
+}
+
+export async function reportExists(prisma: PrismaClient, id: number): Promise<boolean> {
+  return (await prisma.report.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
 export async function getReport(core: Core, id: number): Promise<ReportDetail> {

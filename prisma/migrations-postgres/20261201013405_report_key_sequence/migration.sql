@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "ReportKeySequence" (
+    "prefix" TEXT NOT NULL,
+    "last" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "ReportKeySequence_pkey" PRIMARY KEY ("prefix")
+);
