@@ -6,7 +6,9 @@ import { SiteFooter } from "@/components/SiteFooter";
 import { KeyboardShortcuts } from "@/components/KeyboardShortcuts";
 
 export const metadata: Metadata = {
-  title: { default: "bugsift", template: "%s · bugsift" },
+  // The template names the app after the page's own title; it applies to child segments only, so the home
+  // page (same segment as this layout) sets its full title itself.
+  title: { default: "bugsift", template: "%s — bugsift" },
   description: "Find duplicate bug reports by meaning",
 };
 

@@ -20,7 +20,7 @@ const EXAMPLES = ["namenode runs out of memory", "block report too slow", "kerbe
 
 export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }): Promise<Metadata> {
   const q = param((await searchParams).q);
-  return { title: q ? `“${q.slice(0, 60)}”` : "Search" };
+  return { title: { absolute: q ? `“${q.slice(0, 60)}” — bugsift search` : "bugsift — Search" } };
 }
 
 export default async function SearchPage({ searchParams }: { searchParams: Promise<SP> }) {

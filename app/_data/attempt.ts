@@ -21,3 +21,8 @@ export async function attempt<T>(fn: () => Promise<T>): Promise<Attempt<T>> {
 export function param(v: string | string[] | undefined): string {
   return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
 }
+
+/** A /reports/[id] segment as a report id (a positive 32-bit integer), else null. */
+export function reportIdParam(raw: string): number | null {
+  return /^\d{1,10}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 2 ** 31 - 1 ? Number(raw) : null;
+}

@@ -6,7 +6,7 @@ import { serverCore } from "@/lib/runtime/server";
 import { getReport } from "@/lib/reports/service";
 import { findDuplicates } from "@/lib/dedup/find";
 import { toRef } from "@/lib/corpus/rows";
-import { attempt } from "@/app/_data/attempt";
+import { attempt, reportIdParam } from "@/app/_data/attempt";
 import { DescriptionText } from "@/components/DescriptionText";
 import { DuplicateLinks } from "@/components/DuplicateLinks";
 import { DecisionHistory } from "@/components/DecisionHistory";
@@ -17,19 +17,16 @@ import { fmtDateTime, reportKey } from "@/components/format";
 
 type Params = Promise<{ id: string }>;
 
-function parseId(raw: string): number | null {
-  return /^\d{1,10}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 2 ** 31 - 1 ? Number(raw) : null;
-}
-
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const id = parseId((await params).id);
+  const id = reportIdParam((await params).id);
   if (id === null) return { title: "Report not found" };
   const r = await attempt(() => getReport(serverCore(), id));
-  return { title: r.ok ? `${reportKey(r.value)} ${r.value.title.slice(0, 80)}` : "Report" };
+  if (!r.ok) return { title: r.status === 404 ? "Report not found" : "Report" };
+  return { title: `${reportKey(r.value)}: ${r.value.title.slice(0, 80)}` };
 }
 
 export default async function ReportPage({ params }: { params: Params }) {
-  const id = parseId((await params).id);
+  const id = reportIdParam((await params).id);
   if (id === null) notFound();
   const loaded = await attempt(() => getReport(serverCore(), id));
   if (!loaded.ok && loaded.status === 404) notFound();
