@@ -4,6 +4,7 @@ import { SearchQuerySchema } from "@/lib/http/schemas";
 import { serverCore } from "@/lib/runtime/server";
 import { searchReports } from "@/lib/search/search";
 import { listReports } from "@/lib/reports/service";
+import { exampleSearches } from "@/lib/reports/examples";
 import { attempt, param } from "@/app/_data/attempt";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
 import { SearchForm } from "@/components/SearchForm";
@@ -16,7 +17,6 @@ import { ReportListItem } from "@/components/ReportListItem";
 type SP = Record<string, string | string[] | undefined>;
 
 const PAGE_SIZE = 20;
-const EXAMPLES = ["namenode runs out of memory", "block report too slow", "kerberos ticket expired", "NullPointerException in scheduler"];
 
 export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }): Promise<Metadata> {
   const q = param((await searchParams).q);
@@ -50,6 +50,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
         })
       : ({ ok: false, status: 400, message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } as const);
   const recent = active ? null : await attempt(() => listReports(serverCore().db, { limit: 10, offset: 0 }));
+  const examples = active ? null : await attempt(() => exampleSearches(serverCore().db));
 
   return (
     <div className="space-y-5">
@@ -115,18 +116,20 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
             )}
           </section>
           <aside aria-labelledby="tips-title" className="space-y-4">
+            {examples?.ok && examples.value.length > 0 && (
             <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
               <h2 id="tips-title" className="text-sm font-semibold text-slate-800">Try a search</h2>
               <ul className="mt-2 flex flex-wrap gap-2">
-                {EXAMPLES.map((q) => (
+                {examples.value.map((q) => (
                   <li key={q}>
-                    <Link href={searchHref({ q })} className="inline-block rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-800 hover:bg-indigo-50 hover:text-indigo-800">
+                    <Link href={searchHref({ q })} data-testid="example-search" className="inline-block rounded-full bg-slate-100 px-3 py-1 text-sm text-slate-800 hover:bg-indigo-50 hover:text-indigo-800">
                       {q}
                     </Link>
                   </li>
                 ))}
               </ul>
             </div>
+            )}
             <div className="rounded-lg border border-indigo-100 bg-indigo-50 p-4 text-sm text-indigo-950">
               <p className="font-semibold">Triaging a new report?</p>
               <p className="mt-1">Paste it into <Link href="/check" className="font-medium underline">Check report</Link> to see likely duplicates while you type.</p>

@@ -155,7 +155,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             maxLength={LIMITS.title}
             value={draft.title}
             onChange={set("title")}
-            placeholder="e.g. NameNode crashes when the edit log is full"
+            placeholder="One line: what goes wrong, and where"
             className={input}
           />
         </div>

@@ -66,7 +66,7 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
             key={initial.q}
             maxLength={LIMITS.query}
             autoComplete="off"
-            placeholder="Describe the problem, e.g. “datanode runs out of disk during balancing”"
+            placeholder="Describe the problem in your own words"
             className="block w-full rounded-md border border-slate-300 bg-white py-2 pl-9 pr-10 text-base text-slate-900 shadow-sm placeholder:text-slate-500 focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30 sm:text-sm"
           />
           <kbd aria-hidden="true" className="pointer-events-none absolute right-2.5 top-1/2 hidden -translate-y-1/2 rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs text-slate-600 sm:block">
