@@ -8,11 +8,13 @@ const LINKS = [
   { href: "/admin", label: "Admin" },
 ] as const;
 
-/** Primary navigation; marks the current section with aria-current. */
+/**
+ * Primary navigation; marks the current section with aria-current. A report page belongs to no section (it is
+ * reached from search, from the check page or from a link), so nothing is marked there.
+ */
 export function NavLinks() {
   const pathname = usePathname() ?? "/";
-  const current = (href: string) =>
-    href === "/" ? pathname === "/" || pathname.startsWith("/reports") : pathname.startsWith(href);
+  const current = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
   return (
     <nav aria-label="Main" className="-mx-2 flex items-center gap-1 text-sm">
       {LINKS.map((l) => {

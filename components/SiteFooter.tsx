@@ -3,7 +3,7 @@ export function SiteFooter() {
     <footer className="border-t border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-4 text-xs text-slate-600 sm:px-6">
         <p>bugsift — self-hosted duplicate detection for bug reports</p>
-        <p className="hidden sm:block">
+        <p data-keyboard-hint className="hidden sm:block">
           Shortcuts: <kbd className="rounded border border-slate-300 bg-slate-50 px-1 font-mono">/</kbd> search,{" "}
           <kbd className="rounded border border-slate-300 bg-slate-50 px-1 font-mono">j</kbd>/
           <kbd className="rounded border border-slate-300 bg-slate-50 px-1 font-mono">k</kbd> move,{" "}

@@ -90,7 +90,7 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
         <h2 id="similar-title" className="text-lg font-semibold">
           Similar reports
         </h2>
-        <p className="text-xs text-slate-600">
+        <p data-keyboard-hint className="text-xs text-slate-600">
           Keys on a focused card: <kbd className="font-mono">d</kbd> duplicate, <kbd className="font-mono">r</kbd> related,{" "}
           <kbd className="font-mono">n</kbd> not a duplicate
         </p>

@@ -13,7 +13,7 @@ export function JobsTable({ jobs }: { jobs: JobDto[] }) {
   return (
     <section aria-labelledby="jobs-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 id="jobs-title" className="px-4 pt-4 text-base font-semibold">Recent jobs</h2>
-      <div className="mt-2 overflow-x-auto">
+      <div className="relative mt-2 overflow-x-auto">
         <table className="min-w-full text-sm [&_td:first-child]:pl-4 [&_td:last-child]:pr-4">
           <caption className="sr-only">Recent import, re-index and evaluation jobs</caption>
           <thead className="border-y border-slate-100 bg-slate-50">

@@ -47,7 +47,7 @@ export function ModelsTable({ data }: { data: ModelsResponse }) {
           No registered model versions; the server encodes with <span className="font-mono">{data.serving.dir}</span>.
         </p>
       ) : (
-      <div className="mt-2 overflow-x-auto">
+      <div className="relative mt-2 overflow-x-auto">
         <table className="min-w-full text-sm">
           <caption className="sr-only">Model versions with evaluation figures</caption>
           <thead className="border-y border-slate-100 bg-slate-50">
