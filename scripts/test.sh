@@ -38,6 +38,12 @@ npm run --silent lint
 
 echo "== next build"
 npx next build > tmp-next-build.log 2>&1 || { cat tmp-next-build.log; exit 1; }
+# A file access Turbopack cannot scope (a path built at run time) copies the whole project into the server
+# output; Next.js only warns, so the build is failed here (fix: see CONTRIBUTING.md, "Conventions").
+if grep -qiE "tracing of the whole project|whole project to be traced" tmp-next-build.log; then
+  cat tmp-next-build.log; rm -f tmp-next-build.log
+  echo "next build: whole-project tracing warning (see above)" >&2; exit 1
+fi
 tail -n 5 tmp-next-build.log; rm -f tmp-next-build.log
 
 shopt -s nullglob

@@ -26,7 +26,8 @@ export function sqlitePathFromUrl(url: string): string {
   if (q >= 0) p = p.slice(0, q);
   if (p.startsWith("//")) p = p.slice(2); // file:///abs/path
   if (!p) throw new Error(`DATABASE_URL "${url}" has no file path`);
-  return path.resolve(process.cwd(), decodeURIComponent(p));
+  // The path is only known at run time: without the ignore comment Turbopack traces the whole project into the build.
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), decodeURIComponent(p));
 }
 
 /** Hides the password when a URL ends up in a message. */
