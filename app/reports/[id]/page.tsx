@@ -7,6 +7,7 @@ import { getReport } from "@/lib/reports/service";
 import { findDuplicates } from "@/lib/dedup/find";
 import { toRef } from "@/lib/corpus/rows";
 import { attempt, reportIdParam } from "@/app/_data/attempt";
+import { NOT_FOUND_TITLE } from "@/app/_data/titles";
 import { DescriptionText } from "@/components/DescriptionText";
 import { DuplicateLinks } from "@/components/DuplicateLinks";
 import { DecisionHistory } from "@/components/DecisionHistory";
@@ -17,12 +18,13 @@ import { fmtDateTime, reportKey } from "@/components/format";
 
 type Params = Promise<{ id: string }>;
 
+// Metadata is resolved even when the layout answers notFound(), and streamed into the not-found page: an unknown
+// id gets the not-found page's title.
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const id = reportIdParam((await params).id);
-  if (id === null) return { title: "Report not found" };
-  const r = await attempt(() => getReport(serverCore(), id));
-  if (!r.ok) return { title: r.status === 404 ? "Report not found" : "Report" };
-  return { title: `${reportKey(r.value)}: ${r.value.title.slice(0, 80)}` };
+  const r = id === null ? null : await attempt(() => getReport(serverCore(), id));
+  if (r?.ok) return { title: `${reportKey(r.value)}: ${r.value.title.slice(0, 80)}` };
+  return { title: r === null || r.status === 404 ? NOT_FOUND_TITLE : "Report" };
 }
 
 export default async function ReportPage({ params }: { params: Params }) {
