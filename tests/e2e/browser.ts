@@ -2,7 +2,7 @@
 // collects page errors, and saves full-page screenshots into test-results/screenshots/.
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
@@ -41,13 +41,17 @@ export interface TrackedPage {
   dialogs: string[];
 }
 
-/** A fresh context (own cookies/localStorage) with error + dialog tracking. */
+/** A phone: touch screen, mobile viewport (`(pointer: coarse)` and `(hover: none)` match). */
+export const PHONE: BrowserContextOptions = { hasTouch: true, isMobile: true };
+
+/** A fresh context (own cookies/localStorage) with error + dialog tracking; `device` adds e.g. PHONE. */
 export async function newPage(
   browser: Browser,
   baseURL: string,
   viewport: { width: number; height: number } = DESKTOP,
+  device: BrowserContextOptions = {},
 ): Promise<TrackedPage> {
-  const context = await browser.newContext({ baseURL, viewport });
+  const context = await browser.newContext({ ...device, baseURL, viewport });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -71,22 +75,50 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** True when the document is wider than the viewport (horizontal scrolling). */
-export async function hasHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+/**
+ * What sticks out past the viewport's right edge, as messages; empty when nothing does. Two measures, since
+ * either alone misses cases: the document's scrollWidth against its clientWidth (the viewport without the
+ * vertical scrollbar), and every element's box, visually hidden ones included. An element counts unless a
+ * box that clips it, i.e. one with overflow-x other than visible in its chain of containing blocks, holds it:
+ * an absolutely positioned `sr-only` label inside an `overflow-x-auto` wrapper that is not positioned is
+ * not clipped by it, and widens the page.
+ */
+export async function horizontalOverflow(page: Page): Promise<string[]> {
+  // No named helper functions inside: tsx compiles them with a __name() wrapper the page does not have.
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const limit = root.clientWidth + 1;
+    const found: string[] = [];
+    if (root.scrollWidth > limit) found.push(`document scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}`);
+    for (const el of Array.from(document.querySelectorAll("body, body *"))) {
+      const box = el.getBoundingClientRect();
+      if (box.right <= limit) continue;
+      // Clipped when a box in its chain of containing blocks has overflow-x other than visible. <body>'s
+      // overflow belongs to the viewport: content it cuts off is lost, not clipped into a scroll box.
+      let clipped = false;
+      let position = getComputedStyle(el).position;
+      for (let p = el.parentElement; p && p !== root && p !== document.body && !clipped; p = p.parentElement) {
+        const cs = getComputedStyle(p);
+        const transformed = cs.transform !== "none" || cs.filter !== "none" || cs.contain.includes("paint");
+        const containing = position === "absolute" ? cs.position !== "static" || transformed : position === "fixed" ? transformed : true;
+        if (!containing) continue;
+        clipped = cs.overflowX !== "visible";
+        position = cs.position;
+      }
+      if (clipped) continue;
+      const cls = String(el.getAttribute("class") ?? "").slice(0, 60);
+      found.push(`<${el.tagName.toLowerCase()} class="${cls}"> right=${Math.round(box.right)} "${(el.textContent ?? "").trim().slice(0, 40)}"`);
+    }
+    return found;
+  });
 }
 
-/** The elements that stick out past the viewport's right edge and are not inside a scrolling box, for failure messages. */
+/** True when anything sticks out horizontally (see horizontalOverflow). */
+export async function hasHorizontalScroll(page: Page): Promise<boolean> {
+  return (await horizontalOverflow(page)).length > 0;
+}
+
+/** The overflow, for failure messages. */
 export async function overflowingElements(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const found: string[] = [];
-    for (const el of Array.from(document.querySelectorAll("body *"))) {
-      const right = el.getBoundingClientRect().right;
-      if (right <= window.innerWidth + 1) continue;
-      let clipped = false;
-      for (let p = el.parentElement; p && !clipped; p = p.parentElement) clipped = getComputedStyle(p).overflowX !== "visible";
-      if (!clipped) found.push(`<${el.tagName.toLowerCase()} class="${String(el.getAttribute("class") ?? "").slice(0, 60)}"> right=${Math.round(right)} "${(el.textContent ?? "").trim().slice(0, 40)}"`);
-    }
-    return `scrollWidth ${document.documentElement.scrollWidth}: ${found.slice(0, 6).join("; ")}`;
-  });
+  return (await horizontalOverflow(page)).slice(0, 8).join("; ");
 }

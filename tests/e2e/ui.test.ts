@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
+import { registerServedModel } from "@/tests/helpers/models";
 
 let srv: TestServer | null = null;
 let browser: Browser | null = null;
@@ -354,8 +355,10 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const cookie = /bugsift_admin=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
     assert.ok(cookie, "login sets the session cookie");
     await p.context.addCookies([{ name: "bugsift_admin", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
+    // With a listed model the page has its widest table (and its visually hidden "Actions" header).
+    await registerServedModel(srv!);
     await page.goto("/admin");
-    await page.getByRole("heading", { name: "Model versions" }).waitFor();
+    await page.getByRole("table", { name: /Model versions/ }).waitFor();
     assert.equal(await hasHorizontalScroll(page), false, `/admin scrolls horizontally: ${await overflowingElements(page)}`);
     await screenshot(page, "admin-narrow");
 
