@@ -1,0 +1,176 @@
+// What a new user meets over plain HTTP, against a real `next start` server on the demo corpus: page statuses
+// (unknown reports are 404, not a 200 "not found" page), page titles, home-page examples taken from the loaded
+// corpus, admin routes refusing unauthenticated callers before anything else, and the keys of filed reports.
+//
+//   node --import tsx --test tests/integration/pages-http.test.ts
+import assert from "node:assert/strict";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { ROOT } from "@/lib/offline/app-server";
+import type { ApiErrorBody, ListReportsResponse, ReportResponse } from "@/lib/http/schemas";
+import { bearer, call } from "@/tests/helpers/api-client";
+import { useTestServer } from "@/tests/helpers/suite";
+
+// No rate limit: the key test files reports concurrently from one address.
+const server = useTestServer({ seed: "demo", env: { RATE_LIMIT_PER_MIN: "0" } });
+
+async function page(s: { api: (p: string, init?: RequestInit) => Promise<Response> }, p: string): Promise<{ status: number; html: string }> {
+  const res = await s.api(p, { redirect: "manual" });
+  return { status: res.status, html: await res.text() };
+}
+
+/** The document's <title>, entities decoded (React escapes the few that matter here). */
+function titleOf(html: string): string {
+  const m = /<title>([^<]*)<\/title>/.exec(html);
+  assert.ok(m, "the page has a <title>");
+  return m[1]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+}
+
+async function firstReport(s: Parameters<typeof call>[0]): Promise<ListReportsResponse["reports"][number]> {
+  const r = await call<ListReportsResponse>(s, "/api/reports?limit=1");
+  assert.equal(r.status, 200);
+  return r.body.reports[0]!;
+}
+
+describe("pages over HTTP", () => {
+  test("an unknown or malformed report id answers 404 with the not-found page; a known one 200", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    for (const p of ["/reports/abc", "/reports/999999", "/reports/0", "/reports/-1", "/reports/1.5", "/reports/99999999999", "/no/such/page"]) {
+      const { status, html } = await page(s, p);
+      assert.equal(status, 404, `${p} -> ${status}`);
+      assert.match(html, /Page not found/, `${p} shows the not-found page`);
+    }
+    const known = await firstReport(s);
+    const { status, html } = await page(s, `/reports/${known.id}`);
+    assert.equal(status, 200);
+    assert.ok(html.includes(known.title.slice(0, 30).replace(/&/g, "&amp;")), "the report page shows the report");
+  });
+
+  test("every page has its own tab title", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    const known = await firstReport(s);
+    const cases: [string, string][] = [
+      ["/", "bugsift — Search"],
+      ["/?q=late%20notifications", "“late notifications” — bugsift search"],
+      ["/check", "Check a new report — bugsift"],
+      ["/admin", "Admin — bugsift"],
+      [`/reports/${known.id}`, `${known.externalId}: ${known.title.slice(0, 80)} — bugsift`],
+      ["/reports/999999", "Page not found — bugsift"],
+      ["/no/such/page", "Page not found — bugsift"],
+    ];
+    for (const [p, want] of cases) assert.equal(titleOf((await page(s, p)).html), want, p);
+  });
+
+  test("the home page's example searches come from the loaded corpus (its most duplicated reports), not another product", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    const { html } = await page(s, "/");
+    const examples = [...html.matchAll(/data-testid="example-search"[^>]*>([^<]+)</g)].map((m) => m[1]!.replace(/&amp;/g, "&").replace(/&#x27;/g, "'"));
+    assert.ok(examples.length >= 3, `expected example searches, got ${JSON.stringify(examples)}`);
+    const titles: string[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const r = await call<ListReportsResponse>(s, `/api/reports?limit=100&offset=${offset}`);
+      titles.push(...r.body.reports.map((x) => x.title));
+      if (offset + 100 >= r.body.total) break;
+    }
+    for (const ex of examples) assert.ok(titles.some((ti) => ti.startsWith(ex)), `example "${ex}" is the start of a title in the corpus`);
+    // Each example finds its report, i.e. it is a useful first search.
+    const hit = await call<{ results: { report: { title: string } }[] }>(s, `/api/search?q=${encodeURIComponent(examples[0]!)}&limit=5`);
+    assert.equal(hit.status, 200);
+    assert.ok(hit.body.results.some((r) => r.report.title.startsWith(examples[0]!)), `"${examples[0]}" finds its report in the top 5`);
+    // The demo corpus is "Harbor": nothing from the Hadoop trackers the examples used to be about.
+    const check = await page(s, "/check");
+    for (const [p, text] of [["/", html], ["/check", check.html]] as const) {
+      assert.doesNotMatch(text, /hadoop|namenode|datanode|kerberos|edit log/i, `${p} mentions another product`);
+    }
+  });
+});
+
+describe("admin routes", () => {
+  /** Every admin route file under app/api/admin, as a URL path ([id] segments filled with 1). */
+  function adminRoutes(): string[] {
+    const base = path.join(ROOT, "app/api/admin");
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = path.join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (name === "route.ts") out.push("/api/admin/" + path.relative(base, dir).split(path.sep).map((seg) => (/^\[.+\]$/.test(seg) ? "1" : seg)).join("/"));
+      }
+    };
+    walk(base);
+    return out.sort();
+  }
+  const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+  // Signing in and out is what an unauthenticated caller does.
+  const OPEN = new Set(["/api/admin/login", "/api/admin/logout"]);
+
+  test("an unauthenticated caller gets 401 from every admin route, whatever the method; 405 is for admins only", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    const routes = adminRoutes().filter((r) => !OPEN.has(r));
+    assert.ok(routes.length >= 10, `found the admin routes: ${routes.join(", ")}`);
+    const wrong: string[] = [];
+    const allowedFor = new Map<string, string>();
+    for (const p of routes) {
+      for (const method of METHODS) {
+        for (const headers of [{}, { authorization: "Bearer wrong-token" }] as Record<string, string>[]) {
+          const res = await s.api(p, { method, headers, redirect: "manual" });
+          const text = await res.text();
+          if (res.status !== 401) wrong.push(`${method} ${p} ${JSON.stringify(headers)} -> ${res.status}`);
+          else if (method !== "HEAD" && (JSON.parse(text) as ApiErrorBody).error.code !== "unauthorized") wrong.push(`${method} ${p}: body ${text.slice(0, 80)}`);
+        }
+      }
+      // An admin learns the methods: OPTIONS lists them, any other method is a 405 with the same list.
+      const opt = await s.api(p, { method: "OPTIONS", headers: bearer(s) });
+      assert.equal(opt.status, 204, `OPTIONS ${p} as admin`);
+      allowedFor.set(p, opt.headers.get("allow") ?? "");
+    }
+    assert.deepEqual(wrong, []);
+    const sweep = await call<ApiErrorBody>(s, "/api/admin/sweep", { method: "POST", headers: bearer(s) });
+    assert.equal(sweep.status, 405);
+    assert.equal(sweep.body.error.code, "method_not_allowed");
+    assert.equal(sweep.res.headers.get("allow"), allowedFor.get("/api/admin/sweep"));
+    const reindex = await call<ApiErrorBody>(s, "/api/admin/reindex", { method: "GET", headers: bearer(s) });
+    assert.equal(reindex.status, 405);
+    // Sign-in stays reachable without a token: a wrong method there is a plain 405.
+    assert.equal((await s.api("/api/admin/login", { method: "GET" })).status, 405);
+  });
+});
+
+describe("reports filed in bugsift", () => {
+  test("get readable sequential keys (BS-1, BS-2, …), distinct under concurrent filing", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    const file = (i: number) =>
+      call<ReportResponse>(s, "/api/reports", {
+        method: "POST",
+        json: { title: `Filed from the check page ${i}`, description: "keys test", product: "Harbor Desktop" },
+      });
+    const first = await file(0);
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const m = /^BS-(\d+)$/.exec(first.body.report.externalId ?? "");
+    assert.ok(m, `key ${first.body.report.externalId} looks like BS-<n>`);
+    const start = Number(m[1]);
+
+    const N = 12;
+    const all = await Promise.all(Array.from({ length: N }, (_, i) => file(i + 1)));
+    for (const r of all) assert.equal(r.status, 201, JSON.stringify(r.body));
+    const numbers = all.map((r) => Number(/^BS-(\d+)$/.exec(r.body.report.externalId ?? "")?.[1])).sort((a, b) => a - b);
+    assert.deepEqual(numbers, Array.from({ length: N }, (_, i) => start + 1 + i), "concurrent filings take the next numbers, each once");
+
+    // A key given by the caller is kept; the sequence is not consumed by it.
+    const own = await call<ReportResponse>(s, "/api/reports", { method: "POST", json: { title: "Imported by hand", externalId: "HBR-9999" } });
+    assert.equal(own.status, 201);
+    assert.equal(own.body.report.externalId, "HBR-9999");
+    // A generated key already taken by a report of the same source is skipped, not a conflict.
+    const taken = await call<ReportResponse>(s, "/api/reports", { method: "POST", json: { title: "Squatter", externalId: `BS-${start + N + 1}` } });
+    assert.equal(taken.status, 201);
+    const next = await file(99);
+    assert.equal(next.status, 201, JSON.stringify(next.body));
+    assert.equal(next.body.report.externalId, `BS-${start + N + 2}`);
+  });
+});
