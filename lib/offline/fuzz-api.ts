@@ -386,15 +386,15 @@ function problemsOf(c: Case, res: Response, text: string, token: string, dir: st
 /** Sends `cases` generated requests to the server and checks every answer. */
 export async function runFuzz(srv: TestServer, opts: FuzzOptions): Promise<FuzzSummary> {
   const r = mulberry32(opts.seed);
-  // Generated up front, in order, so a seed means the same requests whatever the concurrency.
-  const all = Array.from({ length: opts.cases }, () => makeCase(r, srv.adminToken));
+  // Each case is generated when a worker takes it (huge bodies are not all held at once); the i-th case taken is
+  // the i-th generated, so a seed means the same requests whatever the concurrency.
   const summary: FuzzSummary = { cases: opts.cases, seed: opts.seed, seconds: 0, byStatus: new Map(), byRoute: new Map(), serverErrors: 0, failures: [] };
   const t0 = Date.now();
   let next = 0;
   let done = 0;
   const worker = async () => {
-    for (let i = next++; i < all.length; i = next++) {
-      const c = all[i]!;
+    for (let i = next++; i < opts.cases; i = next++) {
+      const c = makeCase(r, srv.adminToken);
       const key = routeKey(c);
       summary.byRoute.set(key, (summary.byRoute.get(key) ?? 0) + 1);
       const label = `#${i} ${c.method} ${c.path.slice(0, 120)} (${c.kind})`;
@@ -412,7 +412,8 @@ export async function runFuzz(srv: TestServer, opts: FuzzOptions): Promise<FuzzS
         const problems = problemsOf(c, res, text, srv.adminToken, srv.dir);
         if (problems.length) summary.failures.push(`${label}: ${problems.join(", ")}: ${text.slice(0, 200)}`);
       } catch (e) {
-        summary.failures.push(`${label}: request failed: ${(e as Error).message}`);
+        const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+        summary.failures.push(`${label}: request failed: ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
       }
       done++;
       if (opts.onProgress && done % (opts.every ?? 1000) === 0) opts.onProgress(done);
