@@ -116,7 +116,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   }
   return {
     candidates,
-    thresholds: { scope: thresholds.scope, likely: thresholds.likely, related: thresholds.related },
+    thresholds: { scope: thresholds.scope, likely: thresholds.likely, related: thresholds.related, calibrated: thresholds.calibrated },
     model: model.name,
     tookMs: Math.round(performance.now() - t0),
   };

@@ -157,7 +157,8 @@ export interface DuplicateCandidate {
 /** POST /api/duplicates */
 export interface DuplicatesResponse {
   candidates: DuplicateCandidate[];
-  thresholds: { scope: string; likely: number; related: number };
+  /** The tier thresholds used: the serving model's, for the product's scope; `calibrated` false = built-in defaults. */
+  thresholds: { scope: string; likely: number; related: number; calibrated: boolean };
   model: string;
   tookMs: number;
 }
@@ -280,15 +281,27 @@ export interface EvaluationResponse {
   models: { id: number; name: string; active: boolean; createdAt: string; metrics: Record<string, unknown> | null }[];
 }
 
+/** Tier thresholds of one model for one scope, with what each tier gave on the labelled pairs. */
 export interface ThresholdDto {
+  /** The model the thresholds belong to (cosines of different models are not comparable). */
+  model: string;
+  /** True for the model that serves queries now. */
+  serving: boolean;
+  /** "*" (every product without a row of its own) or a product. */
   scope: string;
   likely: number;
   related: number;
-  precision: number | null;
-  recall: number | null;
-  support: number;
+  /** Precision and recall of "score >= likely" as a duplicate prediction on the labelled pairs (null: defaults). */
+  likelyPrecision: number | null;
+  likelyRecall: number | null;
+  /** Same for "score >= related" (the likely and related tiers together). */
+  relatedPrecision: number | null;
+  relatedRecall: number | null;
+  /** Labelled pairs the scope was calibrated on: confirmed duplicates and non-duplicates. */
+  positives: number;
+  negatives: number;
   calibratedAt: string;
-  /** True for built-in defaults (no row stored). */
+  /** True for built-in defaults (the model was not calibrated). */
   isDefault: boolean;
 }
 
@@ -305,6 +318,8 @@ export interface StatsResponse {
 
 /** POST /api/admin/thresholds/calibrate */
 export interface CalibrateResponse {
+  /** The model that was calibrated. */
+  model: string;
   thresholds: ThresholdDto[];
   /** Per scope: positives/negatives used and F1 at the chosen threshold. */
   details: { scope: string; positives: number; negatives: number; f1: number | null; note?: string }[];
