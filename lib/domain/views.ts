@@ -144,9 +144,9 @@ export interface DuplicateCandidate {
   /** The cluster's master (oldest report with no master of its own), when it differs from `report`. */
   master: ReportSummary | null;
   clusterSize: number;
-  /** Cosine similarity of draft and `report` (in [-1, 1]); decides the tier. */
+  /** Cosine similarity of draft and `report` (in [-1, 1]); decides the tier, and candidates are ordered by it. */
   score: number;
-  /** Weighted RRF score of dense and keyword ranks: candidates are ordered by it, best first. */
+  /** Weighted RRF score of dense and keyword ranks: decides which k clusters are returned (not their order). */
   fusedScore: number;
   tier: Tier;
   why: Why;
