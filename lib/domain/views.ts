@@ -128,9 +128,9 @@ export interface TermMatch {
 }
 
 export interface Why {
-  /** Fields equal on both sides (case-insensitive), e.g. [{field:"product", value:"HDFS"}]. */
-  fields: { field: "product" | "component" | "version" | "platform"; value: string }[];
-  /** Shared salient terms (stop words removed, weighted by rarity), best first, max 12. */
+  /** Fields equal on both sides (case-insensitive), e.g. [{field:"component", value:"Sync"}]; never the product. */
+  fields: { field: "component" | "version" | "platform"; value: string }[];
+  /** Shared rare terms (in at most 5% of the corpus's reports; never the product name), best first, max 12. */
   terms: TermMatch[];
   /** Shared normalised stack frames ("org.apache.hadoop.hdfs.DFSClient.open"), max 10. */
   frames: string[];

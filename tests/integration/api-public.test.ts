@@ -151,8 +151,13 @@ describe("public API", () => {
         for (const h of term.right.description) assert.ok(h.end > h.start);
       }
     }
-    const withProduct = res.candidates.filter((c) => c.report.product === "Harbor Desktop");
-    for (const c of withProduct) assert.ok(c.why.fields.some((f) => f.field === "product" && f.value === "Harbor Desktop"));
+    // The product is never a reason (nearly every candidate shares it), neither as a field nor as a term.
+    for (const c of res.candidates) {
+      assert.ok(!c.why.terms.some((x) => x.term === "harbor" || x.term === "desktop"), c.why.terms.map((x) => x.term).join(","));
+      assert.ok(!c.why.fields.some((f) => (f.field as string) === "product"));
+    }
+    const sameComponent = res.candidates.filter((c) => c.report.component === "Sync");
+    for (const c of sameComponent) assert.ok(c.why.fields.some((f) => f.field === "component" && f.value === "Sync"));
     const clustered = res.candidates.find((c) => c.clusterSize > 1);
     assert.ok(clustered, "the demo corpus has duplicate clusters among the candidates");
   });
