@@ -104,6 +104,8 @@ export interface SearchResult {
   keywordRank: number | null;
   /** Cosine similarity of the query and report vectors, when the dense side returned it. */
   similarity: number | null;
+  /** True when the report contains every word of the query; false: similar in meaning only. */
+  matchesWords: boolean;
   titleSnippet: Snippet;
   bodySnippet: Snippet;
 }
@@ -116,6 +118,10 @@ export interface SearchResponse {
   offset: number;
   /** More results may exist past offset+limit. */
   hasMore: boolean;
+  /** Exact searches: how many reports contain the phrase (null for meaning + keyword search). */
+  total: number | null;
+  /** True when only reports containing the query's words as a phrase were returned (`exact=1`). */
+  exact: boolean;
   tookMs: number;
 }
 
