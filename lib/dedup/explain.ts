@@ -39,7 +39,8 @@ const GENERIC = new Set(
     "when which will with i we you he she they not no can could would should do does did been being so than too very just also my " +
     "our your me us all any some what where who how why about again after before up down out over only still even every each other " +
     "same new now one two get gets got getting keep keeps kept make makes made use uses used using see seen like just " +
-    "bug issue error problem fix fixed fails failed failing fail work works working worked happen happens happened instead"
+    "bug issue error problem fix fixed fails failed failing fail work works working worked happen happens happened instead " +
+    "app application time times ask asks asked click clicks clicked show shows showed says said try tried trying want wants"
   ).split(" "),
 );
 
