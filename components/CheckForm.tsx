@@ -321,7 +321,11 @@ export function CheckForm({ products, components }: { products: string[]; compon
         {status.kind === "done" && (
           <p className="text-xs text-slate-600">
             model <span className="font-mono">{status.res.model}</span> · likely ≥ {status.res.thresholds.likely.toFixed(2)}, related ≥{" "}
-            {status.res.thresholds.related.toFixed(2)} ({status.res.thresholds.scope === "*" ? "all products" : status.res.thresholds.scope}) · {status.res.tookMs} ms
+            {status.res.thresholds.related.toFixed(2)} (
+            {status.res.thresholds.calibrated
+              ? `calibrated for this model, ${status.res.thresholds.scope === "*" ? "all products" : status.res.thresholds.scope}`
+              : "built-in defaults: this model is not calibrated yet"}
+            ) · ordered by score · {status.res.tookMs} ms
           </p>
         )}
         {status.kind === "error" && (
