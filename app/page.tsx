@@ -32,6 +32,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
     status: param(sp.status),
     from: param(sp.from),
     to: param(sp.to),
+    exact: param(sp.exact) === "1" ? "1" : "",
   };
   const page = Math.max(1, Math.min(50, Number.parseInt(param(sp.page) || "1", 10) || 1));
   const hasFilter = Boolean(state.product || state.component || state.status || state.from || state.to);
@@ -39,14 +40,14 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
 
   const facets = await attempt(() => loadFacetsFrom(serverCore().db));
   // Empty fields are absent, not "" (the schema validates dates when present).
-  const given = Object.fromEntries(Object.entries(state).filter(([, v]) => v !== ""));
+  const given = Object.fromEntries(Object.entries(state).filter(([k, v]) => v !== "" && k !== "exact"));
   const parsed = SearchQuerySchema.safeParse({ ...given, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const search = !active
     ? null
     : parsed.success
       ? await attempt(() => {
-          const { q, limit, offset, ...filters } = parsed.data;
-          return searchReports(serverCore(), q, filters, { limit, offset });
+          const { q, limit, offset, exact: _exact, ...filters } = parsed.data;
+          return searchReports(serverCore(), q, filters, { limit, offset }, { exact: state.exact === "1" && Boolean(q) });
         })
       : ({ ok: false, status: 400, message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } as const);
   const recent = active ? null : await attempt(() => listReports(serverCore().db, { limit: 10, offset: 0 }));
@@ -73,9 +74,22 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
                 ? page > 1
                   ? "No more results."
                   : "No reports match. Try fewer filters or different words."
-                : `${search.value.hasMore ? `Results ${(page - 1) * PAGE_SIZE + 1}–${(page - 1) * PAGE_SIZE + search.value.results.length}` : `${(page - 1) * PAGE_SIZE + search.value.results.length} result${(page - 1) * PAGE_SIZE + search.value.results.length === 1 ? "" : "s"}`}${state.q ? ` for “${state.q}”` : ", newest first"} · ${search.value.tookMs} ms`
+                : search.value.exact
+                  ? `${search.value.total} report${search.value.total === 1 ? "" : "s"} contain${search.value.total === 1 ? "s" : ""} “${state.q}”${search.value.hasMore ? ` · showing ${(page - 1) * PAGE_SIZE + 1}–${(page - 1) * PAGE_SIZE + search.value.results.length}` : ""} · ${search.value.tookMs} ms`
+                  : `${search.value.hasMore ? `Results ${(page - 1) * PAGE_SIZE + 1}–${(page - 1) * PAGE_SIZE + search.value.results.length}` : `${(page - 1) * PAGE_SIZE + search.value.results.length} result${(page - 1) * PAGE_SIZE + search.value.results.length === 1 ? "" : "s"}`}${state.q ? ` for “${state.q}”` : ", newest first"} · ${search.value.tookMs} ms`
               : ""}
           </p>
+          {search.ok && !search.value.exact && state.q && search.value.results.length > 0 && (
+            <p className="-mt-2 mb-3 text-xs text-slate-600" data-testid="match-summary">
+              {(() => {
+                const words = search.value.results.filter((r) => r.matchesWords).length;
+                return `${words} of these contain your words; the rest are similar in meaning only.`;
+              })()}{" "}
+              <Link href={searchHref({ ...state, exact: "1" })} className="font-medium text-indigo-700 hover:underline">
+                Exact matches only
+              </Link>
+            </p>
+          )}
           {!search.ok ? (
             <ErrorNote title={search.status === 503 ? "Search is unavailable" : "Search failed"} message={search.message} />
           ) : (

@@ -1,10 +1,13 @@
 "use client";
 import { useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import type { DuplicateCandidate, DuplicatesResponse, ReportResponse } from "@/lib/http/schemas";
+import Link from "next/link";
+import type { DuplicateCandidate, DuplicatesResponse, ReportResponse, TriageResponse, Verdict } from "@/lib/http/schemas";
 import { LIMITS } from "@/lib/http/schemas";
 import { apiFetch, isAbort } from "@/components/api-client";
+import { ActorField, useActor, validActor } from "@/components/ActorField";
 import { CandidateCard } from "@/components/CandidateCard";
+import { reportKey } from "@/components/format";
 
 const DEBOUNCE_MS = 300;
 const STORAGE_KEY = "bugsift.checkDraft";
@@ -17,6 +20,13 @@ interface Draft {
 }
 
 const EMPTY: Draft = { title: "", description: "", product: "", component: "" };
+
+/** The stored report a draft became. */
+interface Filed {
+  id: number;
+  key: string;
+  title: string;
+}
 
 type Status =
   | { kind: "idle" }
@@ -33,12 +43,22 @@ const GROUPS: { tier: DuplicateCandidate["tier"]; title: string }[] = [
 /**
  * "Check a new report": duplicate candidates appear as the user types. Requests are debounced and
  * a newer keystroke aborts the request in flight, so results never arrive out of order.
+ * Each candidate has verdict buttons: the first click files the draft as a new report (once: later clicks
+ * reuse it) and records the verdict against it through /api/triage, so a triager never files by hand first.
  */
 export function CheckForm({ products, components }: { products: string[]; components: { value: string; product: string | null }[] }) {
   const router = useRouter();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [filing, setFiling] = useState<string | null>(null);
+  const [filed, setFiled] = useState<Filed | null>(null);
+  const filedOnce = useRef<Promise<Filed> | null>(null);
+  const [actor, setActor] = useActor();
+  const [actorError, setActorError] = useState<string | null>(null);
+  const actorRef = useRef<HTMLInputElement>(null);
+  const [verdicts, setVerdicts] = useState<Record<number, Verdict>>({});
+  const [deciding, setDeciding] = useState<number | null>(null);
+  const [triageNote, setTriageNote] = useState<{ ok: boolean; text: string } | null>(null);
   const restored = useRef(false);
   const ids = { title: useId(), desc: useId(), product: useId(), component: useId(), pl: useId(), cl: useId() };
 
@@ -97,10 +117,10 @@ export function CheckForm({ products, components }: { products: string[]; compon
   const set = (k: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
     setDraft((d) => ({ ...d, [k]: e.target.value }));
 
-  async function fileReport() {
-    setFiling("Filing…");
-    try {
-      const res = await apiFetch<ReportResponse>("/api/reports", {
+  /** Files the draft once; every later call (a second verdict, a double click) gets the same report. */
+  function fileDraftOnce(): Promise<Filed> {
+    if (!filedOnce.current) {
+      const pending = apiFetch<ReportResponse>("/api/reports", {
         method: "POST",
         json: {
           title: draft.title.trim(),
@@ -108,12 +128,70 @@ export function CheckForm({ products, components }: { products: string[]; compon
           product: draft.product.trim() || undefined,
           component: draft.component.trim() || undefined,
         },
+      }).then((res) => {
+        const f = { id: res.report.id, key: reportKey(res.report), title: res.report.title };
+        setFiled(f);
+        try {
+          sessionStorage.removeItem(STORAGE_KEY);
+        } catch {
+          /* storage unavailable */
+        }
+        return f;
       });
-      sessionStorage.removeItem(STORAGE_KEY);
-      router.push(`/reports/${res.report.id}`);
+      pending.catch(() => {
+        if (filedOnce.current === pending) filedOnce.current = null; // filing failed: a retry may file
+      });
+      filedOnce.current = pending;
+    }
+    return filedOnce.current;
+  }
+
+  async function fileReport() {
+    setFiling("Filing…");
+    try {
+      const f = await fileDraftOnce();
+      router.push(`/reports/${f.id}`);
     } catch (e) {
       setFiling(`Could not file the report: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  async function decide(c: DuplicateCandidate, verdict: Verdict) {
+    const err = validActor(actor);
+    if (err) {
+      setActorError(err);
+      actorRef.current?.focus();
+      return;
+    }
+    setActorError(null);
+    setDeciding(c.report.id);
+    setTriageNote(null);
+    try {
+      const f = await fileDraftOnce();
+      await apiFetch<TriageResponse>("/api/triage", {
+        method: "POST",
+        json: { reportId: f.id, otherId: c.report.id, verdict, actor: actor.trim() },
+      });
+      setVerdicts((v) => ({ ...v, [c.report.id]: verdict }));
+      const other = reportKey(c.report);
+      setTriageNote({
+        ok: true,
+        text: verdict === "duplicate" ? `Recorded: ${f.key} is a duplicate of ${other}.` : `Recorded: ${f.key} is not a duplicate of ${other}.`,
+      });
+    } catch (e) {
+      setTriageNote({ ok: false, text: `Could not record the decision: ${e instanceof Error ? e.message : String(e)}` });
+    } finally {
+      setDeciding(null);
+    }
+  }
+
+  function clearDraft() {
+    setDraft(EMPTY);
+    setFiling(null);
+    setFiled(null);
+    filedOnce.current = null;
+    setVerdicts({});
+    setTriageNote(null);
   }
 
   const candidates = status.kind === "done" ? status.res.candidates : [];
@@ -132,6 +210,8 @@ export function CheckForm({ products, components }: { products: string[]; compon
             : `${likely} likely duplicate${likely === 1 ? "" : "s"}, ${related} related, ${candidates.length} clusters in total.`
           : "";
 
+  const verdictBtn =
+    "rounded-md bg-white px-2.5 py-1.5 text-xs font-medium shadow-sm ring-1 ring-inset disabled:cursor-wait disabled:opacity-60";
   const input =
     "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-500 focus:border-indigo-600 focus:outline-none focus:ring-2 focus:ring-indigo-600/30";
 
@@ -154,7 +234,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             autoComplete="off"
             maxLength={LIMITS.title}
             value={draft.title}
-            onChange={set("title")}
+            onChange={set("title")} readOnly={filed !== null}
             placeholder="One line: what goes wrong, and where"
             className={input}
           />
@@ -169,7 +249,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             rows={9}
             maxLength={LIMITS.description}
             value={draft.description}
-            onChange={set("description")}
+            onChange={set("description")} readOnly={filed !== null}
             placeholder="Steps to reproduce, expected vs actual, stack trace…"
             className={`${input} font-mono text-[13px] leading-5`}
           />
@@ -179,7 +259,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             <label htmlFor={ids.product} className="block text-sm font-medium text-slate-800">
               Product
             </label>
-            <input id={ids.product} name="product" list={ids.pl} value={draft.product} onChange={set("product")} maxLength={LIMITS.field} className={input} autoComplete="off" />
+            <input id={ids.product} name="product" list={ids.pl} value={draft.product} onChange={set("product")} readOnly={filed !== null} maxLength={LIMITS.field} className={input} autoComplete="off" />
             <datalist id={ids.pl}>
               {products.map((p) => (
                 <option key={p} value={p} />
@@ -190,7 +270,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             <label htmlFor={ids.component} className="block text-sm font-medium text-slate-800">
               Component
             </label>
-            <input id={ids.component} name="component" list={ids.cl} value={draft.component} onChange={set("component")} maxLength={LIMITS.field} className={input} autoComplete="off" />
+            <input id={ids.component} name="component" list={ids.cl} value={draft.component} onChange={set("component")} readOnly={filed !== null} maxLength={LIMITS.field} className={input} autoComplete="off" />
             <datalist id={ids.cl}>
               {[...new Set(componentOptions.map((c) => c.value))].map((c) => (
                 <option key={c} value={c} />
@@ -199,23 +279,30 @@ export function CheckForm({ products, components }: { products: string[]; compon
           </div>
         </div>
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+          {filed ? (
+            <Link
+              href={`/reports/${filed.id}`}
+              data-testid="filed-report"
+              className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-900"
+            >
+              Open {filed.key}
+            </Link>
+          ) : (
+            <button
+              type="button"
+              onClick={fileReport}
+              disabled={!draft.title.trim() || filing === "Filing…"}
+              className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-900 disabled:cursor-not-allowed disabled:bg-slate-400"
+            >
+              File as new report
+            </button>
+          )}
           <button
             type="button"
-            onClick={fileReport}
-            disabled={!draft.title.trim() || filing === "Filing…"}
-            className="rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white hover:bg-slate-900 disabled:cursor-not-allowed disabled:bg-slate-400"
-          >
-            File as new report
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              setDraft(EMPTY);
-              setFiling(null);
-            }}
+            onClick={clearDraft}
             className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
           >
-            Clear
+            {filed ? "New report" : "Clear"}
           </button>
           {filing && <p role="status" className="text-sm text-slate-700">{filing}</p>}
           {candidates.length > 0 && (
@@ -234,12 +321,50 @@ export function CheckForm({ products, components }: { products: string[]; compon
         {status.kind === "done" && (
           <p className="text-xs text-slate-600">
             model <span className="font-mono">{status.res.model}</span> · likely ≥ {status.res.thresholds.likely.toFixed(2)}, related ≥{" "}
-            {status.res.thresholds.related.toFixed(2)} ({status.res.thresholds.scope === "*" ? "all products" : status.res.thresholds.scope}) · {status.res.tookMs} ms
+            {status.res.thresholds.related.toFixed(2)} (
+            {status.res.thresholds.calibrated
+              ? `calibrated for this model, ${status.res.thresholds.scope === "*" ? "all products" : status.res.thresholds.scope}`
+              : "built-in defaults: this model is not calibrated yet"}
+            ) · ordered by score · {status.res.tookMs} ms
           </p>
         )}
         {status.kind === "error" && (
           <p className="mt-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">{status.message}</p>
         )}
+        {candidates.length > 0 && (
+          <div className="mt-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+            <ActorField
+              actor={actor}
+              onChange={(v) => {
+                setActor(v);
+                if (actorError) setActorError(validActor(v));
+              }}
+              error={actorError}
+              inputRef={actorRef}
+            />
+            <p className="mt-1 text-xs text-slate-600">
+              {filed ? (
+                <>
+                  Filed as{" "}
+                  <Link href={`/reports/${filed.id}`} className="font-medium text-indigo-700 hover:underline" data-testid="filed-link">
+                    {filed.key}
+                  </Link>
+                  ; further decisions are recorded against it.
+                </>
+              ) : (
+                "A verdict files this draft as a new report and records the decision against it."
+              )}
+            </p>
+          </div>
+        )}
+        <p
+          role="status"
+          aria-live="polite"
+          data-testid="check-triage-status"
+          className={triageNote ? `mt-3 rounded-md px-3 py-2 text-sm ${triageNote.ok ? "bg-emerald-50 text-emerald-900" : "bg-rose-50 text-rose-900"}` : "sr-only"}
+        >
+          {triageNote?.text ?? ""}
+        </p>
         <div className={`mt-3 space-y-6 transition-opacity ${status.kind === "loading" ? "opacity-60" : ""}`}>
           {GROUPS.map((g) => {
             const list = candidates.filter((c) => c.tier === g.tier);
@@ -252,7 +377,38 @@ export function CheckForm({ products, components }: { products: string[]; compon
                 <ol className="space-y-3" data-testid={`group-${g.tier}`}>
                   {list.map((c) => (
                     <li key={c.clusterId}>
-                      <CandidateCard c={c} headingLevel={4} />
+                      <CandidateCard
+                        c={c}
+                        headingLevel={4}
+                        actions={
+                          <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Decide on ${reportKey(c.report)}`}>
+                            <button
+                              type="button"
+                              disabled={deciding !== null}
+                              aria-pressed={verdicts[c.report.id] === "duplicate"}
+                              onClick={() => decide(c, "duplicate")}
+                              className={`${verdictBtn} text-rose-800 ring-rose-300 hover:bg-rose-50 aria-pressed:bg-rose-50`}
+                            >
+                              Duplicate of {reportKey(c.report)}
+                            </button>
+                            <button
+                              type="button"
+                              disabled={deciding !== null}
+                              aria-pressed={verdicts[c.report.id] === "not_duplicate"}
+                              onClick={() => decide(c, "not_duplicate")}
+                              className={`${verdictBtn} text-slate-800 ring-slate-300 hover:bg-slate-50 aria-pressed:bg-slate-100`}
+                            >
+                              Not a duplicate
+                            </button>
+                            {deciding === c.report.id && <span className="text-xs text-slate-600">Saving…</span>}
+                            {verdicts[c.report.id] && deciding !== c.report.id && (
+                              <span className="text-xs font-medium text-emerald-800" data-testid="recorded-verdict">
+                                {verdicts[c.report.id] === "duplicate" ? `✓ ${filed?.key ?? "draft"} marked as duplicate` : "✓ marked not a duplicate"}
+                              </span>
+                            )}
+                          </div>
+                        }
+                      />
                     </li>
                   ))}
                 </ol>

@@ -36,6 +36,15 @@ export function ResultItem({ r }: { r: SearchResult }) {
           <StatusBadge status={r.report.status} resolution={r.report.resolution} />
         </span>
         <ReportMeta report={r.report} />
+        {r.matchesWords ? (
+          <span data-match="words" className="rounded bg-emerald-50 px-1.5 py-0.5 text-xs font-medium text-emerald-800 ring-1 ring-inset ring-emerald-600/20">
+            matches your words
+          </span>
+        ) : (
+          <span data-match="meaning" className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">
+            similar in meaning only
+          </span>
+        )}
         {(r.similarity !== null || ranks) && (
           <p className="text-xs text-slate-600" title={`fused score ${r.score.toFixed(4)}`}>
             {r.similarity !== null && (

@@ -24,6 +24,7 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
     const data = new FormData(f);
     const s: Partial<SearchParamsState> = {};
     for (const k of ["q", ...FILTER_KEYS] as const) s[k] = String(data.get(k) ?? "");
+    s.exact = data.get("exact") ? "1" : "";
     startTransition(() => router.push(searchHref(s)));
   }
 
@@ -81,6 +82,19 @@ export function SearchForm({ initial, facets }: { initial: SearchParamsState; fa
         </button>
       </div>
 
+      <label className="mt-2 flex flex-wrap items-center gap-x-2 text-sm text-slate-800">
+        <input
+          type="checkbox"
+          name="exact"
+          value="1"
+          defaultChecked={initial.exact === "1"}
+          key={`x-${initial.exact ?? ""}`}
+          onChange={() => formRef.current?.querySelector<HTMLInputElement>("input[name=q]")?.value.trim() && submit()}
+          className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-600"
+        />
+        Exact matches only
+        <span className="text-xs text-slate-600">(reports containing these words as written)</span>
+      </label>
       <button
         type="button"
         aria-expanded={showFilters}

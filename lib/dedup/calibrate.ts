@@ -1,4 +1,6 @@
-// Threshold calibration from the triage record. Positives: confirmed duplicate pairs (links that a
+// Threshold calibration from the triage record, for one model (its vectors in the live index: cosines of
+// different models are not comparable, so every model gets its own thresholds; a reindex calibrates the
+// model it switches to before the model serves). Positives: confirmed duplicate pairs (links that a
 // later not_duplicate verdict did not overrule). Negatives: not_duplicate verdicts, plus "hard"
 // negatives (the nearest neighbours of clustered reports that are outside their cluster — what the
 // duplicate check would wrongly show) and random pairs. Scores are cosines of stored vectors.
@@ -12,6 +14,7 @@ import { allClusters } from "@/lib/dedup/clusters";
 import { invalidateThresholds, listThresholds } from "@/lib/dedup/thresholds";
 import { mulberry32 } from "@/lib/random";
 import type { Core } from "@/lib/core";
+import type { VectorIndex } from "@/lib/vector/types";
 import { dot } from "@/lib/math";
 
 export interface CalibrateOptions {
@@ -61,11 +64,39 @@ export function chooseThreshold(items: LabelledScore[], targetPrecision?: number
   return targetPrecision !== undefined && bestTarget ? bestTarget : bestF1;
 }
 
+/** Precision and recall of "score >= threshold" as a duplicate prediction over labelled scores. */
+export function ratesAt(items: LabelledScore[], threshold: number): { precision: number; recall: number } {
+  let tp = 0;
+  let fp = 0;
+  let positives = 0;
+  for (const i of items) {
+    if (i.positive) positives++;
+    if (i.score < threshold) continue;
+    if (i.positive) tp++;
+    else fp++;
+  }
+  return { precision: tp + fp ? tp / (tp + fp) : 0, recall: positives ? tp / positives : 0 };
+}
+
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
+/** Calibrates the serving model on the live index. */
 export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {}): Promise<CalibrateResponse> {
+  const { index, model } = await core.query();
+  return calibrateModel(core, index, model.name, opts);
+}
+
+/**
+ * Calibrates `model`, whose vectors `index` holds (the reindex passes its freshly committed generation before
+ * activating the model), and replaces the model's stored thresholds with the result.
+ */
+export async function calibrateModel(
+  core: Core,
+  index: Pick<VectorIndex, "get" | "search" | "ids">,
+  model: string,
+  opts: CalibrateOptions = {},
+): Promise<CalibrateResponse> {
   const prisma = core.db;
-  const { index } = await core.query();
   const minPos = opts.minPositives ?? 5;
   const minProductPos = opts.minProductPositives ?? 20;
   const rand = mulberry32(opts.seed ?? 1234);
@@ -155,6 +186,7 @@ export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {
   }
 
   const details: CalibrateResponse["details"] = [];
+  const rows: { scope: string; likely: number; related: number; likelyPrecision: number; likelyRecall: number; relatedPrecision: number; relatedRecall: number; positives: number; negatives: number }[] = [];
   for (const [scope, items] of scopes) {
     const pos = items.filter((i) => i.positive);
     const neg = items.length - pos.length;
@@ -177,10 +209,18 @@ export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {
     const likely = round(choice.threshold);
     let related = round(Math.min(p05, likely));
     if (related >= likely) related = round(likely - 0.05);
-    await prisma.dedupThreshold.upsert({
-      where: { scope },
-      create: { scope, likely, related, precision: choice.precision, recall: choice.recall, support: pos.length, calibratedAt: new Date() },
-      update: { likely, related, precision: choice.precision, recall: choice.recall, support: pos.length, calibratedAt: new Date() },
+    const atLikely = ratesAt(items, likely);
+    const atRelated = ratesAt(items, related);
+    rows.push({
+      scope,
+      likely,
+      related,
+      likelyPrecision: round(atLikely.precision),
+      likelyRecall: round(atLikely.recall),
+      relatedPrecision: round(atRelated.precision),
+      relatedRecall: round(atRelated.recall),
+      positives: pos.length,
+      negatives: neg,
     });
     details.push({
       scope,
@@ -192,7 +232,13 @@ export async function calibrateThresholds(core: Core, opts: CalibrateOptions = {
         : {}),
     });
   }
+  // The model's rows are replaced as a whole: a product that no longer has enough pairs falls back to "*".
+  const calibratedAt = new Date();
+  await prisma.$transaction([
+    prisma.tierCalibration.deleteMany({ where: { model } }),
+    ...rows.map((r) => prisma.tierCalibration.create({ data: { model, ...r, calibratedAt } })),
+  ]);
   invalidateThresholds(core);
-  return { thresholds: await listThresholds(prisma), details };
+  const serving = await core.servingModel();
+  return { model, thresholds: await listThresholds(prisma, serving.name), details };
 }
-

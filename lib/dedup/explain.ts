@@ -1,6 +1,9 @@
-// Why a candidate was suggested: equal fields, shared salient terms (with offsets on both sides),
-// and shared normalised stack frames. Salience = rarity among the candidate set (a term every
-// candidate shares explains nothing) times a bonus for identifier-like terms.
+// Why a candidate was suggested: equal fields, shared rare terms (with offsets on both sides), and shared
+// normalised stack frames. Only what carries the match is shown: a term must be rare in the corpus (inverse
+// document frequency from lib/dedup/df.ts; a word in more than RARE_FRACTION of the reports — "files",
+// "opens" — explains nothing), and the product name is never a reason (most candidates share it: the check
+// is usually scoped to one product), neither as a field nor as a term. Salience = IDF times a bonus for
+// identifier-like terms and for terms in a title.
 import type { Highlight, TermMatch, Why } from "@/lib/domain/views";
 import { buildReportText } from "@/lib/embedding/report-text";
 import { highlightTerm, tokenSpans, type TokenSpan } from "@/lib/search/highlight";
@@ -24,6 +27,10 @@ export interface PreparedSide {
 }
 
 const MAX_TERMS = 12;
+/** A term in more than this share of the corpus's reports is too common to explain a match. */
+export const RARE_FRACTION = 0.05;
+/** Below this many documents the frequencies come from the candidate set, where "rare" cannot mean 5%. */
+const MIN_CORPUS_FOR_RARITY = 100;
 const MAX_FRAMES = 10;
 /** Generic words that are frequent in bug reports and explain nothing. */
 const GENERIC = new Set(
@@ -32,7 +39,8 @@ const GENERIC = new Set(
     "when which will with i we you he she they not no can could would should do does did been being so than too very just also my " +
     "our your me us all any some what where who how why about again after before up down out over only still even every each other " +
     "same new now one two get gets got getting keep keeps kept make makes made use uses used using see seen like just " +
-    "bug issue error problem fix fixed fails failed failing fail work works working worked happen happens happened instead"
+    "bug issue error problem fix fixed fails failed failing fail work works working worked happen happens happened instead " +
+    "app application time times ask asks asked click clicks clicked show shows showed says said try tried trying want wants"
   ).split(" "),
 );
 
@@ -74,12 +82,16 @@ function offsets(p: PreparedSide, term: string): { title: Highlight[]; descripti
  */
 export function explain(left: PreparedSide, right: PreparedSide, df: Map<string, number>, n: number): Why {
   const fields: Why["fields"] = [];
-  for (const f of ["product", "component", "version", "platform"] as const) {
+  for (const f of ["component", "version", "platform"] as const) {
     const a = left.side[f]?.trim();
     const b = right.side[f]?.trim();
     if (a && b && a.toLowerCase() === b.toLowerCase()) fields.push({ field: f, value: b });
   }
-  const shared = [...left.terms].filter((t) => right.terms.has(t) && !stopwordLike(t));
+  const productWords = new Set([left.side.product, right.side.product].flatMap((p) => (p ? tokenSpans(p).map((x) => x.term) : [])));
+  const maxDf = n >= MIN_CORPUS_FOR_RARITY ? Math.max(1, RARE_FRACTION * n) : Math.max(1, n / 2);
+  const shared = [...left.terms].filter(
+    (t) => right.terms.has(t) && !stopwordLike(t) && !productWords.has(t) && (df.get(t) ?? 0) <= maxDf,
+  );
   const weighted = shared
     .map((t) => {
       const idf = Math.log(1 + (n + 1) / (1 + (df.get(t) ?? 0)));

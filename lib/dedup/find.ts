@@ -1,7 +1,8 @@
 // Duplicate check for a draft: encode once, rank candidates with the shared duplicate ranking
 // (lib/ranking/policy.ts rankDuplicateCandidates: dense + BM25 fused by weighted RRF, the same function the
 // evaluation gate measures), over-fetched so that collapsing clusters still leaves k of them; collapse to
-// one candidate per duplicate cluster, drop clusters a triager ruled out, tier by cosine threshold and explain.
+// one candidate per duplicate cluster, drop clusters a triager ruled out, keep the k best, show them ordered by
+// their cosine (orderByShownScore), tier by the serving model's calibrated thresholds and explain.
 import type { Report } from "@/lib/db/client";
 import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/domain/views";
 import { NotFoundError } from "@/lib/domain/errors";
@@ -9,7 +10,7 @@ import type { HybridHit } from "@/lib/vector/types";
 import { toSummary } from "@/lib/corpus/rows";
 import { embeddingText } from "@/lib/corpus/vectors";
 import { dot, hasDirection } from "@/lib/math";
-import { collapseClusters, duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
+import { collapseClusters, duplicatePoolSize, orderByShownScore, rankDuplicateCandidates } from "@/lib/ranking/policy";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
 import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
@@ -52,9 +53,9 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
     ...(opts.sameProductOnly && product ? { product } : {}),
     ...(own.size ? { excludeIds: [...own] } : {}),
   };
-  // Ranked by the fused score (order of `hits`); the cosine is kept as the displayed score and for the
-  // tiers, whose thresholds are calibrated on cosine. Re-ordering the pool by cosine instead made the
-  // keyword side a mere recall aid and lost R@10/MRR on held-out duplicates (docs/evaluation.md).
+  // The fused score (order of `hits`) picks the k clusters; the cosine is the displayed score, sets the tier
+  // (thresholds are calibrated on cosine) and orders the k shown. Re-ordering the whole pool by cosine
+  // instead made the keyword side a mere recall aid and lost R@10 on held-out duplicates (docs/evaluation.md).
   // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
   const hits: HybridHit[] = await rankDuplicateCandidates(index, hasDirection(vector) ? vector : null, draft, fetchK, filter);
   const scores = new Map<number, number>();
@@ -79,7 +80,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
     return { clusterId: b.cluster.id, id: b.id, score, rank: b.rank, tier: tierOf(score, thresholds) };
   });
   if (opts.includeBelow === false) ranked = ranked.filter((r) => r.tier !== "below");
-  ranked = ranked.slice(0, k);
+  ranked = orderByShownScore(ranked.slice(0, k));
 
   const needed = new Set<number>();
   for (const r of ranked) {
@@ -116,7 +117,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   }
   return {
     candidates,
-    thresholds: { scope: thresholds.scope, likely: thresholds.likely, related: thresholds.related },
+    thresholds: { scope: thresholds.scope, likely: thresholds.likely, related: thresholds.related, calibrated: thresholds.calibrated },
     model: model.name,
     tookMs: Math.round(performance.now() - t0),
   };

@@ -104,6 +104,8 @@ export interface SearchResult {
   keywordRank: number | null;
   /** Cosine similarity of the query and report vectors, when the dense side returned it. */
   similarity: number | null;
+  /** True when the report contains every word of the query; false: similar in meaning only. */
+  matchesWords: boolean;
   titleSnippet: Snippet;
   bodySnippet: Snippet;
 }
@@ -116,6 +118,10 @@ export interface SearchResponse {
   offset: number;
   /** More results may exist past offset+limit. */
   hasMore: boolean;
+  /** Exact searches: how many reports contain the phrase (null for meaning + keyword search). */
+  total: number | null;
+  /** True when only reports containing the query's words as a phrase were returned (`exact=1`). */
+  exact: boolean;
   tookMs: number;
 }
 
@@ -128,9 +134,9 @@ export interface TermMatch {
 }
 
 export interface Why {
-  /** Fields equal on both sides (case-insensitive), e.g. [{field:"product", value:"HDFS"}]. */
-  fields: { field: "product" | "component" | "version" | "platform"; value: string }[];
-  /** Shared salient terms (stop words removed, weighted by rarity), best first, max 12. */
+  /** Fields equal on both sides (case-insensitive), e.g. [{field:"component", value:"Sync"}]; never the product. */
+  fields: { field: "component" | "version" | "platform"; value: string }[];
+  /** Shared rare terms (in at most 5% of the corpus's reports; never the product name), best first, max 12. */
   terms: TermMatch[];
   /** Shared normalised stack frames ("org.apache.hadoop.hdfs.DFSClient.open"), max 10. */
   frames: string[];
@@ -144,9 +150,9 @@ export interface DuplicateCandidate {
   /** The cluster's master (oldest report with no master of its own), when it differs from `report`. */
   master: ReportSummary | null;
   clusterSize: number;
-  /** Cosine similarity of draft and `report` (in [-1, 1]); decides the tier. */
+  /** Cosine similarity of draft and `report` (in [-1, 1]); decides the tier, and candidates are ordered by it. */
   score: number;
-  /** Weighted RRF score of dense and keyword ranks: candidates are ordered by it, best first. */
+  /** Weighted RRF score of dense and keyword ranks: decides which k clusters are returned (not their order). */
   fusedScore: number;
   tier: Tier;
   why: Why;
@@ -157,7 +163,8 @@ export interface DuplicateCandidate {
 /** POST /api/duplicates */
 export interface DuplicatesResponse {
   candidates: DuplicateCandidate[];
-  thresholds: { scope: string; likely: number; related: number };
+  /** The tier thresholds used: the serving model's, for the product's scope; `calibrated` false = built-in defaults. */
+  thresholds: { scope: string; likely: number; related: number; calibrated: boolean };
   model: string;
   tookMs: number;
 }
@@ -280,15 +287,27 @@ export interface EvaluationResponse {
   models: { id: number; name: string; active: boolean; createdAt: string; metrics: Record<string, unknown> | null }[];
 }
 
+/** Tier thresholds of one model for one scope, with what each tier gave on the labelled pairs. */
 export interface ThresholdDto {
+  /** The model the thresholds belong to (cosines of different models are not comparable). */
+  model: string;
+  /** True for the model that serves queries now. */
+  serving: boolean;
+  /** "*" (every product without a row of its own) or a product. */
   scope: string;
   likely: number;
   related: number;
-  precision: number | null;
-  recall: number | null;
-  support: number;
+  /** Precision and recall of "score >= likely" as a duplicate prediction on the labelled pairs (null: defaults). */
+  likelyPrecision: number | null;
+  likelyRecall: number | null;
+  /** Same for "score >= related" (the likely and related tiers together). */
+  relatedPrecision: number | null;
+  relatedRecall: number | null;
+  /** Labelled pairs the scope was calibrated on: confirmed duplicates and non-duplicates. */
+  positives: number;
+  negatives: number;
   calibratedAt: string;
-  /** True for built-in defaults (no row stored). */
+  /** True for built-in defaults (the model was not calibrated). */
   isDefault: boolean;
 }
 
@@ -305,6 +324,8 @@ export interface StatsResponse {
 
 /** POST /api/admin/thresholds/calibrate */
 export interface CalibrateResponse {
+  /** The model that was calibrated. */
+  model: string;
   thresholds: ThresholdDto[];
   /** Per scope: positives/negatives used and F1 at the chosen threshold. */
   details: { scope: string; positives: number; negatives: number; f1: number | null; note?: string }[];

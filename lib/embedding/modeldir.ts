@@ -80,7 +80,9 @@ export function loadModelDir(dirIn: string): ModelDirInfo {
   const stCfg = readJson(dir, "sentence_bert_config.json", false);
   const tokCfg = readJson(dir, "tokenizer_config.json", false);
   let maxSeqLength: number;
-  if (stCfg) {
+  // sentence-transformers 6 may write a sentence_bert_config.json without max_seq_length (the limit then lives in
+  // tokenizer_config.json's model_max_length), so the key, not the file, decides which source applies.
+  if (stCfg?.max_seq_length !== undefined && stCfg.max_seq_length !== null) {
     maxSeqLength = Number(stCfg.max_seq_length);
     if (!Number.isInteger(maxSeqLength) || maxSeqLength < 2) {
       throw new Error(`model dir ${dir}: sentence_bert_config.json max_seq_length must be an integer >= 2`);
@@ -91,7 +93,7 @@ export function loadModelDir(dirIn: string): ModelDirInfo {
       );
     }
   } else {
-    // No sentence-transformers config: fall back to the tokenizer limit, capped by the position table.
+    // No sentence-transformers limit: fall back to the tokenizer limit, capped by the position table.
     const tokMax = Number(tokCfg?.model_max_length);
     maxSeqLength = Math.min(Number.isInteger(tokMax) && tokMax > 1 && tokMax < 1e6 ? tokMax : 512, maxPos);
   }

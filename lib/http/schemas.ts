@@ -77,6 +77,11 @@ export const SearchQuerySchema = z.object({
   to: DateParamSchema.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.maxSearchLimit).default(20),
   offset: z.coerce.number().int().min(0).max(1000).default(0),
+  /** "1"/"true": only reports containing the query's words as a phrase (with their total). */
+  exact: z
+    .enum(["0", "1", "true", "false"], { message: 'exact must be "1" or "0"' })
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
 });
 export type SearchQuery = z.infer<typeof SearchQuerySchema>;
 

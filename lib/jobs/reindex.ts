@@ -12,6 +12,7 @@ import type { ReindexSession, VectorIndex } from "@/lib/vector/types";
 import type { Encoder } from "@/lib/embedding/types";
 import type { GenerationAdmin } from "@/lib/vector/generation";
 import { indexStale, markIndexed } from "@/lib/corpus/index-sync";
+import { calibrateModel } from "@/lib/dedup/calibrate";
 import { INDEXABLE_SELECT, toPoints } from "@/lib/corpus/vectors";
 import { createJob, JobReporter, parseCounts, recoverStaleJobs, toJobDto } from "@/lib/jobs/store";
 import type { Core } from "@/lib/core";
@@ -144,6 +145,16 @@ async function runReindex(
     await session.commit();
     const generation = session.generation;
     session = null;
+
+    // The new vectors are live: calibrate the model's tiers on them before it serves, so tiers follow the model
+    // (a failed calibration leaves the model on its previous thresholds or the defaults; the job still succeeds).
+    try {
+      const cal = await calibrateModel(core, ix, model.name);
+      counts.calibration = cal.details.map((d) => `${d.scope}: ${d.positives} duplicates, ${d.negatives} non-duplicates${d.note ? ` (${d.note})` : ""}`).join("; ");
+    } catch (e) {
+      console.error(`[jobs] reindex ${jobId}: calibrating ${model.name} failed:`, e);
+      counts.calibration = `failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
 
     if (model.modelVersionId !== null) {
       await prisma.$transaction([

@@ -5,7 +5,8 @@
 //   - duplicate check, the report page's "possible duplicates" and /api/reports/[id]/similar: weighted RRF
 //     (DUPLICATE_FUSION) over a candidate pool deep enough to survive cluster collapse (duplicatePoolSize),
 //     then one candidate per duplicate cluster (collapseClusters). The evaluation's hybrid ranker calls the
-//     same rankDuplicateCandidates.
+//     same rankDuplicateCandidates. The k clusters kept are shown in the order of the score they show
+//     (orderByShownScore).
 import { RRF_K, candidateCount, reciprocalRankFusion, type FusionOptions } from "@/lib/vector/hybrid";
 import type { HybridHit, SearchFilter, VectorIndex } from "@/lib/vector/types";
 
@@ -96,4 +97,14 @@ export function collapseClusters<C extends { id: number; members: number[] }>(
     best.set(c.id, { id, rank, cluster: c });
   });
   return [...best.values()].sort((a, b) => a.rank - b.rank);
+}
+
+/**
+ * The order a duplicate list is shown in: by the score it shows, best first (ties keep the fused rank). The fused
+ * rank decides WHICH k clusters are shown (dense + keyword recall, what the evaluation measures as R@k); within
+ * them, a list ordered by fused rank while showing cosine read as "0.31, 0.34, 0.27" and put a lower tier above a
+ * higher one. Ordering by the shown cosine keeps score, tier and position in agreement.
+ */
+export function orderByShownScore<T extends { score: number; rank: number }>(shown: T[]): T[] {
+  return [...shown].sort((a, b) => b.score - a.score || a.rank - b.rank);
 }

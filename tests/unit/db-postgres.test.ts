@@ -115,13 +115,15 @@ describe("postgres", opts, () => {
       await prisma.indexJob.create({
         data: { id: "j1", kind: "reindex", state: "running", progress: 0.25, modelVersionId: mv.id },
       });
-      await prisma.dedupThreshold.create({ data: { scope: "*", likely: 0.82, related: 0.61 } });
+      await prisma.tierCalibration.create({
+        data: { model: "mini-v1", scope: "*", likely: 0.82, related: 0.61, likelyPrecision: 0.9, likelyRecall: 0.7, relatedPrecision: 0.6, relatedRecall: 0.95, positives: 5, negatives: 50 },
+      });
 
       assert.equal((await prisma.report.findMany({ where: { title: { contains: "DFS" } } })).length, 2);
       assert.equal((await prisma.indexJob.findUniqueOrThrow({ where: { id: "j1" } })).progress, 0.25);
       await prisma.indexJob.update({ where: { id: "j1" }, data: { state: "succeeded", processed: 2 } });
       assert.equal((await prisma.modelVersion.findFirstOrThrow({ where: { active: true } })).dims, 384);
-      assert.equal((await prisma.dedupThreshold.findUniqueOrThrow({ where: { scope: "*" } })).likely, 0.82);
+      assert.equal((await prisma.tierCalibration.findUniqueOrThrow({ where: { model_scope: { model: "mini-v1", scope: "*" } } })).likely, 0.82);
       const raw = await prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT COUNT(*)::int AS n FROM "Report"`);
       assert.equal(raw[0]!.n, 2, "raw SQL must see the ?schema= tables (search_path)");
 

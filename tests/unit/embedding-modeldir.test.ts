@@ -90,6 +90,19 @@ test("without sentence_bert_config.json the limit comes from tokenizer_config.js
   }
 });
 
+test("a sentence_bert_config.json without max_seq_length (sentence-transformers 6) defers to tokenizer_config.json", () => {
+  const dir = scratch((d) => {
+    writeJson(path.join(d, "sentence_bert_config.json"), { do_lower_case: false });
+    const tokCfg = JSON.parse(fs.readFileSync(path.join(d, "tokenizer_config.json"), "utf8"));
+    writeJson(path.join(d, "tokenizer_config.json"), { ...tokCfg, model_max_length: 96 });
+  });
+  try {
+    assert.equal(loadModelDir(dir).maxSeqLength, 96);
+  } finally {
+    rm(dir);
+  }
+});
+
 test("corrupt ONNX bytes and a graph without a hidden-state output fail at load with the reason", async () => {
   const corrupt = scratch((d) => {
     fs.rmSync(path.join(d, "model.onnx"));

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import ort from "onnxruntime-node";
 import { BERT_PRESETS, bertFlopsPerToken, buildBertOnnx, type BertConfig } from "@/lib/offline/onnx/bert";
 import { readOnnxModel } from "@/lib/offline/onnx/writer";
+import { referenceBertForward } from "@/tests/helpers/bert-reference";
 
 const CFG: BertConfig = { ...BERT_PRESETS.tiny, vocabSize: 50, maxPosition: 16, layers: 2 };
 
@@ -18,74 +19,6 @@ function weights(bytes: Uint8Array): Map<string, { dims: number[]; data: Float32
     m.set(t.name, { dims: (t.dims ?? []).map(Number), data });
   }
   return m;
-}
-
-// ---- reference forward pass (one sequence, no batching) ---------------------------------------------------
-type Mat = Float32Array[]; // rows
-function matmul(x: Mat, w: { dims: number[]; data: Float32Array }, b?: { data: Float32Array }): Mat {
-  const [inD, outD] = w.dims as [number, number];
-  return x.map((row) => {
-    const o = new Float32Array(outD);
-    for (let j = 0; j < outD; j++) {
-      let s = b ? b.data[j]! : 0;
-      for (let i = 0; i < inD; i++) s += row[i]! * w.data[i * outD + j]!;
-      o[j] = s;
-    }
-    return o;
-  });
-}
-function layerNorm(x: Mat, eps: number): Mat {
-  return x.map((row) => {
-    const mean = row.reduce((a, b) => a + b, 0) / row.length;
-    const v = row.reduce((a, b) => a + (b - mean) ** 2, 0) / row.length;
-    return row.map((e) => (e - mean) / Math.sqrt(v + eps)); // gamma = 1, beta = 0 in the generated weights
-  });
-}
-const add = (a: Mat, b: Mat): Mat => a.map((r, i) => r.map((e, j) => e + b[i]![j]!));
-function erf(x: number): number {
-  // Numerical Recipes erfc approximation (fractional error < 1.2e-7).
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? y : -y;
-}
-
-function referenceBert(w: ReturnType<typeof weights>, ids: number[], mask: number[], c: BertConfig): Mat {
-  const H = c.hidden;
-  const hd = H / c.heads;
-  const g = (n: string) => w.get(n)!;
-  let x: Mat = ids.map((id, p) => {
-    const r = new Float32Array(H);
-    for (let d = 0; d < H; d++) {
-      r[d] = g("embeddings.word_embeddings.weight").data[id * H + d]! + g("embeddings.position_embeddings.weight").data[p * H + d]! + g("embeddings.token_type_embeddings.weight").data[d]!;
-    }
-    return r;
-  });
-  x = layerNorm(x, c.layerNormEps);
-  for (let l = 0; l < c.layers; l++) {
-    const p = `encoder.layer.${l}`;
-    const q = matmul(x, g(`${p}.attention.self.query.weight`), g(`${p}.attention.self.query.bias`));
-    const k = matmul(x, g(`${p}.attention.self.key.weight`), g(`${p}.attention.self.key.bias`));
-    const v = matmul(x, g(`${p}.attention.self.value.weight`), g(`${p}.attention.self.value.bias`));
-    const ctx: Mat = x.map(() => new Float32Array(H));
-    for (let h = 0; h < c.heads; h++) {
-      for (let i = 0; i < ids.length; i++) {
-        const scores = ids.map((_, j) => {
-          if (!mask[j]) return -Infinity;
-          let s = 0;
-          for (let d = 0; d < hd; d++) s += q[i]![h * hd + d]! * k[j]![h * hd + d]!;
-          return s / Math.sqrt(hd);
-        });
-        const mx = Math.max(...scores);
-        const e = scores.map((s) => Math.exp(s - mx));
-        const z = e.reduce((a, b) => a + b, 0);
-        for (let j = 0; j < ids.length; j++) for (let d = 0; d < hd; d++) ctx[i]![h * hd + d]! += (e[j]! / z) * v[j]![h * hd + d]!;
-      }
-    }
-    x = layerNorm(add(matmul(ctx, g(`${p}.attention.output.dense.weight`), g(`${p}.attention.output.dense.bias`)), x), c.layerNormEps);
-    const inter = matmul(x, g(`${p}.intermediate.dense.weight`), g(`${p}.intermediate.dense.bias`)).map((r) => r.map((e) => 0.5 * e * (1 + erf(e / Math.SQRT2))));
-    x = layerNorm(add(matmul(inter, g(`${p}.output.dense.weight`), g(`${p}.output.dense.bias`)), x), c.layerNormEps);
-  }
-  return x;
 }
 
 async function run(bytes: Uint8Array, rows: number[][], masks: number[][]): Promise<{ data: Float32Array; dims: readonly number[] }> {
@@ -106,11 +39,13 @@ test("BERT graph matches a plain-JS BERT forward pass, with padding masked out",
   const maskB = [1, 1, 1, 0, 0];
   const out = await run(bytes, [a, b], [[1, 1, 1, 1, 1], maskB]);
   assert.deepEqual(out.dims, [2, 5, CFG.hidden]);
-  const refA = referenceBert(w, a, [1, 1, 1, 1, 1], CFG);
-  const refB = referenceBert(w, b.slice(0, 3), [1, 1, 1], CFG);
+  const shape = { hidden: CFG.hidden, heads: CFG.heads, layers: CFG.layers, eps: CFG.layerNormEps };
+  const ref = { get: (name: string) => w.get(name)!.data, linearLayout: "in-out" as const };
+  const refA = referenceBertForward(ref, a, shape);
+  // padded row: keys beyond the mask get no attention, so its real positions equal the unpadded sequence's
+  const refB = referenceBertForward(ref, b, shape, maskB);
   let maxErr = 0;
   for (let i = 0; i < 5; i++) for (let d = 0; d < CFG.hidden; d++) maxErr = Math.max(maxErr, Math.abs(out.data[i * CFG.hidden + d]! - refA[i]![d]!));
-  // padded row: real positions must equal the unpadded sequence's output
   for (let i = 0; i < 3; i++) for (let d = 0; d < CFG.hidden; d++) maxErr = Math.max(maxErr, Math.abs(out.data[(5 + i) * CFG.hidden + d]! - refB[i]![d]!));
   assert.ok(maxErr < 1e-3, `max abs error ${maxErr}`);
   t.diagnostic(`max abs error vs JS reference ${maxErr}`);

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(
   async (req) => {
     const q = SearchQuerySchema.parse(queryObject(req));
-    return json(await searchReports(serverCore(), q.q, q, { limit: q.limit, offset: q.offset }));
+    return json(await searchReports(serverCore(), q.q, q, { limit: q.limit, offset: q.offset }, { exact: q.exact }));
   },
   { rateLimited: true },
 );
