@@ -264,8 +264,9 @@ export function makeCase(r: R, token: string): Case {
   };
   const routes: (() => Case)[] = [
     () => ({ method: "GET", path: "/api/health", headers: {}, kind: "health" }),
-    () => ({ method: "GET", path: `/api/search${query(r, ["q", "product", "component", "status", "from", "to", "limit", "offset"])}`, headers: {}, kind: "search" }),
+    () => ({ method: "GET", path: `/api/search${query(r, ["q", "product", "component", "status", "from", "to", "limit", "offset", "exact"])}`, headers: {}, kind: "search" }),
     () => ({ method: "GET", path: `/api/search?q=${enc(pick(r, NASTY_STRINGS))}`, headers: {}, kind: "search q" }),
+    () => ({ method: "GET", path: `/api/search?exact=1&q=${enc(pick(r, NASTY_STRINGS))}`, headers: {}, kind: "exact search q" }),
     () => ({ method: "GET", path: `/api/${pick(r, ["search", "reports", "reports/1/similar", "admin/sweep"])}?${pick(r, RAW_QUERIES)}`, headers: admin, kind: "raw query" }),
     () => ({ method: "GET", path: `/api/reports${query(r, ["product", "component", "status", "from", "to", "limit", "offset"])}`, headers: {}, kind: "list" }),
     () => ({ method: "GET", path: "/api/facets", headers: {}, kind: "facets" }),
