@@ -50,10 +50,10 @@ export function buildClusters(nodes: Iterable<number>, edges: Edge[]): Map<numbe
 }
 
 /**
- * In-memory snapshot of the duplicate graph: every link and every pair's current verdict, loaded in
- * two queries and reused for SNAPSHOT_TTL_MS (a hot duplicate check would otherwise walk links with
- * several queries per request). Writes in this process invalidate it at once; writes by another
- * process (CLI import) show up within the TTL.
+ * In-memory snapshot of the whole duplicate graph: every link and every pair's current verdict, loaded in
+ * two queries and reused for SNAPSHOT_TTL_MS. For whole-corpus work only (sweep, statistics, calibration); a
+ * duplicate check reads just its candidates' clusters with localGraph. Writes in this process invalidate it
+ * at once; writes by another process (CLI import) show up within the TTL.
  */
 export interface GraphSnapshot {
   /** Clusters of every report that has at least one live link. */
