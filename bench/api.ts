@@ -74,7 +74,7 @@ function pick<T>(r: () => number, xs: T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
 }
 
-interface SynthReport {
+export interface SynthReport {
   source: string;
   externalId: string;
   title: string;
@@ -125,13 +125,20 @@ function synth(i: number, r: () => number, masters: SynthReport[]): SynthReport 
   return rep;
 }
 
-export async function writeSynthetic(file: string, n: number): Promise<void> {
+/** The synthetic corpus, report by report (the same sequence writeSynthetic writes). */
+export function* syntheticReports(n: number): Generator<SynthReport> {
   const r = rng(42);
   const masters: SynthReport[] = [];
+  for (let i = 1; i <= n; i++) yield synth(i, r, masters);
+}
+
+export async function writeSynthetic(file: string, n: number): Promise<void> {
   const out = createWriteStream(file);
   const t0 = Date.now();
-  for (let i = 1; i <= n; i++) {
-    if (!out.write(JSON.stringify(synth(i, r, masters)) + "\n")) await new Promise<void>((res) => out.once("drain", () => res()));
+  let i = 0;
+  for (const rep of syntheticReports(n)) {
+    i++;
+    if (!out.write(JSON.stringify(rep) + "\n")) await new Promise<void>((res) => out.once("drain", () => res()));
     if (i % 20_000 === 0 || i === n) process.stderr.write(`bench: generated ${i}/${n} synthetic reports\n`);
   }
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));

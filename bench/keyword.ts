@@ -4,16 +4,51 @@
 // (title + first 1000 body characters) of BENCH_QUERIES reports spread over the database.
 //
 //   npx tsx bench/keyword.ts <sqlite file with an index>      e.g. the BENCH_DB_DIR database of bench/api.ts
+//   npx tsx bench/keyword.ts --synthetic 1000000 /tmp/kw-1m.db  builds a keyword-only file first when missing: bench/api's
+//                                                             synthetic reports in a Report table + the index (no model)
 import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { syntheticReports } from "@/bench/api";
 import { duplicateKeywordQuery } from "@/lib/ranking/policy";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import { ftsMatchExpression } from "@/lib/vector/tokenize";
 
-const file = process.argv[2];
-if (!file || !existsSync(file)) {
-  console.error("usage: npx tsx bench/keyword.ts <sqlite file holding reports and a sqlite-vec index>");
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { synthetic: { type: "string" } } });
+const file = positionals[0];
+const synthetic = values.synthetic === undefined ? 0 : Number(values.synthetic);
+if (!file || (!synthetic && !existsSync(file)) || !Number.isInteger(synthetic) || synthetic < 0) {
+  console.error("usage: npx tsx bench/keyword.ts [--synthetic N] <sqlite file holding reports and a sqlite-vec index>");
   process.exit(2);
+}
+if (synthetic && !existsSync(file)) await buildSynthetic(file, synthetic);
+
+/** A Report table (id, title, description) and a sqlite-vec index of the same reports with a constant vector. */
+async function buildSynthetic(path: string, n: number): Promise<void> {
+  const t0 = performance.now();
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE Report (id INTEGER PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL)");
+  const ins = db.prepare("INSERT INTO Report (id, title, description) VALUES (?, ?, ?)");
+  const index = new SqliteVecIndex({ path, dims: 2 });
+  let batch: { id: number; title: string; description: string; product: string }[] = [];
+  const flush = async () => {
+    db.transaction(() => batch.forEach((b) => ins.run(b.id, b.title, b.description)))();
+    await index.upsert(batch.map((b) => ({ id: b.id, vector: new Float32Array([1, 0]), meta: { product: b.product, createdAt: b.id }, text: { title: b.title, body: b.description } })));
+    batch = [];
+  };
+  let id = 0;
+  for (const rep of syntheticReports(n)) {
+    batch.push({ id: ++id, title: rep.title, description: rep.description, product: rep.product });
+    if (batch.length === 5000) {
+      await flush();
+      if (id % 100_000 === 0) process.stderr.write(`bench: indexed ${id}/${n}\n`);
+    }
+  }
+  if (batch.length) await flush();
+  await index.close();
+  db.close();
+  process.stderr.write(`bench: built ${path} (${n} reports) in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 const QUERIES = Number(process.env.BENCH_QUERIES || 60);
 const K = 100; // the candidate depth of a duplicate check's keyword side (DUPLICATE_FUSION.candidates)
