@@ -15,15 +15,27 @@ export interface KeywordBound {
   maxDfFraction: number;
   /** ...unless fewer than this many terms would remain (then the rarest ones are kept). */
   minTerms: number;
+  /**
+   * Budget on the summed document frequency of the kept terms (the rows FTS5 will score): terms are added rarest
+   * first while the sum stays within it (the rarest term is always kept). Bounds the work per query whatever the
+   * corpus size; on a vocabulary where every word is common it is what keeps the query small.
+   */
+  maxPostings: number;
 }
 
-export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({ minDocs: 10_000, maxTerms: 64, maxDfFraction: 0.1, minTerms: 3 });
+export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({
+  minDocs: 10_000,
+  maxTerms: 64,
+  maxDfFraction: 0.1,
+  minTerms: 3,
+  maxPostings: 200_000,
+});
 
 /**
  * The terms to search for: those present in the index, rarest first (ties keep the query's order, which puts
  * identifiers first), without the ones in more than maxDfFraction of `docs` documents (keeping at least
- * minTerms), at most maxTerms. `df` is the term's document frequency (0 = not indexed). Below minDocs documents
- * every term is kept as is (and `df` is not called).
+ * minTerms), at most maxTerms and within maxPostings. `df` is the term's document frequency (0 = not indexed).
+ * Below minDocs documents every term is kept as is (and `df` is not called).
  */
 export function boundQueryTerms(terms: QueryTerm[], df: (term: string) => number, docs: number, bound: KeywordBound = DEFAULT_KEYWORD_BOUND): QueryTerm[] {
   if (docs < bound.minDocs) return terms;
@@ -32,6 +44,11 @@ export function boundQueryTerms(terms: QueryTerm[], df: (term: string) => number
     .filter((x) => x.df > 0)
     .sort((a, b) => a.df - b.df || a.i - b.i);
   const selective = known.filter((x) => x.df <= bound.maxDfFraction * docs).length;
-  const keep = Math.min(known.length, bound.maxTerms, Math.max(selective, bound.minTerms));
+  let keep = Math.min(known.length, bound.maxTerms, Math.max(selective, bound.minTerms));
+  let postings = 0;
+  for (let i = 0; i < keep; i++) {
+    postings += known[i]!.df;
+    if (i > 0 && postings > bound.maxPostings) keep = i;
+  }
   return known.slice(0, keep).map((x) => x.t);
 }

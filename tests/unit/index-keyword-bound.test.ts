@@ -29,6 +29,11 @@ describe("boundQueryTerms", () => {
     const many = queryTerms(Array.from({ length: 100 }, (_, i) => `word${i}x`).join(" "));
     assert.equal(boundQueryTerms(many, () => 1, 100_000).length, DEFAULT_KEYWORD_BOUND.maxTerms);
   });
+  it("stops adding terms when their summed frequency passes maxPostings (the rarest is always kept)", () => {
+    const bound = { ...DEFAULT_KEYWORD_BOUND, maxPostings: 1000 };
+    assert.deepEqual(boundQueryTerms(terms, dfOf, 100_000, bound).map((t) => t.term), ["nullpointerexception", "pointer"]);
+    assert.deepEqual(boundQueryTerms(terms, () => 5000, 100_000, bound).length, 1);
+  });
   it("leaves the query untouched below minDocs without reading frequencies", () => {
     let calls = 0;
     assert.deepEqual(boundQueryTerms(terms, () => (calls++, 0), DEFAULT_KEYWORD_BOUND.minDocs - 1), terms);
