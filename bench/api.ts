@@ -1,20 +1,29 @@
 // End-to-end latency and throughput of POST /api/duplicates (HTTP + JSON + encode + hybrid kNN +
-// clustering + explanations) against a real `next start` server on loopback, driven by autocannon.
+// clustering + explanations) against a real `next start` server on loopback, driven by autocannon, next to the
+// same duplicate check called in-process (findDuplicates, one at a time) on the same database, so the cost of
+// the server path shows as a ratio.
 //
 //   npm run bench:api
 //   BENCH_REPORTS=20000 BENCH_DURATION=15 BENCH_CONNECTIONS=8 npm run bench:api
+//   BENCH_CORPORA=synthetic BENCH_REPORTS=100000 BENCH_DB_DIR=/tmp/bench-100k npm run bench:api
+//   BENCH_PROFILE_DIR=/tmp/prof ...   (the server runs under node --cpu-prof; read with bench/profile-summary.ts)
 //
-// Two corpora: the demo corpus (326 reports) and a synthetic one of BENCH_REPORTS reports (default
-// 100000; 0 skips it) that is generated, imported and indexed first (progress on stderr). The model is
+// Corpora (BENCH_CORPORA, comma-separated, default "demo,synthetic"): the demo corpus (326 reports); a
+// synthetic one of BENCH_REPORTS reports (default 100000) that is generated, imported and indexed first
+// (progress on stderr); "apache-jira": a database already holding the real Apache Jira corpus, given by
+// BENCH_APACHE_DB (a file: URL or path; see docs/performance.md for how to build it). The model is
 // MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (lib/offline/app-server.ts).
-// BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s, errors and server RSS per corpus. Loopback only, bounded duration.
+// BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s,
+// errors and server RSS per corpus, and the in-process p50/p99 (BENCH_INPROCESS=0 skips it). Loopback only,
+// bounded duration.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { mulberry32 as rng } from "@/lib/random";
-import { seedTestDatabase, startTestServer, ensureNextBuild, DEMO_PLANTED, type TestServer } from "@/lib/offline/app-server";
+import Database from "better-sqlite3";
+import { seedTestDatabase, startTestServer, ensureNextBuild, testModelDir, DEMO_PLANTED, ROOT, type TestServer } from "@/lib/offline/app-server";
 
 // autocannon ships no type declarations; the subset used here.
 interface CannonResult {
@@ -29,6 +38,12 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (opts: Record
 const REPORTS = envInt("BENCH_REPORTS", 100_000);
 const DURATION = envInt("BENCH_DURATION", 10);
 const CONNECTIONS = envInt("BENCH_CONNECTIONS", 8);
+const CORPORA = (process.env.BENCH_CORPORA || "demo,synthetic").split(",").map((c) => c.trim()).filter(Boolean);
+for (const c of CORPORA) if (!["demo", "synthetic", "apache-jira"].includes(c)) throw new Error(`BENCH_CORPORA: unknown corpus "${c}" (demo, synthetic, apache-jira)`);
+const IN_PROCESS = process.env.BENCH_INPROCESS !== "0";
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : null;
+/** Server node flags: --cpu-prof when profiling (the profile is written when the server exits). */
+const serverArgs = (): string[] => (PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []);
 
 function envInt(name: string, def: number): number {
   const raw = process.env[name];
@@ -59,7 +74,7 @@ function pick<T>(r: () => number, xs: T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
 }
 
-interface SynthReport {
+export interface SynthReport {
   source: string;
   externalId: string;
   title: string;
@@ -110,13 +125,20 @@ function synth(i: number, r: () => number, masters: SynthReport[]): SynthReport 
   return rep;
 }
 
-async function writeSynthetic(file: string, n: number): Promise<void> {
+/** The synthetic corpus, report by report (the same sequence writeSynthetic writes). */
+export function* syntheticReports(n: number): Generator<SynthReport> {
   const r = rng(42);
   const masters: SynthReport[] = [];
+  for (let i = 1; i <= n; i++) yield synth(i, r, masters);
+}
+
+export async function writeSynthetic(file: string, n: number): Promise<void> {
   const out = createWriteStream(file);
   const t0 = Date.now();
-  for (let i = 1; i <= n; i++) {
-    if (!out.write(JSON.stringify(synth(i, r, masters)) + "\n")) await new Promise<void>((res) => out.once("drain", () => res()));
+  let i = 0;
+  for (const rep of syntheticReports(n)) {
+    i++;
+    if (!out.write(JSON.stringify(rep) + "\n")) await new Promise<void>((res) => out.once("drain", () => res()));
     if (i % 20_000 === 0 || i === n) process.stderr.write(`bench: generated ${i}/${n} synthetic reports\n`);
   }
   await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
@@ -146,6 +168,21 @@ function drafts(synthetic: boolean): Draft[] {
   return out;
 }
 
+/** Drafts from a database's own reports (real text): 32 reports spread evenly over the id range. */
+function draftsFromDb(dbFile: string): Draft[] {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const { lo, hi } = db.prepare("SELECT min(id) AS lo, max(id) AS hi FROM Report").get() as { lo: number; hi: number };
+    const pick = db.prepare("SELECT title, description, product, component FROM Report WHERE id >= ? ORDER BY id LIMIT 1");
+    return Array.from({ length: 32 }, (_, i) => {
+      const row = pick.get(lo + Math.floor(((hi - lo) * (i + 0.5)) / 32)) as { title: string; description: string; product: string | null; component: string | null };
+      return { title: row.title, description: row.description, ...(row.product ? { product: row.product } : {}), ...(row.component ? { component: row.component } : {}) };
+    });
+  } finally {
+    db.close();
+  }
+}
+
 function serverRssMb(pgid: number): number {
   try {
     const out = execFileSync("ps", ["-o", "rss=", "-g", String(pgid)], { encoding: "utf8" });
@@ -165,6 +202,13 @@ interface Result {
   requests: number;
   errors: number;
   rssMb: number;
+  inProcess?: InProcessResult;
+}
+
+interface InProcessResult {
+  p50: number;
+  p99: number;
+  calls: number;
 }
 
 async function load(srv: TestServer, label: string, reports: number, bodies: Draft[]): Promise<Result> {
@@ -202,31 +246,111 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
   };
 }
 
+/**
+ * The same duplicate checks through findDuplicates in a child process (its own Core on the same database and
+ * model, no HTTP), one at a time after a warm-up: what the server path adds on top is the difference.
+ */
+function inProcess(dbUrl: string, modelDir: string, bodies: Draft[]): InProcessResult {
+  const r = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, "--in-process"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: dbUrl, MODEL_DIR: modelDir, QDRANT_URL: "", BENCH_BODIES: JSON.stringify(bodies) },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`in-process run failed (exit ${r.status ?? r.signal}):\n${r.stderr.slice(-3000)}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as InProcessResult;
+}
+
+async function inProcessChild(): Promise<void> {
+  const { openCore } = await import("@/lib/runtime/cli");
+  const { findDuplicates } = await import("@/lib/dedup/find");
+  const bodies = JSON.parse(process.env.BENCH_BODIES ?? "[]") as Draft[];
+  const core = openCore();
+  try {
+    for (let i = 0; i < 5; i++) await findDuplicates(core, bodies[i % bodies.length]!, { k: 10 });
+    const times: number[] = [];
+    const until = performance.now() + Math.min(DURATION, 10) * 1000;
+    for (let i = 0; performance.now() < until || times.length < 50; i++) {
+      const t = performance.now();
+      await findDuplicates(core, bodies[i % bodies.length]!, { k: 10 });
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+    console.log(JSON.stringify({ p50: q(0.5), p99: q(0.99), calls: times.length }));
+  } finally {
+    await core.close();
+  }
+}
+
 function print(r: Result): void {
   console.log(
-    `${r.corpus.padEnd(10)} reports=${String(r.reports).padStart(6)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
+    `${r.corpus.padEnd(11)} reports=${String(r.reports).padStart(7)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
       `mean=${r.mean.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  (${r.requests} requests, ${r.errors} errors, ` +
-      `${CONNECTIONS} connections, ${DURATION}s)  server RSS ${r.rssMb.toFixed(0)} MB`,
+      `${CONNECTIONS} connections, ${DURATION}s)  server RSS ${r.rssMb.toFixed(0)} MB` +
+      (r.inProcess ? `  | in-process p50=${r.inProcess.p50.toFixed(1)} ms p99=${r.inProcess.p99.toFixed(1)} ms (${r.inProcess.calls} calls, 1 at a time)` : ""),
   );
+}
+
+/**
+ * SIGTERM to the server alone, then wait for it to exit: V8 writes the --cpu-prof file on exit, which takes a while
+ * for a long run on a busy machine (stop() would SIGKILL the group after 5 s).
+ */
+async function exitGracefully(pid: number): Promise<void> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Starts a server on `dbUrl`, loads it, stops it (writing its CPU profile when profiling), then the in-process run. */
+async function runCorpus(label: string, reports: number, dbUrl: string, modelDir: string, bodies: Draft[]): Promise<Result> {
+  const srv = await startTestServer({ seed: "none", dbUrl, modelDir, timeoutMs: 120_000, nodeArgs: serverArgs() });
+  let result: Result;
+  try {
+    result = await load(srv, label, reports, bodies);
+  } finally {
+    if (PROFILE_DIR) await exitGracefully(srv.pid);
+    await srv.stop();
+  }
+  if (IN_PROCESS) result.inProcess = inProcess(dbUrl, modelDir, bodies);
+  print(result);
+  return result;
 }
 
 async function main(): Promise<void> {
   await ensureNextBuild();
   const modelEnv = process.env.BENCH_MODEL_DIR || process.env.MODEL_DIR;
   const results: Result[] = [];
+  let modelDir = modelEnv ? path.resolve(modelEnv) : "";
 
-  process.stderr.write("bench: demo corpus: seeding + starting server\n");
-  const demo = await startTestServer({ seed: "demo", ...(modelEnv ? { modelDir: path.resolve(modelEnv) } : {}) });
-  const modelDir = demo.modelDir;
-  process.stderr.write(`bench: model ${modelDir} (${demo.modelKind})\n`);
-  try {
-    results.push(await load(demo, "demo", 326, drafts(false)));
+  if (CORPORA.includes("demo")) {
+    process.stderr.write("bench: demo corpus: seeding + starting server\n");
+    const demo = await startTestServer({ seed: "demo", ...(modelEnv ? { modelDir: path.resolve(modelEnv) } : {}), nodeArgs: serverArgs() });
+    modelDir = demo.modelDir;
+    process.stderr.write(`bench: model ${modelDir} (${demo.modelKind})\n`);
+    try {
+      results.push(await load(demo, "demo", 326, drafts(false)));
+      // Before stop(): the demo database lives in the server's temp dir. The server is idle by now.
+      if (IN_PROCESS) results.at(-1)!.inProcess = inProcess(demo.dbUrl, modelDir, drafts(false));
+    } finally {
+      if (PROFILE_DIR) await exitGracefully(demo.pid);
+      await demo.stop();
+    }
     print(results.at(-1)!);
-  } finally {
-    await demo.stop();
   }
+  if (!modelDir) modelDir = (await testModelDir()).dir;
 
-  if (REPORTS > 0) {
+  if (CORPORA.includes("synthetic") && REPORTS > 0) {
     // BENCH_DB_DIR keeps the synthetic database between runs (reused when it already holds the corpus).
     const keep = process.env.BENCH_DB_DIR ? path.resolve(process.env.BENCH_DB_DIR) : null;
     const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), "bugsift-bench-"));
@@ -247,22 +371,30 @@ async function main(): Promise<void> {
       } else {
         process.stderr.write(`bench: reusing ${dbUrl}\n`);
       }
-      const srv = await startTestServer({ seed: "none", dbUrl, modelDir, timeoutMs: 120_000 });
-      try {
-        results.push(await load(srv, "synthetic", REPORTS, drafts(true)));
-        print(results.at(-1)!);
-      } finally {
-        await srv.stop();
-      }
+      results.push(await runCorpus("synthetic", REPORTS, dbUrl, modelDir, drafts(true)));
     } finally {
       if (!keep) rmSync(dir, { recursive: true, force: true });
     }
   }
+
+  if (CORPORA.includes("apache-jira")) {
+    const raw = process.env.BENCH_APACHE_DB;
+    if (!raw) throw new Error("BENCH_CORPORA=apache-jira needs BENCH_APACHE_DB (a database holding the imported, indexed Apache Jira corpus)");
+    const file = path.resolve(raw.replace(/^file:/, ""));
+    if (!existsSync(file)) throw new Error(`BENCH_APACHE_DB: ${file} does not exist`);
+    const db = new Database(file, { readonly: true });
+    const reports = (db.prepare("SELECT count(*) AS n FROM Report").get() as { n: number }).n;
+    db.close();
+    results.push(await runCorpus("apache-jira", reports, `file:${file}`, modelDir, draftsFromDb(file)));
+  }
+
   console.log("\nsummary (POST /api/duplicates, k=10, end to end over HTTP on 127.0.0.1):");
   for (const r of results) print(r);
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
-  process.exit(1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  (process.argv.includes("--in-process") ? inProcessChild() : main()).catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  });
+}

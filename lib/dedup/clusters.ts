@@ -5,7 +5,7 @@
 import type { PrismaClient } from "@/lib/db/client";
 import { pairKey } from "@/lib/corpus/rows";
 import type { Verdict } from "@/lib/domain/types";
-import { latestByPair } from "@/lib/dedup/verdicts";
+import { decisionsTouching, latestByPair } from "@/lib/dedup/verdicts";
 import { UnionFind } from "@/lib/math";
 import type { Core } from "@/lib/core";
 
@@ -50,10 +50,10 @@ export function buildClusters(nodes: Iterable<number>, edges: Edge[]): Map<numbe
 }
 
 /**
- * In-memory snapshot of the duplicate graph: every link and every pair's current verdict, loaded in
- * two queries and reused for SNAPSHOT_TTL_MS (a hot duplicate check would otherwise walk links with
- * several queries per request). Writes in this process invalidate it at once; writes by another
- * process (CLI import) show up within the TTL.
+ * In-memory snapshot of the whole duplicate graph: every link and every pair's current verdict, loaded in
+ * two queries and reused for SNAPSHOT_TTL_MS. For whole-corpus work only (sweep, statistics, calibration); a
+ * duplicate check reads just its candidates' clusters with localGraph. Writes in this process invalidate it
+ * at once; writes by another process (CLI import) show up within the TTL.
  */
 export interface GraphSnapshot {
   /** Clusters of every report that has at least one live link. */
@@ -125,10 +125,78 @@ export function clusterIn(snap: GraphSnapshot, id: number): Cluster {
   return snap.byId.get(id) ?? { id, masterId: id, members: [id] };
 }
 
+/**
+ * The part of the duplicate graph a request needs: the clusters of some reports and the not_duplicate
+ * verdicts touching their members. Read by walking links outward from those reports only, so its cost grows
+ * with the clusters returned, not with the corpus or the number of links (a duplicate check at 1M reports and
+ * 200k links reads a few dozen rows instead of the whole DuplicateLink table).
+ */
+export interface LocalGraph {
+  /** The cluster of `id` (a singleton when it has no live link). Defined for every id that was asked for. */
+  clusterOf(id: number): Cluster;
+  /** Reports `id` was ruled not_duplicate against (both directions); defined for members of asked-for clusters. */
+  notDuplicateOf(id: number): ReadonlySet<number>;
+}
+
+/** Frontier ids per query; each round is two indexed IN queries. */
+const FRONTIER_CHUNK = 500;
+
+/**
+ * Breadth-first walk from `ids` over live links (a link is dead when the newest verdict on its pair is
+ * not_duplicate), one round of queries per hop. Every visited report's links and decisions are read, so each
+ * component reached is complete and buildClusters gives the same clusters as the whole-graph computation.
+ */
+export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): Promise<LocalGraph> {
+  const visited = new Set<number>();
+  const links = new Map<string, Edge>();
+  const verdicts = new Map<string, Verdict>();
+  const notDuplicate = new Map<number, Set<number>>();
+  let frontier = [...new Set(ids)];
+  for (const id of frontier) visited.add(id);
+  while (frontier.length > 0) {
+    const found: Edge[] = [];
+    for (let i = 0; i < frontier.length; i += FRONTIER_CHUNK) {
+      const part = frontier.slice(i, i + FRONTIER_CHUNK);
+      found.push(
+        ...(await prisma.duplicateLink.findMany({
+          where: { OR: [{ duplicateId: { in: part } }, { masterId: { in: part } }] },
+          select: { duplicateId: true, masterId: true },
+        })),
+      );
+    }
+    // A pair's newest decision involves both ends; reading the decisions of the frontier covers every pair
+    // that touches it (links out of the frontier and not_duplicate verdicts against its members).
+    for (const [k, d] of latestByPair(await decisionsTouching(prisma, frontier))) {
+      verdicts.set(k, d.verdict as Verdict);
+      if (d.verdict !== "not_duplicate") continue;
+      (notDuplicate.get(d.reportId) ?? notDuplicate.set(d.reportId, new Set()).get(d.reportId)!).add(d.otherId);
+      (notDuplicate.get(d.otherId) ?? notDuplicate.set(d.otherId, new Set()).get(d.otherId)!).add(d.reportId);
+    }
+    const next: number[] = [];
+    for (const e of found) {
+      if (verdicts.get(pairKey(e.duplicateId, e.masterId)) === "not_duplicate") continue;
+      links.set(`${e.duplicateId}>${e.masterId}`, e);
+      for (const n of [e.duplicateId, e.masterId]) {
+        if (!visited.has(n)) {
+          visited.add(n);
+          next.push(n);
+        }
+      }
+    }
+    frontier = next;
+  }
+  const byId = buildClusters(visited, [...links.values()]);
+  const none: ReadonlySet<number> = new Set();
+  return {
+    clusterOf: (id) => byId.get(id) ?? { id, masterId: id, members: [id] },
+    notDuplicateOf: (id) => notDuplicate.get(id) ?? none,
+  };
+}
+
 /** Clusters of the given report ids. */
 export async function clustersOf(core: Core, ids: number[]): Promise<Map<number, Cluster>> {
-  const snap = await graphSnapshot(core);
-  return new Map(ids.map((id) => [id, clusterIn(snap, id)]));
+  const g = await localGraph(core.db, ids);
+  return new Map(ids.map((id) => [id, g.clusterOf(id)]));
 }
 
 /** Every cluster with 2+ members (admin statistics, sweep, calibration). */

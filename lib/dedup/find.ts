@@ -12,7 +12,7 @@ import { embeddingText } from "@/lib/corpus/vectors";
 import { dot, hasDirection } from "@/lib/math";
 import { collapseClusters, duplicatePoolSize, orderByShownScore, rankDuplicateCandidates } from "@/lib/ranking/policy";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
-import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
+import { localGraph } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
 import { documentFrequency, explain, prepareSide, type ExplainSide } from "@/lib/dedup/explain";
 import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
@@ -37,14 +37,14 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   const { encoder, index, model } = await core.query();
 
   // The stored report's cluster and the reports ruled out against any of its members.
-  const snap = await graphSnapshot(core);
   let own = new Set<number>();
   const ruledOut = new Set<number>();
   if (opts.reportId !== undefined) {
     const self = await prisma.report.findUnique({ where: { id: opts.reportId }, select: { id: true } });
     if (!self) throw new NotFoundError(`report ${opts.reportId} not found`);
-    own = new Set(clusterIn(snap, opts.reportId).members);
-    for (const m of own) for (const other of snap.notDuplicate.get(m) ?? []) ruledOut.add(other);
+    const ownGraph = await localGraph(prisma, [opts.reportId]);
+    own = new Set(ownGraph.clusterOf(opts.reportId).members);
+    for (const m of own) for (const other of ownGraph.notDuplicateOf(m)) ruledOut.add(other);
   }
 
   const [vector] = await encoder.encode([embeddingText(draft)]);
@@ -71,7 +71,8 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   }
 
   const ids = [...scores.keys()];
-  const clusters = new Map(ids.map((id) => [id, clusterIn(snap, id)]));
+  const graph = await localGraph(prisma, ids);
+  const clusters = new Map(ids.map((id) => [id, graph.clusterOf(id)]));
   // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
   const best = collapseClusters(ids, (id) => clusters.get(id)!, (m) => ruledOut.has(m) || own.has(m));
   const thresholds = await thresholdsFor(core, product);

@@ -55,6 +55,8 @@ export interface StartOptions {
   adminToken?: string;
   /** Max ms to wait for the server to answer (default 60 s). */
   timeoutMs?: number;
+  /** Extra node flags for the server process (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 function killGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
@@ -222,7 +224,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
       ...opts.env,
     };
     let logs = "";
-    const proc = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -28,7 +28,8 @@ import * as sqliteVec from "sqlite-vec";
 import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIndex } from "@/lib/vector/types";
 import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "@/lib/vector/generation";
 import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/vector/hybrid";
-import { FTS5_TOKENIZER, ftsDocument, ftsMatchExpression } from "@/lib/vector/tokenize";
+import { FTS5_TOKENIZER, ftsDocument, ftsMatchOf, queryTerms } from "@/lib/vector/tokenize";
+import { boundQueryTerms } from "@/lib/vector/keyword-terms";
 import {
   assertDims,
   assertIds,
@@ -42,6 +43,12 @@ import {
 
 type Db = Database.Database;
 type Stmt = Database.Statement<unknown[], unknown>;
+
+/** Keyword side: document frequencies at least this large are cached (smaller ones are cheap to count). */
+const KEYWORD_DF_CACHE_MIN = 64;
+const KEYWORD_DF_CACHE_MAX = 200_000;
+/** Keyword side: the document count the df fractions are taken of is re-read at most this often. */
+const KEYWORD_DOCS_TTL_MS = 30_000;
 
 /** sqlite-vec's hard cap on k in a KNN query. */
 export const VEC0_MAX_K = 4096;
@@ -184,6 +191,8 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private live: Live;
   private readonly stmts = new Map<string, GenStatements>();
   private readonly metaStmts = new Map<string, Stmt>();
+  /** Keyword-side document frequencies per generation (keywordStats). */
+  private readonly keywordStatsByGen = new Map<string, { df(term: string): number; docs(): number }>();
   private closed = false;
   private readonly readTx: (fn: () => unknown) => unknown;
 
@@ -500,7 +509,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private keywordIn(live: Live, query: string, k: number, f: CleanFilter): Hit[] {
     if (typeof query !== "string") throw new Error("sqlite-vec keywordSearch: query must be a string");
     if (k === 0 || f.empty) return [];
-    const match = ftsMatchExpression(query);
+    const match = this.keywordMatch(live, query);
     if (match === null) return [];
     const s = this.statements(live.gen);
     const c = filterClauses(f, `${s.fts}.rowid`, true, "d.");
@@ -514,6 +523,55 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     );
     const rows = stmt.all(this.titleWeight, match, ...c.params, k) as { id: number; bm: number }[];
     return rows.map((r) => ({ id: r.id, score: -r.bm }));
+  }
+
+  /**
+   * The bounded MATCH expression for a free-text query (lib/vector/keyword-terms.ts): the query's rarest indexed
+   * terms by the live generation's document frequencies. Inside the read transaction.
+   */
+  private keywordMatch(live: Live, query: string): string | null {
+    const terms = queryTerms(query);
+    if (terms.length === 0) return null;
+    const stats = this.keywordStats(live.gen);
+    return ftsMatchOf(boundQueryTerms(terms, (t) => stats.df(t), stats.docs()));
+  }
+
+  /**
+   * Document frequencies of the generation's FTS5 terms through an fts5vocab table in this connection's temp
+   * schema (nothing is written to the database file). fts5vocab counts a term's documents by walking its doclist,
+   * so frequencies of common terms are cached: a stale count only shifts which terms are kept, while rare terms
+   * (short doclists, cheap to count) are always read fresh, so a term that a new report brings in is never missed.
+   */
+  private keywordStats(gen: string): { df(term: string): number; docs(): number } {
+    let st = this.keywordStatsByGen.get(gen);
+    if (!st) {
+      const s = this.statements(gen);
+      const vocab = `ix_vocab_${gen}`;
+      this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.${vocab} USING fts5vocab(main, ${s.fts}, row)`);
+      const dfStmt = this.db.prepare(`SELECT doc FROM temp.${vocab} WHERE term = ?`).pluck();
+      const countStmt = s.stmt("docCount", () => `SELECT count(*) FROM ${s.doc}`).pluck();
+      const cache = new Map<string, number>();
+      let docs = { n: 0, at: -Infinity };
+      st = {
+        df: (term) => {
+          const hit = cache.get(term);
+          if (hit !== undefined) return hit;
+          const n = Number(dfStmt.get(term) ?? 0);
+          if (n >= KEYWORD_DF_CACHE_MIN) {
+            if (cache.size >= KEYWORD_DF_CACHE_MAX) cache.clear();
+            cache.set(term, n);
+          }
+          return n;
+        },
+        docs: () => {
+          if (performance.now() - docs.at > KEYWORD_DOCS_TTL_MS) docs = { n: Number(countStmt.get()), at: performance.now() };
+          return docs.n;
+        },
+      };
+      for (const g of this.keywordStatsByGen.keys()) if (g !== gen) this.keywordStatsByGen.delete(g);
+      this.keywordStatsByGen.set(gen, st);
+    }
+    return st;
   }
 
   async search(vector: Float32Array, k: number, filter?: SearchFilter): Promise<Hit[]> {

@@ -141,7 +141,11 @@ export function queryTerms(text: string, max = MAX_QUERY_TERMS): QueryTerm[] {
  * no searchable terms (empty, only punctuation or stopwords); callers then return no hits.
  */
 export function ftsMatchExpression(text: string, max = MAX_QUERY_TERMS): string | null {
-  const terms = queryTerms(text, max);
+  return ftsMatchOf(queryTerms(text, max));
+}
+
+/** The FTS5 MATCH expression for already chosen terms (null when there are none); see ftsMatchExpression. */
+export function ftsMatchOf(terms: QueryTerm[]): string | null {
   if (terms.length === 0) return null;
   // Our tokens never contain '"', but escape anyway so the quoting is correct by construction.
   // FTS5's bm25() sums over the query's phrases, so repeating a phrase w times weights it w times.

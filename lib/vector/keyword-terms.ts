@@ -1,0 +1,54 @@
+// Bounds the keyword side of a search. FTS5 has no early termination for an OR query ranked by bm25(): it
+// scores every document that matches any term, so the cost grows with the summed document frequency of the
+// query's terms. A duplicate check's query is a whole title plus the start of a body (dozens of terms, many
+// common), and at 100k+ reports each common term matches tens of thousands of rows. BM25 ranks by the rare terms
+// anyway (a term in 10% of the corpus has IDF ln 9 = 2.2, one in 0.01% has 9.2), so the query keeps its rarest
+// terms and drops the ones too common to tell documents apart; terms absent from the index cannot match and go too.
+import type { QueryTerm } from "@/lib/vector/tokenize";
+
+export interface KeywordBound {
+  /** Corpora smaller than this search with every term (exact BM25 over the whole query; cheap at that size). */
+  minDocs: number;
+  /** Most terms sent to FTS5, rarest first. */
+  maxTerms: number;
+  /** Terms in more than this fraction of the indexed documents are dropped... */
+  maxDfFraction: number;
+  /** ...unless fewer than this many terms would remain (then the rarest ones are kept). */
+  minTerms: number;
+  /**
+   * Budget on the summed document frequency of the kept terms (the rows FTS5 will score): terms are added rarest
+   * first while the sum stays within it (the rarest term is always kept). Bounds the work per query whatever the
+   * corpus size; on a vocabulary where every word is common it is what keeps the query small.
+   */
+  maxPostings: number;
+}
+
+export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({
+  minDocs: 10_000,
+  maxTerms: 64,
+  maxDfFraction: 0.1,
+  minTerms: 3,
+  maxPostings: 200_000,
+});
+
+/**
+ * The terms to search for: those present in the index, rarest first (ties keep the query's order, which puts
+ * identifiers first), without the ones in more than maxDfFraction of `docs` documents (keeping at least
+ * minTerms), at most maxTerms and within maxPostings. `df` is the term's document frequency (0 = not indexed).
+ * Below minDocs documents every term is kept as is (and `df` is not called).
+ */
+export function boundQueryTerms(terms: QueryTerm[], df: (term: string) => number, docs: number, bound: KeywordBound = DEFAULT_KEYWORD_BOUND): QueryTerm[] {
+  if (docs < bound.minDocs) return terms;
+  const known = terms
+    .map((t, i) => ({ t, i, df: df(t.term) }))
+    .filter((x) => x.df > 0)
+    .sort((a, b) => a.df - b.df || a.i - b.i);
+  const selective = known.filter((x) => x.df <= bound.maxDfFraction * docs).length;
+  let keep = Math.min(known.length, bound.maxTerms, Math.max(selective, bound.minTerms));
+  let postings = 0;
+  for (let i = 0; i < keep; i++) {
+    postings += known[i]!.df;
+    if (i > 0 && postings > bound.maxPostings) keep = i;
+  }
+  return known.slice(0, keep).map((x) => x.t);
+}
