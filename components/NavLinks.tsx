@@ -8,14 +8,14 @@ const LINKS = [
   { href: "/admin", label: "Admin" },
 ] as const;
 
-/** Primary navigation; marks the current section with aria-current. */
-export function NavLinks() {
+/** Primary navigation; marks the current section with aria-current. Admin only for admins. */
+export function NavLinks({ showAdmin }: { showAdmin: boolean }) {
   const pathname = usePathname() ?? "/";
   const current = (href: string) =>
     href === "/" ? pathname === "/" || pathname.startsWith("/reports") : pathname.startsWith(href);
   return (
     <nav aria-label="Main" className="-mx-2 flex items-center gap-1 text-sm">
-      {LINKS.map((l) => {
+      {LINKS.filter((l) => showAdmin || l.href !== "/admin").map((l) => {
         const active = current(l.href);
         return (
           <Link
