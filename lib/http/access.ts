@@ -118,3 +118,21 @@ export function accessRule(method: string, pathname: string): AccessRule | null 
   const m = (method === "HEAD" ? "GET" : method) as HttpMethod;
   return ACCESS[pattern]?.[m] ?? null;
 }
+
+const RULE_TEXT: Record<AccessRule, string> = {
+  public: "anyone",
+  read: "viewer (anyone when BUGSIFT_PUBLIC_READ)",
+  account: "any account",
+  triager: "triager",
+  admin: "admin",
+  signature: "webhook signature",
+};
+
+/** The table as Markdown, for docs/auth.md (`npx tsx scripts/access-table.ts`; a test keeps the two in sync). */
+export function accessTableMarkdown(): string {
+  const lines = ["| route | method | who may call it |", "| --- | --- | --- |"];
+  for (const [pattern, methods] of Object.entries(ACCESS)) {
+    for (const [method, rule] of Object.entries(methods)) lines.push(`| \`${pattern}\` | ${method} | ${RULE_TEXT[rule]} |`);
+  }
+  return lines.join("\n");
+}
