@@ -123,12 +123,15 @@ export async function authenticate(db: PrismaClient, headers: Headers): Promise<
   return { actor: null, via: "anonymous" };
 }
 
-/** HTTPS as the client sees it: the request URL, BUGSIFT_URL, or (behind a trusted proxy) x-forwarded-proto. */
+/**
+ * HTTPS as the client sees it: BUGSIFT_URL's scheme when set, else the request URL's, which Next.js builds
+ * from x-forwarded-proto when a proxy terminates TLS. (A client that claims https over plain http only
+ * gets a cookie its browser will not send back.)
+ */
 export function isSecureRequest(req: Request): boolean {
-  const cfg = config();
-  if (cfg.auth.publicUrl) return cfg.auth.publicUrl.startsWith("https:");
-  if (new URL(req.url).protocol === "https:") return true;
-  return cfg.trustProxy && req.headers.get("x-forwarded-proto") === "https";
+  const publicUrl = config().auth.publicUrl;
+  if (publicUrl) return publicUrl.startsWith("https:");
+  return new URL(req.url).protocol === "https:";
 }
 
 /**

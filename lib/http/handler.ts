@@ -45,6 +45,12 @@ export async function authorize(req: Request): Promise<RequestAuth> {
   const auth: RequestAuth = hasCredential ? await authenticate(serverCore().db, req.headers) : { actor: null, via: "anonymous" };
   const crossSite = crossSiteProblem(req, auth.via === "session");
   if (crossSite) throw new ApiError(403, "forbidden", crossSite);
+  // A bad bearer token is refused even where anonymous callers may read: a script with a revoked token
+  // should hear so, not silently read as anonymous. (A stale cookie on a public page just reads anonymously.)
+  const badBearer = auth.refused !== undefined && req.headers.get("authorization") !== null;
+  if (badBearer && rule !== "public" && rule !== "signature") {
+    throw new ApiError(401, "unauthorized", auth.refused!, undefined, { "www-authenticate": 'Bearer realm="bugsift", error="invalid_token"' });
+  }
   if (needed === null) return auth;
   if (!auth.actor) {
     throw new ApiError(401, "unauthorized", auth.refused ?? "sign in or send Authorization: Bearer <token>", undefined, {

@@ -137,7 +137,7 @@ test("the session cookie is HttpOnly and SameSite; cookie writes need this site'
   assert.match(setCookie, /SameSite=Lax/);
   assert.doesNotMatch(setCookie, /Secure/, "plain http on loopback: no Secure flag");
   const behindHttps = await call(s, "/api/auth/login", { method: "POST", headers: { "x-forwarded-proto": "https" }, json: { login: acct.login, password: acct.password } });
-  assert.doesNotMatch(behindHttps.res.headers.get("set-cookie") ?? "", /Secure/, "x-forwarded-proto is ignored unless TRUST_PROXY is on");
+  assert.match(behindHttps.res.headers.get("set-cookie") ?? "", /; Secure/, "behind a proxy that terminates HTTPS");
   const cookie = /bugsift_session=[^;]+/.exec(setCookie)![0];
   const body = { reportId: a, otherId: b, verdict: "related" };
   const evil = await call(s, "/api/triage", { method: "POST", headers: { cookie, origin: "http://evil.example" }, json: body });

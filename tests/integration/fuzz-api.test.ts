@@ -288,6 +288,8 @@ function makeCase(r: R, token: string): Case {
   // Unauthenticated admin requests are refused before anything else.
   if (c.path.startsWith("/api/admin/") && !/login|logout/.test(c.path) && c.headers.authorization !== `Bearer ${token}`) c.expect = 401;
   if (c.method === "PATCH" && c.headers.authorization !== `Bearer ${token}`) c.expect = 401;
+  // Verdicts and new reports need a triager account; the fuzzer sends none (an x-bugsift-actor header is no account).
+  if (c.method === "POST" && (c.path === "/api/triage" || c.path === "/api/reports") && c.headers.authorization !== `Bearer ${token}`) c.expect = 401;
   // PATCH checks the id before reading the body.
   else if (c.method === "PATCH" && c.expect === 413 && !/^[1-9]\d{0,8}$/.test(id)) delete c.expect;
   return c;
