@@ -16,10 +16,20 @@ export function providerParam(params: Record<string, string | string[] | undefin
   throw new ApiError(404, "not_found", `unknown sign-in provider ${JSON.stringify(p ?? "")} (known: ${PROVIDERS.join(", ")})`);
 }
 
+/**
+ * The origin the browser reached us at: BUGSIFT_URL, else the request's scheme with the Host header it
+ * sent (Next.js may report its own listen address in req.url, which the browser never used).
+ */
+export function requestOrigin(req: Request): string {
+  const publicUrl = config().auth.publicUrl;
+  if (publicUrl) return publicUrl;
+  const url = new URL(req.url);
+  return `${url.protocol}//${req.headers.get("host") ?? url.host}`;
+}
+
 /** The address the provider sends the browser back to; register exactly this at the provider. */
 export function redirectUri(req: Request, provider: ProviderId): string {
-  const base = config().auth.publicUrl ?? new URL(req.url).origin;
-  return `${base}/api/auth/${provider}/callback`;
+  return `${requestOrigin(req)}/api/auth/${provider}/callback`;
 }
 
 export function pendingCookie(req: Request, pending: PendingSignIn): string {
@@ -44,7 +54,7 @@ export function readPending(req: Request, provider: ProviderId): PendingSignIn |
 
 /** A 303 to a path on this site, with cookies to set (a Headers object, since there may be two). */
 export function redirectTo(req: Request, pathAndQuery: string, cookies: string[]): Response {
-  const headers = new Headers({ location: new URL(pathAndQuery, req.url).href, "cache-control": "no-store" });
+  const headers = new Headers({ location: new URL(pathAndQuery, requestOrigin(req)).href, "cache-control": "no-store" });
   for (const c of cookies) headers.append("set-cookie", c);
   return new Response(null, { status: 303, headers });
 }

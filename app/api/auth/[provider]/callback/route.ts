@@ -2,7 +2,7 @@
 // person is looking at this response, not a script.
 import { otherMethods } from "@/lib/http/methods";
 import { route } from "@/lib/http/handler";
-import { clearPendingCookie, providerParam, readPending, redirectTo } from "@/lib/http/signin";
+import { clearPendingCookie, providerParam, readPending, redirectTo, requestOrigin } from "@/lib/http/signin";
 import { startSession } from "@/lib/http/session";
 import { finishSignIn } from "@/lib/accounts/oauth";
 import { signInExternal } from "@/lib/accounts/users";
@@ -19,13 +19,10 @@ export const GET = route(async (req, params) => {
   const cfg = config();
   let identity;
   try {
-    const callbackUrl = new URL(req.url);
-    // Behind a proxy the request URL is the internal one; the provider checks the redirect_uri we sent.
-    if (cfg.auth.publicUrl) {
-      const pub = new URL(cfg.auth.publicUrl);
-      callbackUrl.protocol = pub.protocol;
-      callbackUrl.host = pub.host;
-    }
+    // The token request repeats the redirect_uri, taken from this URL: rebuild it on the origin the
+    // browser used (the request URL may carry the server's own listen address).
+    const url = new URL(req.url);
+    const callbackUrl = new URL(`${url.pathname}${url.search}`, requestOrigin(req));
     identity = await finishSignIn(cfg.auth, pending, callbackUrl);
   } catch (e) {
     console.error(`bugsift: ${provider} sign-in failed: ${e instanceof Error ? e.message : String(e)}`);
