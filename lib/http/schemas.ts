@@ -56,14 +56,6 @@ export const DateParamSchema = z
 
 export const VerdictSchema = z.enum(VERDICTS);
 
-/** Actor names: letters, digits and . _ @ - + space; 1..64 chars. */
-export const ActorSchema = z
-  .string()
-  .trim()
-  .min(1, "actor must not be empty")
-  .max(LIMITS.actor)
-  .regex(/^[\p{L}\p{N}._@+\- ]+$/u, "actor may contain letters, digits, space and . _ @ + -");
-
 // ---------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------
