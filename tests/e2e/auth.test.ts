@@ -7,6 +7,11 @@
 //
 //   node --import tsx --test tests/e2e/auth.test.ts
 //
+// GitHub cannot be reached from a test: a loopback server answers GitHub's documented OAuth web flow in its
+// GitHub Enterprise Server layout (GITHUB_URL): GET /login/oauth/authorize redirects back with a code and the
+// state, POST /login/oauth/access_token answers JSON when asked with Accept: application/json, GET
+// /api/v3/user returns the user (docs.github.com: "Authorizing OAuth apps", "Get the authenticated user").
+//
 // Screenshots: test-results/screenshots/auth-*.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,6 +28,8 @@ const IDP_LOGIN = "oidc-alice";
 
 let srv: TestServer | null = null;
 let idp: Server | null = null;
+let github: Server | null = null;
+const githubSeen: { tokenRequest?: URLSearchParams; userAuth?: string } = {};
 let browser: Browser | null = null;
 let skipReason: string | null = null;
 const pages: TrackedPage[] = [];
@@ -31,11 +38,20 @@ before(async () => {
   browser = await launchBrowser();
   const idpPort = await freePort();
   const issuer = `http://127.0.0.1:${idpPort}`;
+  const githubPort = await freePort();
   try {
     srv = await startTestServer({
       seed: "demo",
       timeoutMs: 120_000,
-      env: { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, OIDC_NAME: "Test IdP" },
+      env: {
+        OIDC_ISSUER: issuer,
+        OIDC_CLIENT_ID: CLIENT_ID,
+        OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        OIDC_NAME: "Test IdP",
+        GITHUB_CLIENT_ID: "gh-client",
+        GITHUB_CLIENT_SECRET: "gh-secret",
+        GITHUB_URL: `http://127.0.0.1:${githubPort}`,
+      },
     });
   } catch (e) {
     if (e instanceof TestServerUnavailable) {
@@ -66,6 +82,28 @@ before(async () => {
   });
   idp = createServer(provider.callback());
   await new Promise<void>((resolve) => idp!.listen(idpPort, "127.0.0.1", resolve));
+  github = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", `http://127.0.0.1:${githubPort}`);
+    if (req.method === "GET" && url.pathname === "/login/oauth/authorize") {
+      // The user approves at once: back to redirect_uri with a code and the state.
+      const back = new URL(url.searchParams.get("redirect_uri")!);
+      back.searchParams.set("code", "gh-code-1");
+      back.searchParams.set("state", url.searchParams.get("state")!);
+      res.writeHead(302, { location: back.href }).end();
+    } else if (req.method === "POST" && url.pathname === "/login/oauth/access_token") {
+      let body = "";
+      for await (const chunk of req) body += chunk;
+      githubSeen.tokenRequest = new URLSearchParams(body);
+      const ok = githubSeen.tokenRequest.get("code") === "gh-code-1" && githubSeen.tokenRequest.get("client_secret") === "gh-secret";
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(ok ? { access_token: "gho_e2e", token_type: "bearer", scope: "read:user,user:email" } : { error: "bad_verification_code" }));
+    } else if (req.method === "GET" && url.pathname === "/api/v3/user") {
+      githubSeen.userAuth = req.headers.authorization;
+      if (req.headers.authorization !== "Bearer gho_e2e") res.writeHead(401).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: 424242, login: "octo-e2e", name: "Octo", email: null }));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => github!.listen(githubPort, "127.0.0.1", resolve));
 }, { timeout: 20 * 60_000 });
 
 after(async () => {
@@ -73,6 +111,7 @@ after(async () => {
   await browser?.close();
   await srv?.stop();
   await new Promise((r) => (idp ? idp.close(r) : r(undefined)));
+  await new Promise((r) => (github ? github.close(r) : r(undefined)));
 });
 
 test("OpenID Connect sign-in in the browser, then a verdict recorded under the signed-in account", { timeout: 5 * 60_000 }, async (t) => {
@@ -158,6 +197,36 @@ test("OpenID Connect sign-in in the browser, then a verdict recorded under the s
     assert.equal(write.status, 401);
   } catch (e) {
     await screenshot(page, "FAIL-auth").catch(() => undefined);
+    throw e;
+  }
+});
+
+test("GitHub OAuth sign-in in the browser: code exchanged with the client secret and PKCE, account keyed by GitHub's user id", { timeout: 3 * 60_000 }, async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const s = srv!;
+  const p = await newPage(browser!, s.baseUrl);
+  pages.push(p);
+  const { page } = p;
+  try {
+    await page.goto("/signin?returnTo=/account");
+    await page.getByRole("link", { name: "Sign in with GitHub" }).click();
+    await page.waitForURL(`${s.baseUrl}/account`);
+    assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "octo-e2e");
+    assert.equal(await page.getByTestId("account-role").textContent(), "viewer");
+    await screenshot(page, "auth-github-signed-in");
+    assert.equal(githubSeen.tokenRequest?.get("client_id"), "gh-client");
+    assert.ok((githubSeen.tokenRequest?.get("code_verifier") ?? "").length >= 43, "PKCE verifier sent with the code");
+    assert.equal(githubSeen.userAuth, "Bearer gho_e2e");
+    const users = await call<{ users: { login: string; provider: string }[] }>(s, "/api/admin/users", { headers: bearer(s) });
+    assert.ok(users.body.users.some((u) => u.login === "octo-e2e" && u.provider === "github"));
+
+    // A callback without the pending sign-in (another browser, or a forged link) signs nobody in.
+    const forged = await call(s, "/api/auth/github/callback?code=gh-code-1&state=guessed", { redirect: "manual" });
+    assert.equal(forged.status, 303);
+    assert.match(forged.res.headers.get("location") ?? "", /\/signin\?error=/);
+    assert.equal(forged.res.headers.get("set-cookie")?.includes("bugsift_session=") && !/bugsift_session=;/.test(forged.res.headers.get("set-cookie") ?? ""), false);
+  } catch (e) {
+    await screenshot(page, "FAIL-auth-github").catch(() => undefined);
     throw e;
   }
 });

@@ -154,7 +154,7 @@ test("stored XSS: markup in title/description is escaped in the report page HTML
   const created = await call("/api/reports", {
     method: "POST",
     body: JSON.stringify({ title, description, product: `<b onmouseover=alert(1)>P</b>` }),
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${S().adminToken}` },
   });
   assert.equal(created.status, 201, created.text.slice(0, 300));
   const id = created.body.report.id as number;
