@@ -377,7 +377,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const title = "Crash when name is <script>alert(1)</script> and <img src=x onerror=alert(2)>";
     const res = await srv!.api("/api/reports", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${srv!.adminToken}` },
       body: JSON.stringify({
         title,
         description: 'Steps: paste "><svg onload=alert(3)> into the folder name field.\n<b>bold?</b>',
