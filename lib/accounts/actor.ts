@@ -10,6 +10,9 @@ export interface Actor {
   role: Role;
 }
 
+/** The account command-line tools (npm run ingest, reindex) act as. */
+export const CLI_LOGIN = "cli";
+
 /** The account a bootstrap admin token acts as. */
 export const BOOTSTRAP_ADMIN_LOGIN = "admin-token";
 
