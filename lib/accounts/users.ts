@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/db/client";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/domain/errors";
 import { isRole, type Role } from "@/lib/accounts/roles";
 
-/** bcrypt cost: ~0.1 s per hash on one core of a small server. */
+/** bcrypt cost (OWASP: at least 10). bcryptjs is pure JS and yields while hashing, so sign-in does not block other requests; ~0.5 s per hash measured on a busy 2-core machine. */
 const BCRYPT_ROUNDS = 11;
 /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
 const MAX_PASSWORD_BYTES = 72;
