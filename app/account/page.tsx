@@ -2,16 +2,18 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentActor } from "@/app/_data/viewer";
 import { listApiTokens } from "@/lib/accounts/tokens";
+import { getUser } from "@/lib/accounts/users";
 import { serverCore } from "@/lib/runtime/server";
 import { TokensPanel } from "@/components/account/TokensPanel";
 import { SessionButtons } from "@/components/account/SessionButtons";
+import { PasswordForm } from "@/components/account/PasswordForm";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const actor = await currentActor();
   if (!actor) redirect("/signin?returnTo=/account");
-  const tokens = await listApiTokens(serverCore().db, actor.userId);
+  const [tokens, user] = await Promise.all([listApiTokens(serverCore().db, actor.userId), getUser(serverCore().db, actor.userId)]);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -24,6 +26,7 @@ export default async function AccountPage() {
         <SessionButtons />
       </div>
       <TokensPanel tokens={tokens} role={actor.role} />
+      {user.provider === "local" && <PasswordForm />}
     </div>
   );
 }

@@ -14,7 +14,8 @@ export type AuditAction =
   | "user.update"
   | "token.create"
   | "token.revoke"
-  | "sessions.revoke";
+  | "sessions.revoke"
+  | "password.change";
 
 export async function recordEvent(db: PrismaClient, actor: Actor, action: AuditAction, target?: string | number | null, detail?: unknown): Promise<void> {
   await db.auditEvent.create({

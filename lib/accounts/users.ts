@@ -88,9 +88,23 @@ export async function verifyLocalLogin(db: PrismaClient, login: string, password
   return toUserView(updated);
 }
 
-export async function setPassword(db: PrismaClient, userId: number, password: string): Promise<void> {
-  const passwordHash = await hashPassword(password);
-  await db.user.update({ where: { id: userId }, data: { passwordHash } });
+/**
+ * A local account changes its own password: the current one must match. Every other session of the
+ * account ends (a changed password is how someone locks out whoever learnt the old one).
+ */
+export async function changePassword(db: PrismaClient, userId: number, current: string, next: string, keepSessionId: number | null): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId } });
+  if (!user || user.provider !== "local" || !user.passwordHash) {
+    throw new ConflictError("this account signs in through an identity provider; its password is managed there");
+  }
+  if (!(await bcrypt.compare(current, user.passwordHash))) {
+    throw new ValidationError("the current password is wrong", [{ path: "current", message: "the current password is wrong" }]);
+  }
+  const passwordHash = await hashPassword(next);
+  await db.$transaction([
+    db.user.update({ where: { id: userId }, data: { passwordHash } }),
+    db.session.deleteMany({ where: { userId, ...(keepSessionId !== null ? { id: { not: keepSessionId } } : {}) } }),
+  ]);
 }
 
 export interface ExternalIdentity {

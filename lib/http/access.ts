@@ -38,6 +38,7 @@ export const ACCESS: Record<string, Partial<Record<HttpMethod, AccessRule>>> = {
   "/api/auth/[provider]/callback": { GET: "public" },
   "/api/account/tokens": { GET: "account", POST: "account" },
   "/api/account/tokens/[id]": { DELETE: "account" },
+  "/api/account/password": { POST: "account" },
 
   "/api/admin/login": { POST: "public" },
   "/api/admin/logout": { POST: "public" },

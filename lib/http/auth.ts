@@ -94,6 +94,7 @@ export interface RequestAuth {
   via: AuthVia;
   /** The session cookie's value when the caller came with a valid one (sign-out ends it). */
   sessionToken?: string;
+  sessionId?: number;
   /** Why a presented credential was refused (bad bearer token, expired or unknown session). */
   refused?: string;
 }
@@ -117,7 +118,7 @@ export async function authenticate(db: PrismaClient, headers: Headers): Promise<
   const cookie = cookieValue(headers.get("cookie"), SESSION_COOKIE);
   if (cookie) {
     const viaSession = await sessionActor(db, cookie);
-    if (viaSession) return { actor: viaSession, via: "session", sessionToken: cookie };
+    if (viaSession) return { actor: viaSession, via: "session", sessionToken: cookie, sessionId: viaSession.sessionId };
     return { actor: null, via: "anonymous", refused: "the session has ended or is not valid; sign in again" };
   }
   return { actor: null, via: "anonymous" };

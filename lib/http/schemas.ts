@@ -174,6 +174,12 @@ export const CreateTokenSchema = z.object({
   role: RoleSchema,
 });
 
+/** POST /api/account/password body. */
+export const ChangePasswordSchema = z.object({
+  current: z.string().min(1, "current is required").max(1000),
+  password: z.string().min(1, "password is required").max(1000),
+});
+
 /** POST /api/admin/users body: a local account. */
 export const CreateUserSchema = z.object({
   login: z.string().trim().min(1).max(64),

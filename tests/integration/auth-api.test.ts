@@ -217,3 +217,22 @@ test("password sign-in is rate limited per login with a clear 429", async (t) =>
   // Even the right password waits: the limit is per login, not per failure.
   assert.equal((await call(s, "/api/auth/login", { method: "POST", json: { login: acct.login, password: acct.password } })).status, 429);
 });
+
+test("a local account changes its password: the current one is checked, other sessions end, the new one signs in", async (t) => {
+  const s = server(t);
+  if (!s) return;
+  const acct = await createAccount(s, "viewer");
+  const here = await signIn(s, acct);
+  const elsewhere = await signIn(s, acct);
+  const wrong = await call(s, "/api/account/password", { method: "POST", headers: sessionHeaders(s, here), json: { current: "not-it-at-all", password: "a-new-password-123" } });
+  assert.equal(wrong.status, 400);
+  assert.match(wrong.body.error.message, /current password is wrong/);
+  const short = await call(s, "/api/account/password", { method: "POST", headers: sessionHeaders(s, here), json: { current: acct.password, password: "short" } });
+  assert.equal(short.status, 400);
+  const ok = await call(s, "/api/account/password", { method: "POST", headers: sessionHeaders(s, here), json: { current: acct.password, password: "a-new-password-123" } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal((await call(s, "/api/auth/me", { headers: { cookie: here } })).body.user.login, acct.login, "this session stays");
+  assert.equal((await call(s, "/api/auth/me", { headers: { cookie: elsewhere } })).body.user, null, "the other session ended");
+  assert.equal((await call(s, "/api/auth/login", { method: "POST", json: { login: acct.login, password: acct.password } })).status, 401);
+  await signIn(s, { login: acct.login, password: "a-new-password-123" });
+});
