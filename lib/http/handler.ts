@@ -75,12 +75,12 @@ export function checkRateLimit(req: Request): void {
 }
 
 /**
- * Password sign-in attempts: LOGIN_ATTEMPTS_PER_MIN per account name, five times that per client IP, so
+ * Password sign-in attempts: LOGIN_ATTEMPTS_PER_MIN per account name, ten times that per client IP, so
  * guessing one account's password and spraying many accounts from one address are both bounded.
  */
 export function checkLoginRate(req: Request, login: string): void {
   const perMin = config().auth.loginAttemptsPerMin;
-  g.__bugsiftLoginLimiters ??= { account: new TokenBucketLimiter(perMin, perMin), ip: new TokenBucketLimiter(perMin * 5, perMin * 5) };
+  g.__bugsiftLoginLimiters ??= { account: new TokenBucketLimiter(perMin, perMin), ip: new TokenBucketLimiter(perMin * 10, perMin * 10) };
   const { account, ip } = g.__bugsiftLoginLimiters;
   const byAccount = account.take(login.toLowerCase());
   const byIp = ip.take(clientKey(req.headers, config().trustProxy));
