@@ -6,6 +6,7 @@ import { searchReports } from "@/lib/search/search";
 import { listReports } from "@/lib/reports/service";
 import { exampleSearches } from "@/lib/reports/examples";
 import { attempt, param } from "@/app/_data/attempt";
+import { requireReader } from "@/app/_data/viewer";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
 import { SearchForm } from "@/components/SearchForm";
 import { searchHref, type SearchParamsState } from "@/components/search-url";
@@ -25,6 +26,7 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 
 export default async function SearchPage({ searchParams }: { searchParams: Promise<SP> }) {
   const sp = await searchParams;
+  await requireReader("/");
   const state: SearchParamsState = {
     q: param(sp.q),
     product: param(sp.product),

@@ -5,7 +5,6 @@ import Link from "next/link";
 import type { DuplicateCandidate, DuplicatesResponse, ReportResponse, TriageResponse, Verdict } from "@/lib/http/schemas";
 import { LIMITS } from "@/lib/http/schemas";
 import { apiFetch, isAbort } from "@/components/api-client";
-import { ActorField, useActor, validActor } from "@/components/ActorField";
 import { CandidateCard } from "@/components/CandidateCard";
 import { reportKey } from "@/components/format";
 
@@ -45,17 +44,24 @@ const GROUPS: { tier: DuplicateCandidate["tier"]; title: string }[] = [
  * a newer keystroke aborts the request in flight, so results never arrive out of order.
  * Each candidate has verdict buttons: the first click files the draft as a new report (once: later clicks
  * reuse it) and records the verdict against it through /api/triage, so a triager never files by hand first.
+ * Verdicts and filing are recorded as the signed-in account; without a triager account the page only checks.
  */
-export function CheckForm({ products, components }: { products: string[]; components: { value: string; product: string | null }[] }) {
+export function CheckForm({
+  products,
+  components,
+  triager,
+}: {
+  products: string[];
+  components: { value: string; product: string | null }[];
+  /** Login of the signed-in triager (or admin); null = no filing or verdict buttons (a viewer or anonymous). */
+  triager: string | null;
+}) {
   const router = useRouter();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const [filing, setFiling] = useState<string | null>(null);
   const [filed, setFiled] = useState<Filed | null>(null);
   const filedOnce = useRef<Promise<Filed> | null>(null);
-  const [actor, setActor] = useActor();
-  const [actorError, setActorError] = useState<string | null>(null);
-  const actorRef = useRef<HTMLInputElement>(null);
   const [verdicts, setVerdicts] = useState<Record<number, Verdict>>({});
   const [deciding, setDeciding] = useState<number | null>(null);
   const [triageNote, setTriageNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -157,20 +163,14 @@ export function CheckForm({ products, components }: { products: string[]; compon
   }
 
   async function decide(c: DuplicateCandidate, verdict: Verdict) {
-    const err = validActor(actor);
-    if (err) {
-      setActorError(err);
-      actorRef.current?.focus();
-      return;
-    }
-    setActorError(null);
+    if (!triager) return;
     setDeciding(c.report.id);
     setTriageNote(null);
     try {
       const f = await fileDraftOnce();
       await apiFetch<TriageResponse>("/api/triage", {
         method: "POST",
-        json: { reportId: f.id, otherId: c.report.id, verdict, actor: actor.trim() },
+        json: { reportId: f.id, otherId: c.report.id, verdict },
       });
       setVerdicts((v) => ({ ...v, [c.report.id]: verdict }));
       const other = reportKey(c.report);
@@ -287,7 +287,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             >
               Open {filed.key}
             </Link>
-          ) : (
+          ) : triager ? (
             <button
               type="button"
               onClick={fileReport}
@@ -296,7 +296,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
             >
               File as new report
             </button>
-          )}
+          ) : null}
           <button
             type="button"
             onClick={clearDraft}
@@ -333,17 +333,15 @@ export function CheckForm({ products, components }: { products: string[]; compon
         )}
         {candidates.length > 0 && (
           <div className="mt-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-            <ActorField
-              actor={actor}
-              onChange={(v) => {
-                setActor(v);
-                if (actorError) setActorError(validActor(v));
-              }}
-              error={actorError}
-              inputRef={actorRef}
-            />
-            <p className="mt-1 text-xs text-slate-600">
-              {filed ? (
+            <p className="text-xs text-slate-600" data-testid="verdict-account">
+              {!triager ? (
+                <>
+                  <Link href="/signin?returnTo=%2Fcheck" className="font-medium text-indigo-700 hover:underline">
+                    Sign in
+                  </Link>{" "}
+                  with a triager account to file this report and record verdicts.
+                </>
+              ) : filed ? (
                 <>
                   Filed as{" "}
                   <Link href={`/reports/${filed.id}`} className="font-medium text-indigo-700 hover:underline" data-testid="filed-link">
@@ -352,7 +350,10 @@ export function CheckForm({ products, components }: { products: string[]; compon
                   ; further decisions are recorded against it.
                 </>
               ) : (
-                "A verdict files this draft as a new report and records the decision against it."
+                <>
+                  A verdict files this draft as a new report and records the decision against it, as{" "}
+                  <span className="font-medium text-slate-900">{triager}</span>.
+                </>
               )}
             </p>
           </div>
@@ -381,6 +382,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
                         c={c}
                         headingLevel={4}
                         actions={
+                          triager && (
                           <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Decide on ${reportKey(c.report)}`}>
                             <button
                               type="button"
@@ -407,6 +409,7 @@ export function CheckForm({ products, components }: { products: string[]; compon
                               </span>
                             )}
                           </div>
+                          )
                         }
                       />
                     </li>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { DecisionDto, ReportRef } from "@/lib/http/schemas";
 import { VERDICT_LABEL, fmtDateTime, reportKey } from "@/components/format";
+import { RevertButton } from "@/components/RevertButton";
 
 const TONE: Record<string, string> = {
   duplicate: "bg-rose-50 text-rose-800 ring-rose-600/20",
@@ -8,8 +9,21 @@ const TONE: Record<string, string> = {
   related: "bg-amber-50 text-amber-900 ring-amber-600/20",
 };
 
-/** Every triage decision touching the report, newest first; superseded ones are struck through. */
-export function DecisionHistory({ reportId, decisions, refs }: { reportId: number; decisions: DecisionDto[]; refs: Record<number, ReportRef> }) {
+/**
+ * Every triage decision touching the report, newest first; superseded and reverted ones are struck through.
+ * `viewer` (a signed-in triager) gets a Revert button on the decisions they recorded, an admin on all.
+ */
+export function DecisionHistory({
+  reportId,
+  decisions,
+  refs,
+  viewer,
+}: {
+  reportId: number;
+  decisions: DecisionDto[];
+  refs: Record<number, ReportRef>;
+  viewer: { userId: number; admin: boolean } | null;
+}) {
   return (
     <section aria-labelledby="history-title" className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 id="history-title" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold">
@@ -38,11 +52,22 @@ export function DecisionHistory({ reportId, decisions, refs }: { reportId: numbe
                       `#${otherId}`
                     )}
                   </Link>
-                  {!d.current && <span className="text-xs">(superseded)</span>}
+                  {d.revert ? <span className="text-xs">(reverted)</span> : !d.current && <span className="text-xs">(superseded)</span>}
                 </div>
                 <p className="mt-0.5 text-xs text-slate-600">
                   by <span className="font-medium text-slate-800">{d.actor}</span> · <time dateTime={d.createdAt}>{fmtDateTime(d.createdAt)}</time>
+                  {d.revert && (
+                    <>
+                      {" "}· reverted by <span className="font-medium text-slate-800">{d.revert.by}</span> ·{" "}
+                      <time dateTime={d.revert.at}>{fmtDateTime(d.revert.at)}</time>
+                    </>
+                  )}
                 </p>
+                {!d.revert && viewer && (viewer.admin || viewer.userId === d.authorId) && (
+                  <div className="mt-1 flex flex-wrap items-center gap-2">
+                    <RevertButton decisionId={d.id} />
+                  </div>
+                )}
                 {d.note && <p className="mt-1 whitespace-pre-wrap wrap-anywhere text-sm">{d.note}</p>}
               </li>
             );

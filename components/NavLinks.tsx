@@ -9,15 +9,15 @@ const LINKS = [
 ] as const;
 
 /**
- * Primary navigation; marks the current section with aria-current. A report page belongs to no section (it is
- * reached from search, from the check page or from a link), so nothing is marked there.
+ * Primary navigation; marks the current section with aria-current (Admin shown to admins only). A report page
+ * belongs to no section (it is reached from search, from the check page or from a link), so nothing is marked there.
  */
-export function NavLinks() {
+export function NavLinks({ showAdmin }: { showAdmin: boolean }) {
   const pathname = usePathname() ?? "/";
   const current = (href: string) => (href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`));
   return (
     <nav aria-label="Main" className="-mx-2 flex items-center gap-1 text-sm">
-      {LINKS.map((l) => {
+      {LINKS.filter((l) => showAdmin || l.href !== "/admin").map((l) => {
         const active = current(l.href);
         return (
           <Link

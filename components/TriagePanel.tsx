@@ -3,7 +3,7 @@ import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { DuplicateCandidate, TriageResponse, Verdict } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
-import { ActorField, useActor, validActor } from "@/components/ActorField";
+import Link from "next/link";
 import { CandidateCard } from "@/components/CandidateCard";
 import { reportKey, VERDICT_LABEL } from "@/components/format";
 
@@ -13,6 +13,8 @@ interface Props {
   candidates: DuplicateCandidate[];
   /** Verdict in force per other report id (to show "marked related"). */
   current: Record<number, Verdict>;
+  /** Login of the signed-in triager (or admin); null = no verdict buttons (a viewer or anonymous). */
+  triager: string | null;
 }
 
 const KEYS: Record<string, Verdict> = { d: "duplicate", n: "not_duplicate", r: "related" };
@@ -22,15 +24,12 @@ const KEYS: Record<string, Verdict> = { d: "duplicate", n: "not_duplicate", r: "
  * once (duplicate → moves to the links above, not a duplicate → disappears), and the server parts
  * of the page (links, history) are refreshed without a reload.
  */
-export function TriagePanel({ reportId, reportLabel, candidates, current }: Props) {
+export function TriagePanel({ reportId, reportLabel, candidates, current, triager }: Props) {
   const router = useRouter();
-  const [actor, setActor] = useActor();
-  const [actorError, setActorError] = useState<string | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const [recorded, setRecorded] = useState<Record<number, Verdict>>({});
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [, startTransition] = useTransition();
-  const actorRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
 
   const verdictOf = (id: number): Verdict | undefined => recorded[id] ?? current[id];
@@ -40,20 +39,14 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
   });
 
   async function decide(c: DuplicateCandidate, verdict: Verdict) {
-    const err = validActor(actor);
-    if (err) {
-      setActorError(err);
-      actorRef.current?.focus();
-      return;
-    }
-    setActorError(null);
+    if (!triager) return;
     setBusy(c.report.id);
     setMessage(null);
     const idx = visible.findIndex((v) => v.report.id === c.report.id);
     try {
       await apiFetch<TriageResponse>("/api/triage", {
         method: "POST",
-        json: { reportId, otherId: c.report.id, verdict, actor: actor.trim() },
+        json: { reportId, otherId: c.report.id, verdict },
       });
       setRecorded((r) => ({ ...r, [c.report.id]: verdict }));
       const other = reportKey(c.report);
@@ -90,22 +83,27 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
         <h2 id="similar-title" className="text-lg font-semibold">
           Similar reports
         </h2>
-        <p data-keyboard-hint className="text-xs text-slate-600">
-          Keys on a focused card: <kbd className="font-mono">d</kbd> duplicate, <kbd className="font-mono">r</kbd> related,{" "}
-          <kbd className="font-mono">n</kbd> not a duplicate
-        </p>
+        {triager && (
+          <p data-keyboard-hint className="text-xs text-slate-600">
+            Keys on a focused card: <kbd className="font-mono">d</kbd> duplicate, <kbd className="font-mono">r</kbd> related,{" "}
+            <kbd className="font-mono">n</kbd> not a duplicate
+          </p>
+        )}
       </div>
-      <div className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-        <ActorField
-          actor={actor}
-          onChange={(v) => {
-            setActor(v);
-            if (actorError) setActorError(validActor(v));
-          }}
-          error={actorError}
-          inputRef={actorRef}
-        />
-      </div>
+      <p className="rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm text-slate-700 shadow-sm" data-testid="triage-identity">
+        {triager ? (
+          <>
+            Verdicts are recorded as <span className="font-medium text-slate-900">{triager}</span>.
+          </>
+        ) : (
+          <>
+            <Link href={`/signin?returnTo=/reports/${reportId}`} className="font-medium text-indigo-700 hover:underline">
+              Sign in
+            </Link>{" "}
+            with a triager account to record verdicts.
+          </>
+        )}
+      </p>
       <p
         role="status"
         aria-live="polite"
@@ -133,7 +131,7 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
                   const t = e.target as HTMLElement;
                   if (e.ctrlKey || e.metaKey || e.altKey || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)) return;
                   const verdict = KEYS[e.key];
-                  if (verdict && busy === null) {
+                  if (verdict && busy === null && triager) {
                     e.preventDefault();
                     void decide(c, verdict);
                   }
@@ -143,6 +141,7 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
                   c={c}
                   compact
                   actions={
+                    triager && (
                     <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Decide on ${reportKey(c.report)}`}>
                       <button
                         type="button"
@@ -174,6 +173,7 @@ export function TriagePanel({ reportId, reportLabel, candidates, current }: Prop
                         <span className="text-xs text-slate-600">Current verdict: {VERDICT_LABEL[v]}</span>
                       )}
                     </div>
+                    )
                   }
                 />
               </li>

@@ -51,6 +51,38 @@ export interface AppConfig {
   ortAllowSpinning: boolean;
   /** Prefix of the keys given to reports filed in bugsift ("BS" -> BS-1, BS-2, …). */
   reportKeyPrefix: string;
+  auth: AuthConfig;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Label of the sign-in button. */
+  name: string;
+}
+
+export interface GithubOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** https://github.com, or a GitHub Enterprise Server's base URL. */
+  url: string;
+  /** REST API base: https://api.github.com, or <url>/api/v3 on GitHub Enterprise Server. */
+  apiUrl: string;
+}
+
+export interface AuthConfig {
+  /** Anonymous visitors may search and read (a public tracker); false = everything needs an account. */
+  publicRead: boolean;
+  /** Role of an account created by its first OpenID Connect / GitHub sign-in. */
+  defaultRole: "viewer" | "triager";
+  /** Public base URL (for OAuth redirect URIs behind a proxy); null = taken from the request. */
+  publicUrl: string | null;
+  sessionTtlMs: number;
+  /** Password sign-in attempts per minute per account and per client IP. */
+  loginAttemptsPerMin: number;
+  oidc: OidcConfig | null;
+  github: GithubOAuthConfig | null;
 }
 
 /** Unset and blank both mean "use the default". */
@@ -141,7 +173,58 @@ const EnvSchema = z.object({
       .regex(/^[A-Z][A-Z0-9]{0,9}$/, { error: (i) => `REPORT_KEY_PREFIX must be 1-10 capital letters or digits, starting with a letter (got "${String(i.input)}")` })
       .default("BS"),
   ),
+  BUGSIFT_PUBLIC_READ: bool("BUGSIFT_PUBLIC_READ", true),
+  BUGSIFT_DEFAULT_ROLE: z.preprocess(
+    blank,
+    z.enum(["viewer", "triager"], { error: (i) => `BUGSIFT_DEFAULT_ROLE must be viewer or triager (got "${String(i.input)}")` }).default("viewer"),
+  ),
+  BUGSIFT_URL: z.preprocess(blank, z.url({ error: (i) => `BUGSIFT_URL must be an absolute URL (got "${String(i.input)}")` }).optional()),
+  SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 72, 1, 24 * 365),
+  LOGIN_ATTEMPTS_PER_MIN: int("LOGIN_ATTEMPTS_PER_MIN", 10, 1, 10_000),
+  OIDC_ISSUER: z.preprocess(blank, z.url({ error: (i) => `OIDC_ISSUER must be an absolute URL (got "${String(i.input)}")` }).optional()),
+  OIDC_CLIENT_ID: text(),
+  OIDC_CLIENT_SECRET: text(),
+  OIDC_NAME: text(),
+  GITHUB_CLIENT_ID: text(),
+  GITHUB_CLIENT_SECRET: text(),
+  GITHUB_URL: z.preprocess(blank, z.url({ error: (i) => `GITHUB_URL must be an absolute URL (got "${String(i.input)}")` }).optional()),
 });
+
+/** A provider is configured by all of its variables or none; half a configuration is an error, not a silent "off". */
+function allOrNone(names: Record<string, string | undefined>): boolean {
+  const set = Object.entries(names).filter(([, v]) => v !== undefined);
+  if (set.length === 0) return false;
+  if (set.length < Object.keys(names).length) {
+    const missing = Object.keys(names).filter((k) => names[k] === undefined);
+    throw new Error(`${missing.join(", ")} must be set too (${set.map(([k]) => k).join(", ")} ${set.length === 1 ? "is" : "are"} set)`);
+  }
+  return true;
+}
+
+function authConfig(e: z.infer<typeof EnvSchema>): AuthConfig {
+  const oidc = allOrNone({ OIDC_ISSUER: e.OIDC_ISSUER, OIDC_CLIENT_ID: e.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: e.OIDC_CLIENT_SECRET })
+    ? { issuer: e.OIDC_ISSUER!, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, name: e.OIDC_NAME ?? "OpenID Connect" }
+    : null;
+  let github: GithubOAuthConfig | null = null;
+  if (allOrNone({ GITHUB_CLIENT_ID: e.GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET: e.GITHUB_CLIENT_SECRET })) {
+    const url = (e.GITHUB_URL ?? "https://github.com").replace(/\/+$/, "");
+    github = {
+      clientId: e.GITHUB_CLIENT_ID!,
+      clientSecret: e.GITHUB_CLIENT_SECRET!,
+      url,
+      apiUrl: url === "https://github.com" ? "https://api.github.com" : `${url}/api/v3`,
+    };
+  }
+  return {
+    publicRead: e.BUGSIFT_PUBLIC_READ,
+    defaultRole: e.BUGSIFT_DEFAULT_ROLE,
+    publicUrl: e.BUGSIFT_URL ? e.BUGSIFT_URL.replace(/\/+$/, "") : null,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    loginAttemptsPerMin: e.LOGIN_ATTEMPTS_PER_MIN,
+    oidc,
+    github,
+  };
+}
 
 /** The embedded index lives in the app's SQLite file; next to a Postgres database it needs a file of its own. */
 function indexSqlitePath(databaseUrl: string, explicit: string | undefined, cwd: string): string {
@@ -191,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepMaxReports: e.SWEEP_MAX_REPORTS,
     ortAllowSpinning: e.ORT_ALLOW_SPINNING,
     reportKeyPrefix: e.REPORT_KEY_PREFIX,
+    auth: authConfig(e),
   };
 }
 

@@ -15,6 +15,8 @@ import { parseInput, isFormat } from "@/lib/ingest/formats";
 import { FORMATS, type Format } from "@/lib/ingest/types";
 import { parseMapping } from "@/lib/ingest/generic";
 import { importRecords, type ImportSummary, type ImportIssue } from "@/lib/ingest/import";
+import { CLI_LOGIN, systemActor } from "@/lib/accounts/actor";
+import { recordEvent } from "@/lib/accounts/audit";
 
 const USAGE = `usage: npm run ingest -- <file> --format ${FORMATS.join("|")} [options]
 
@@ -223,6 +225,8 @@ async function main(argv: string[]): Promise<number> {
         progress.update(bytes, `${p.processed} records (imported ${p.imported}, updated ${p.updated}, unchanged ${p.unchanged}, rejected ${p.rejected})`),
     });
     progress.done();
+    // Whoever runs a CLI has the server's files; the trail names the run as the system account "cli".
+    await recordEvent(prisma, await systemActor(prisma, CLI_LOGIN), "import", path.basename(a.file), { format: a.format, imported: summary.imported, updated: summary.updated });
     printSummary(summary, a, Date.now() - started);
     const usable = summary.imported + summary.updated + summary.unchanged;
     if (usable === 0) {

@@ -15,6 +15,8 @@ import { startReindex } from "@/lib/jobs/reindex";
 import { recoverStaleJobs } from "@/lib/jobs/store";
 import { indexStale } from "@/lib/corpus/index-sync";
 import { openCore } from "@/lib/runtime/cli";
+import { CLI_LOGIN, systemActor } from "@/lib/accounts/actor";
+import { recordEvent } from "@/lib/accounts/audit";
 
 /** This run's services (composition root: lib/runtime/cli); closed on exit. */
 const core = openCore();
@@ -87,6 +89,8 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const { job, done } = await startReindex(core, { modelVersionId, batchSize, onProgress: progressLine("reindex") });
   console.error(`reindex: job ${job.id} started (${job.total} reports)`);
+  // Whoever runs a CLI has the server's files; the trail names the run as the system account "cli".
+  await recordEvent(db, await systemActor(db, CLI_LOGIN), "reindex", job.id, { modelVersionId: modelVersionId ?? null, batchSize: batchSize ?? null });
   const result = await done;
   const secs = (Date.now() - t0) / 1000;
   if (result.state !== "succeeded") {

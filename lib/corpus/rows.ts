@@ -51,7 +51,13 @@ export function toLink(l: DuplicateLink, other?: Pick<Report, "id" | "externalId
   return other ? { ...base, other: toRef(other) } : (base as DuplicateLinkDto);
 }
 
-export function toDecision(d: TriageDecision, current: boolean): DecisionDto {
+/** A decision row with, when loaded, its author and its revert (with the reverting account's login). */
+export type DecisionRow = TriageDecision & {
+  author?: { userId: number } | null;
+  revert?: { userId: number; createdAt: Date; user: { login: string } } | null;
+};
+
+export function toDecision(d: DecisionRow, current: boolean): DecisionDto {
   return {
     id: d.id,
     reportId: d.reportId,
@@ -61,6 +67,8 @@ export function toDecision(d: TriageDecision, current: boolean): DecisionDto {
     note: d.note,
     createdAt: d.createdAt.toISOString(),
     current,
+    authorId: d.author?.userId ?? null,
+    revert: d.revert ? { by: d.revert.user.login, byId: d.revert.userId, at: d.revert.createdAt.toISOString() } : null,
   };
 }
 

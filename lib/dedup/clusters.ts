@@ -86,7 +86,7 @@ export function invalidateGraph(core: Core): void {
 async function loadGraph(prisma: PrismaClient): Promise<GraphSnapshot> {
   const [links, decisions] = await Promise.all([
     prisma.duplicateLink.findMany({ select: { duplicateId: true, masterId: true } }),
-    prisma.triageDecision.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    prisma.triageDecision.findMany({ where: { revert: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
   ]);
   const verdicts = new Map<string, Verdict>();
   for (const [k, d] of latestByPair(decisions)) verdicts.set(k, d.verdict as Verdict);

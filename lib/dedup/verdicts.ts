@@ -1,4 +1,4 @@
-// The verdict in force for a pair is the newest TriageDecision on that unordered pair.
+// The verdict in force for a pair is the newest TriageDecision on that unordered pair that was not reverted.
 import type { PrismaClient, TriageDecision } from "@/lib/db/client";
 import type { Verdict } from "@/lib/domain/types";
 import { pairKey } from "@/lib/corpus/rows";
@@ -11,14 +11,14 @@ function chunks<T>(xs: T[], n = CHUNK): T[][] {
   return out;
 }
 
-/** Decisions touching any of `ids`, oldest first. */
+/** Decisions in force touching any of `ids` (reverted ones left out), oldest first. */
 export async function decisionsTouching(prisma: PrismaClient, ids: number[]): Promise<TriageDecision[]> {
   const uniq = [...new Set(ids)];
   const rows: TriageDecision[] = [];
   for (const part of chunks(uniq)) {
     rows.push(
       ...(await prisma.triageDecision.findMany({
-        where: { OR: [{ reportId: { in: part } }, { otherId: { in: part } }] },
+        where: { OR: [{ reportId: { in: part } }, { otherId: { in: part } }], revert: null },
       })),
     );
   }

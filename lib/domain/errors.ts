@@ -27,3 +27,6 @@ export class ConflictError extends DomainError {}
 
 /** A dependency is not ready: no model directory yet, the index and the model disagree on dimensions. */
 export class UnavailableError extends DomainError {}
+
+/** The account is known but its role (or authorship) does not allow the action. */
+export class ForbiddenError extends DomainError {}

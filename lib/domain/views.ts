@@ -59,6 +59,10 @@ export interface DecisionDto {
   createdAt: string;
   /** True when this is the newest decision for its (unordered) pair, i.e. the one in force. */
   current: boolean;
+  /** The account that recorded it (null for decisions recorded before accounts existed). */
+  authorId: number | null;
+  /** Set when the decision was reverted: it no longer counts, the history keeps it. */
+  revert: { by: string; byId: number; at: string } | null;
 }
 
 export interface ReportDetail extends ReportSummary {
@@ -213,11 +217,8 @@ export interface HealthResponse {
   uptimeSec: number;
 }
 
-/** POST /api/admin/login: sets the httpOnly `bugsift_admin` cookie. */
-export interface LoginResponse {
-  ok: true;
-  expiresAt: string;
-}
+/** POST /api/admin/login: a session for the bootstrap admin account (see SessionResponse). */
+export type LoginResponse = SessionResponse;
 
 export interface JobDto {
   id: string;
@@ -346,4 +347,21 @@ export interface SweepResponse {
   pairs: SweepPair[];
   scanned: number;
   tookMs: number;
+}
+
+/** GET /api/auth/me: who the caller is and how they may sign in. */
+export interface MeResponse {
+  user: { id: number; login: string; role: "viewer" | "triager" | "admin" } | null;
+  via: "anonymous" | "session" | "token" | "bootstrap";
+  /** Anonymous visitors may search and read. */
+  publicRead: boolean;
+  /** Identity providers configured (buttons on the sign-in page); local password sign-in is always offered. */
+  providers: { id: string; name: string }[];
+}
+
+/** POST /api/auth/login (and /api/admin/login): sets the HttpOnly `bugsift_session` cookie. */
+export interface SessionResponse {
+  ok: true;
+  user: { id: number; login: string; role: "viewer" | "triager" | "admin" };
+  expiresAt: string;
 }

@@ -1,19 +1,13 @@
-// Who performed a triage action: an `actor` body field or the x-bugsift-actor header.
-// Not authentication (public triage is trusted input on a self-hosted tracker); only validated.
-import { ValidationError } from "@/lib/domain/errors";
-import { ActorSchema } from "@/lib/http/schemas";
+// The actor of a write is the signed-in account (session cookie or personal API token; the bootstrap admin
+// token acts as the system account "admin-token"), never a name the caller types. Routes that record who
+// did something take it from here. Non-HTTP callers (CLIs, sync bots) use systemActor() from
+// lib/accounts/actor.ts instead.
+import type { Actor } from "@/lib/accounts/actor";
+import type { RequestAuth } from "@/lib/http/auth";
+import { ApiError } from "@/lib/http/errors";
 
-export const ACTOR_HEADER = "x-bugsift-actor";
-
-/** The validated actor, or an Error naming the problem. Body value wins over the header. */
-export function resolveActor(bodyActor: string | undefined, headerValue: string | null): string {
-  const raw = bodyActor ?? headerValue ?? undefined;
-  if (raw === undefined || raw.trim() === "") {
-    throw actorError(`actor is required (send an "actor" field or the ${ACTOR_HEADER} header)`);
-  }
-  const r = ActorSchema.safeParse(raw);
-  if (!r.success) throw actorError(`actor: ${r.error.issues[0]?.message ?? "invalid"}`);
-  return r.data;
+/** The account performing this request; 401 when anonymous (the access table normally stops that first). */
+export function requestActor(auth: RequestAuth): Actor {
+  if (!auth.actor) throw new ApiError(401, "unauthorized", auth.refused ?? "sign in to do this");
+  return auth.actor;
 }
-
-const actorError = (message: string) => new ValidationError(message, [{ path: "actor", message }]);

@@ -1,15 +1,20 @@
-// Admin authentication: the admin token (ADMIN_TOKEN, else the data/admin-token file), constant-time
-// comparison, and the session value stored in the httpOnly cookie.
+// Who is calling: a session cookie (a signed-in account), a personal API token, or the bootstrap admin
+// token (ADMIN_TOKEN, else the data/admin-token file), which acts as the system account "admin-token" so
+// a fresh install can be administered before any account exists. Also the session cookie's attributes
+// and the origin check that protects cookie-authenticated writes from cross-site requests.
 //
 // Comparisons hash both sides first (sha256) so timingSafeEqual always compares equal-length buffers
 // and the time taken reveals neither the token's length nor a matching prefix.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "@/lib/config";
+import type { PrismaClient } from "@/lib/db/client";
+import { BOOTSTRAP_ADMIN_LOGIN, systemActor, type Actor } from "@/lib/accounts/actor";
+import { sessionActor } from "@/lib/accounts/sessions";
+import { tokenActor } from "@/lib/accounts/tokens";
 
-export const SESSION_COOKIE = "bugsift_admin";
-export const SESSION_TTL_MS = 12 * 3600_000;
+export const SESSION_COOKIE = "bugsift_session";
 
 let fileToken: { file: string; token: string } | null = null;
 
@@ -53,29 +58,6 @@ export function checkToken(candidate: string | null | undefined): boolean {
   return safeEqual(candidate, adminToken());
 }
 
-/** Key for session HMACs, derived from the token: rotating the token invalidates every session. */
-function sessionKey(): Buffer {
-  return createHmac("sha256", adminToken()).update("bugsift-session-v1").digest();
-}
-
-/** Cookie value "<expiresMs>.<hmac>"; holds no secret, only proof that the token was presented. */
-export function createSession(now = Date.now()): { value: string; expiresAt: Date } {
-  const exp = now + SESSION_TTL_MS;
-  const mac = createHmac("sha256", sessionKey()).update(String(exp)).digest("base64url");
-  return { value: `${exp}.${mac}`, expiresAt: new Date(exp) };
-}
-
-export function verifySession(value: string | null | undefined, now = Date.now()): boolean {
-  if (!value || value.length > 200) return false;
-  const m = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!m) return false;
-  const exp = Number(m[1]);
-  const expected = createHmac("sha256", sessionKey()).update(m[1]!).digest("base64url");
-  // Compare before checking expiry so timing does not depend on which check fails.
-  const ok = safeEqual(m[2]!, expected);
-  return ok && exp > now;
-}
-
 /** Reads "Bearer <token>" from an Authorization header value. */
 export function bearerToken(header: string | null | undefined): string | null {
   if (!header) return null;
@@ -100,14 +82,97 @@ export function cookieValue(header: string | null | undefined, name: string): st
   return null;
 }
 
-/** True when the request headers carry a valid admin token or session cookie. */
-export function isAdmin(headers: { get(name: string): string | null }): boolean {
-  const bearer = bearerToken(headers.get("authorization"));
-  if (bearer !== null) return checkToken(bearer);
-  return verifySession(cookieValue(headers.get("cookie"), SESSION_COOKIE));
-}
-
 /** Forget the cached token file contents (tests). */
 export function resetAuthCache(): void {
   fileToken = null;
+}
+
+export type AuthVia = "anonymous" | "session" | "token" | "bootstrap";
+
+export interface RequestAuth {
+  actor: Actor | null;
+  via: AuthVia;
+  /** The session cookie's value when the caller came with a valid one (sign-out ends it). */
+  sessionToken?: string;
+  sessionId?: number;
+  /** Why a presented credential was refused (bad bearer token, expired or unknown session). */
+  refused?: string;
+}
+
+type Headers = { get(name: string): string | null };
+
+/**
+ * Resolves the caller. A bearer token must be valid (no fall-back to the cookie when it is not); a
+ * session cookie that matches no live session leaves the caller anonymous, with `refused` saying why.
+ */
+export async function authenticate(db: PrismaClient, headers: Headers): Promise<RequestAuth> {
+  const bearer = bearerToken(headers.get("authorization"));
+  if (headers.get("authorization") !== null) {
+    if (bearer !== null) {
+      const viaToken = await tokenActor(db, bearer);
+      if (viaToken) return { actor: viaToken, via: "token" };
+      if (checkToken(bearer)) return { actor: await systemActor(db, BOOTSTRAP_ADMIN_LOGIN, "admin"), via: "bootstrap" };
+    }
+    return { actor: null, via: "anonymous", refused: "the bearer token is not valid (revoked, unknown or malformed)" };
+  }
+  const cookie = cookieValue(headers.get("cookie"), SESSION_COOKIE);
+  if (cookie) {
+    const viaSession = await sessionActor(db, cookie);
+    if (viaSession) return { actor: viaSession, via: "session", sessionToken: cookie, sessionId: viaSession.sessionId };
+    return { actor: null, via: "anonymous", refused: "the session has ended or is not valid; sign in again" };
+  }
+  return { actor: null, via: "anonymous" };
+}
+
+/**
+ * HTTPS as the client sees it: BUGSIFT_URL's scheme when set, else the request URL's, which Next.js builds
+ * from x-forwarded-proto when a proxy terminates TLS. (A client that claims https over plain http only
+ * gets a cookie its browser will not send back.)
+ */
+export function isSecureRequest(req: Request): boolean {
+  const publicUrl = config().auth.publicUrl;
+  if (publicUrl) return publicUrl.startsWith("https:");
+  return new URL(req.url).protocol === "https:";
+}
+
+/**
+ * The session cookie: HttpOnly (no script reads it), SameSite=Lax (sent on the top-level redirect back from
+ * an identity provider, withheld from cross-site subrequests and form posts), Secure behind HTTPS.
+ */
+export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  return [`${SESSION_COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`, ...(secure ? ["Secure"] : [])].join("; ");
+}
+
+export function clearSessionCookie(secure: boolean): string {
+  return [`${SESSION_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0", ...(secure ? ["Secure"] : [])].join("; ");
+}
+
+/** The origin this server is reached at (BUGSIFT_URL, else the Host the client used). */
+export function expectedHost(headers: Headers): string | null {
+  const publicUrl = config().auth.publicUrl;
+  if (publicUrl) return new URL(publicUrl).host;
+  return (config().trustProxy ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
+}
+
+/**
+ * CSRF defence for state-changing requests: a request whose Origin is another site is refused; a
+ * cookie-authenticated one must also say where it comes from (browsers send Origin on every POST,
+ * PATCH and DELETE), so a missing Origin is refused too. Bearer-token callers carry no ambient
+ * credential and are not checked. Returns the reason to refuse, or null.
+ */
+export function crossSiteProblem(req: Request, cookieAuthenticated: boolean): string | null {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return null;
+  const origin = req.headers.get("origin");
+  if (!origin || origin === "null") {
+    return cookieAuthenticated ? "a cookie-authenticated write must carry an Origin header (cross-site request refused)" : null;
+  }
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  const host = expectedHost(req.headers);
+  return originHost && host && originHost === host ? null : `cross-site request refused (Origin ${origin.slice(0, 100)})`;
 }

@@ -1,15 +1,16 @@
-// The wrapper every route handler goes through: optional admin auth, optional per-IP rate limit,
-// and uniform error bodies. Uses only web-standard Request/Response (no Next.js imports), so it is
-// exercised the same way from tests.
+// The wrapper every route handler goes through: access control from the one table (lib/http/access.ts),
+// the cross-site check for writes, optional per-IP rate limit, and uniform error bodies. Uses only
+// web-standard Request/Response (no Next.js imports), so it is exercised the same way from tests.
 import { config } from "@/lib/config";
-import { isAdmin } from "@/lib/http/auth";
+import { roleAtLeast } from "@/lib/accounts/roles";
+import { accessRule, neededRole } from "@/lib/http/access";
+import { authenticate, cookieValue, crossSiteProblem, SESSION_COOKIE, type RequestAuth } from "@/lib/http/auth";
 import { ApiError } from "@/lib/http/errors";
 import { clientKey, TokenBucketLimiter } from "@/lib/http/ratelimit";
 import { errorResponse } from "@/lib/http/respond";
+import { serverCore } from "@/lib/runtime/server";
 
 export interface HandlerOptions {
-  /** Require the admin token or session cookie. */
-  admin?: boolean;
   /** Count against the public per-IP rate limit. */
   rateLimited?: boolean;
   /** Name used in server logs. */
@@ -18,9 +19,9 @@ export interface HandlerOptions {
 
 type Params = Record<string, string | string[] | undefined>;
 export type RouteContext = { params: Promise<Params> };
-export type Handler = (req: Request, params: Params) => Promise<Response>;
+export type Handler = (req: Request, params: Params, auth: RequestAuth) => Promise<Response>;
 
-const g = globalThis as unknown as { __bugsiftLimiter?: TokenBucketLimiter | null };
+const g = globalThis as unknown as { __bugsiftLimiter?: TokenBucketLimiter | null; __bugsiftLoginLimiters?: { account: TokenBucketLimiter; ip: TokenBucketLimiter } };
 
 function limiter(): TokenBucketLimiter | null {
   if (g.__bugsiftLimiter === undefined) {
@@ -30,27 +31,36 @@ function limiter(): TokenBucketLimiter | null {
   return g.__bugsiftLimiter;
 }
 
-export function requireAdmin(req: Request): void {
-  // Cookie sessions on state-changing requests: refuse cross-origin senders (SameSite=Strict
-  // already withholds the cookie; this is the second line of defence).
-  if (req.method !== "GET" && req.method !== "HEAD" && !req.headers.get("authorization")) {
-    const origin = req.headers.get("origin");
-    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-    if (origin && origin !== "null" && host) {
-      let originHost = "";
-      try {
-        originHost = new URL(origin).host;
-      } catch {
-        originHost = "";
-      }
-      if (originHost !== host) throw new ApiError(401, "unauthorized", "cross-origin admin request refused");
-    }
+/**
+ * Who the caller is and whether the table lets them in: 401 when an account is needed and none was
+ * shown (or the one shown was refused), 403 when the account's role is too low or a cookie write comes
+ * from another site. A path/method without a rule is refused (403): new routes are closed until listed.
+ */
+export async function authorize(req: Request): Promise<RequestAuth> {
+  const pathname = new URL(req.url).pathname;
+  const rule = accessRule(req.method, pathname);
+  if (rule === null) throw new ApiError(403, "forbidden", `no access rule for ${req.method} ${pathname.slice(0, 200)} (lib/http/access.ts)`);
+  const hasCredential = req.headers.get("authorization") !== null || cookieValue(req.headers.get("cookie"), SESSION_COOKIE) !== null;
+  const needed = neededRole(rule, config().auth.publicRead);
+  const auth: RequestAuth = hasCredential ? await authenticate(serverCore().db, req.headers) : { actor: null, via: "anonymous" };
+  const crossSite = crossSiteProblem(req, auth.via === "session");
+  if (crossSite) throw new ApiError(403, "forbidden", crossSite);
+  // A bad bearer token is refused even where anonymous callers may read: a script with a revoked token
+  // should hear so, not silently read as anonymous. (A stale cookie on a public page just reads anonymously.)
+  const badBearer = auth.refused !== undefined && req.headers.get("authorization") !== null;
+  if (badBearer && rule !== "public" && rule !== "signature") {
+    throw new ApiError(401, "unauthorized", auth.refused!, undefined, { "www-authenticate": 'Bearer realm="bugsift", error="invalid_token"' });
   }
-  if (!isAdmin(req.headers)) {
-    throw new ApiError(401, "unauthorized", "admin token required (Authorization: Bearer <token> or log in)", undefined, {
-      "www-authenticate": 'Bearer realm="bugsift-admin"',
+  if (needed === null) return auth;
+  if (!auth.actor) {
+    throw new ApiError(401, "unauthorized", auth.refused ?? "sign in or send Authorization: Bearer <token>", undefined, {
+      "www-authenticate": 'Bearer realm="bugsift"',
     });
   }
+  if (!roleAtLeast(auth.actor.role, needed)) {
+    throw new ApiError(403, "forbidden", `${auth.actor.login} is a ${auth.actor.role}; this needs ${needed === "viewer" ? "an account" : `the ${needed} role`}`);
+  }
+  return auth;
 }
 
 export function checkRateLimit(req: Request): void {
@@ -64,14 +74,32 @@ export function checkRateLimit(req: Request): void {
   }
 }
 
+/**
+ * Password sign-in attempts: LOGIN_ATTEMPTS_PER_MIN per account name, ten times that per client IP, so
+ * guessing one account's password and spraying many accounts from one address are both bounded.
+ */
+export function checkLoginRate(req: Request, login: string): void {
+  const perMin = config().auth.loginAttemptsPerMin;
+  g.__bugsiftLoginLimiters ??= { account: new TokenBucketLimiter(perMin, perMin), ip: new TokenBucketLimiter(perMin * 10, perMin * 10) };
+  const { account, ip } = g.__bugsiftLoginLimiters;
+  const byAccount = account.take(login.toLowerCase());
+  const byIp = ip.take(clientKey(req.headers, config().trustProxy));
+  const refused = !byAccount.ok ? byAccount : !byIp.ok ? byIp : null;
+  if (refused) {
+    throw new ApiError(429, "rate_limited", `too many sign-in attempts; retry in ${refused.retryAfterSec}s`, { retryAfterSec: refused.retryAfterSec }, {
+      "retry-after": String(refused.retryAfterSec),
+    });
+  }
+}
+
 /** Wraps a handler for `export const GET = route(...)`. */
 export function route(fn: Handler, opts: HandlerOptions = {}) {
   return async (req: Request, ctx?: RouteContext): Promise<Response> => {
     try {
-      if (opts.admin) requireAdmin(req);
+      const auth = await authorize(req);
       if (opts.rateLimited) checkRateLimit(req);
       const params = ctx?.params ? await ctx.params : {};
-      return await fn(req, params);
+      return await fn(req, params, auth);
     } catch (err) {
       return errorResponse(err, opts.name ?? new URL(req.url).pathname);
     }

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import {
   ConflictError,
   DomainError,
+  ForbiddenError,
   InvalidInputError,
   NotFoundError,
   UnavailableError,
@@ -28,6 +29,7 @@ export function errorBody(code: ApiErrorBody["error"]["code"], message: string, 
 /** The one place a domain error becomes an HTTP status. */
 const STATUS: [new (...a: never[]) => DomainError, number, ErrorCode][] = [
   [NotFoundError, 404, "not_found"],
+  [ForbiddenError, 403, "forbidden"],
   [ConflictError, 409, "conflict"],
   [ValidationError, 400, "validation_failed"],
   [InvalidInputError, 400, "bad_request"],

@@ -3,6 +3,7 @@
 // types are the domain's views (lib/domain/views), re-exported so UI code has one contract to import. No
 // Next.js or server-only imports here, so this module is safe to import from client components.
 import { z } from "zod";
+import { ROLES } from "@/lib/accounts/roles";
 import {
   IMPORT_FORMATS,
   JOB_KINDS,
@@ -54,14 +55,6 @@ export const DateParamSchema = z
   });
 
 export const VerdictSchema = z.enum(VERDICTS);
-
-/** Actor names: letters, digits and . _ @ - + space; 1..64 chars. */
-export const ActorSchema = z
-  .string()
-  .trim()
-  .min(1, "actor must not be empty")
-  .max(LIMITS.actor)
-  .regex(/^[\p{L}\p{N}._@+\- ]+$/u, "actor may contain letters, digits, space and . _ @ + -");
 
 // ---------------------------------------------------------------------------
 // Requests
@@ -157,20 +150,64 @@ export const SimilarQuerySchema = z.object({
 });
 
 /**
- * POST /api/triage body. `actor` may instead come from the `x-bugsift-actor` header;
- * one of the two is required (body wins when both are present).
+ * POST /api/triage body. The actor is the signed-in account (session or API token); a typed `actor`
+ * field is refused so no client can believe it chose whom a verdict is attributed to.
  */
 export const TriageRequestSchema = z.object({
   reportId: IdSchema,
   otherId: IdSchema,
   verdict: VerdictSchema,
-  actor: ActorSchema.optional(),
+  actor: z.undefined({ error: "actor is the signed-in account; remove the actor field" }).optional(),
   note: z.string().trim().max(LIMITS.note).optional(),
 });
 export type TriageRequest = z.infer<typeof TriageRequestSchema>;
 
-/** POST /api/admin/login body. */
+/** POST /api/admin/login body: the bootstrap admin token. */
 export const LoginRequestSchema = z.object({ token: z.string().min(1).max(1000) });
+
+export const RoleSchema = z.enum(ROLES);
+
+/** POST /api/auth/login body: a local account. */
+export const PasswordLoginSchema = z.object({
+  login: z.string().trim().min(1, "login is required").max(64),
+  password: z.string().min(1, "password is required").max(1000),
+});
+
+/** POST /api/account/tokens body. */
+export const CreateTokenSchema = z.object({
+  name: z.string().trim().min(1, "name is required").max(100),
+  role: RoleSchema,
+});
+
+/** POST /api/account/password body. */
+export const ChangePasswordSchema = z.object({
+  current: z.string().min(1, "current is required").max(1000),
+  password: z.string().min(1, "password is required").max(1000),
+});
+
+/** POST /api/admin/users body: a local account. */
+export const CreateUserSchema = z.object({
+  login: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(1000),
+  role: RoleSchema,
+  name: z.string().trim().max(200).optional(),
+  email: z.string().trim().max(200).optional(),
+});
+
+/** PATCH /api/admin/users/[id] body. */
+export const UpdateUserSchema = z
+  .object({ role: RoleSchema.optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "send role or disabled" });
+
+/** Sign-in start query: where to return afterwards (a path on this site). */
+export const SignInStartQuerySchema = z.object({
+  returnTo: z
+    .string()
+    .max(500)
+    .refine((s) => s.startsWith("/") && !s.startsWith("//") && !s.includes("\\"), { message: "returnTo must be a path on this site" })
+    .default("/"),
+});
 
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
 
@@ -223,6 +260,10 @@ export const SweepQuerySchema = z.object({
 });
 export type SweepQuery = z.infer<typeof SweepQuerySchema>;
 
+export type { ApiTokenView } from "@/lib/accounts/tokens";
+export type { UserView } from "@/lib/accounts/users";
+export type { Role } from "@/lib/accounts/roles";
+
 // ---------------------------------------------------------------------------
 // Responses (all dates are ISO 8601 strings)
 // ---------------------------------------------------------------------------
@@ -234,6 +275,7 @@ export interface ApiErrorBody {
       | "bad_request"
       | "validation_failed"
       | "unauthorized"
+      | "forbidden"
       | "not_found"
       | "method_not_allowed"
       | "conflict"

@@ -307,7 +307,9 @@ export function makeCase(r: R, token: string): Case {
       const [p, allowed] = pick(r, ROUTE_METHODS);
       const wrong = METHODS.filter((m) => !allowed.includes(m) && !(m === "HEAD" && allowed.includes("GET")));
       const method = pick(r, wrong);
-      return { method, path: p.replace("[id]", id), headers: admin, kind: "wrong method", expect: method === "OPTIONS" ? 204 : 405 };
+      // Only a caller the route admits hears the method list; anyone else gets that route's 401/403 first.
+      const admitted = admin.authorization === `Bearer ${token}`;
+      return { method, path: p.replace("[id]", id), headers: admin, kind: "wrong method", ...(admitted ? { expect: method === "OPTIONS" ? 204 : 405 } : {}) };
     },
     () => ({ method: pick(r, ["GET", "POST", "PUT", "PATCH", "DELETE"]), path: pick(r, UNKNOWN_PATHS), headers: admin, kind: "unknown path", expect: 404 }),
   ];
@@ -318,6 +320,8 @@ export function makeCase(r: R, token: string): Case {
   // Editing a report is for admins too (the other methods of /api/reports/[id] are public).
   const reportPatch = c.method === "PATCH" && /^\/api\/reports\/[^/?]+$/.test(c.path);
   if (reportPatch && c.headers.authorization !== `Bearer ${token}`) c.expect = 401;
+  // Verdicts and new reports need a triager account; the fuzzer sends none (an x-bugsift-actor header is no account).
+  else if (c.method === "POST" && /^\/api\/(triage|reports)$/.test(c.path) && c.headers.authorization !== `Bearer ${token}`) c.expect = 401;
   // PATCH checks the id before reading the body.
   else if (reportPatch && c.expect === 413 && !/^[1-9]\d{0,8}$/.test(id)) delete c.expect;
   return c;

@@ -13,6 +13,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { DEMO_PLANTED, ROOT, startTestServer, TestServerUnavailable, type PlantedDraft, type TestServer } from "@/lib/offline/app-server";
 import type { ReportResponse, SearchResponse } from "@/lib/http/schemas";
+import { createAccount, signIn } from "@/tests/helpers/accounts";
 import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, newPage, overflowingElements, screenshot, type TrackedPage } from "@/tests/e2e/browser";
 
 const SHIPPED = path.join(ROOT, "models/all-MiniLM-L6-v2");
@@ -148,12 +149,19 @@ for (const w of widths) {
     const chips = (await page.locator("article[data-candidate-id] .font-mono.rounded, article[data-candidate-id] span.rounded").allTextContents()).map((s) => s.trim().toLowerCase());
     assert.ok(!chips.some((c) => c === "harbor" || c === "desktop" || c.startsWith("same product")), `chips: ${chips.join(" | ")}`);
 
-    // Verdicts: the actor is needed first; then one click files the draft and records "duplicate of".
+    // Verdicts need a triager account: anonymously the page only checks (no filing, no verdict buttons).
     const before = await reportTotal();
-    await first.getByRole("button", { name: `Duplicate of ${firstKey}` }).click();
-    await page.getByText("Enter your name before recording a decision.").waitFor();
-    assert.equal(await reportTotal(), before, "nothing is filed without an actor");
-    await page.getByLabel("Your name").fill(`tester-${w.name}`);
+    assert.equal(await first.getByRole("button", { name: `Duplicate of ${firstKey}` }).count(), 0, "no verdict buttons without an account");
+    assert.match((await page.getByTestId("verdict-account").textContent()) ?? "", /Sign in with a triager account/);
+    // Signed in as a triager (the draft survives the reload in sessionStorage), one click files the draft and
+    // records "duplicate of" as that account.
+    const triager = await createAccount(srv!, "triager", `ux-${w.name}`);
+    const cookie = (await signIn(srv!, triager)).split("=").slice(1).join("=");
+    await p.context.addCookies([{ name: "bugsift_session", value: cookie, url: srv!.baseUrl }]);
+    await page.reload();
+    await page.getByTestId("group-likely").waitFor({ timeout: 30_000 });
+    assert.match((await page.getByTestId("verdict-account").textContent()) ?? "", new RegExp(`as ${triager.login}`));
+    assert.equal(await reportTotal(), before, "nothing is filed by looking");
     await first.getByRole("button", { name: `Duplicate of ${firstKey}` }).click();
     await page.getByTestId("check-triage-status").getByText(new RegExp(`is a duplicate of ${firstKey}`)).waitFor();
     const filedHref = await page.getByTestId("filed-link").getAttribute("href");
@@ -172,7 +180,7 @@ for (const w of widths) {
     const filed = (await getJson<ReportResponse>(`/api/reports/${filedId}`)).body.report;
     assert.equal(filed.title, PLANTED.title);
     const masterId = Number(await first.getAttribute("data-candidate-id"));
-    assert.ok(filed.duplicateOf.some((l) => l.masterId === masterId && l.actor === `tester-${w.name}`), "duplicate link recorded");
+    assert.ok(filed.duplicateOf.some((l) => l.masterId === masterId && l.actor === triager.login), "duplicate link recorded");
     assert.ok(filed.decisions.some((d) => d.verdict === "not_duplicate" && (d.otherId === secondId || d.reportId === secondId)));
 
     // The filed report's page shows the link the verdict made.

@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
+import { createAccount } from "@/tests/helpers/accounts";
 import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
 import { registerServedModel } from "@/tests/helpers/models";
 
@@ -225,12 +226,19 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const dupId = await cards.nth(0).getAttribute("data-candidate-id");
     const dupKey = await cards.nth(0).getAttribute("data-external-id");
 
-    // No actor yet: the click asks for a name instead of posting.
-    await cards.nth(0).getByRole("button", { name: /^Duplicate of/ }).click();
-    const actor = page.getByLabel("Your name");
-    assert.equal(await actor.getAttribute("aria-invalid"), "true");
-    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name), "actor");
-    await actor.fill("e2e-tester");
+    // Anonymous: no verdict buttons, an invitation to sign in instead.
+    assert.equal(await cards.nth(0).getByRole("button", { name: /^Duplicate of/ }).count(), 0);
+    assert.match((await page.getByTestId("triage-identity").textContent()) ?? "", /Sign in with a triager account/);
+    // Sign in as a triager on the sign-in page; it returns to the report.
+    const triager = await createAccount(srv!, "triager", "e2e-triager");
+    await page.getByTestId("triage-identity").getByRole("link", { name: "Sign in" }).click();
+    await page.getByLabel("Login").fill(triager.login);
+    await page.getByLabel("Password").fill(triager.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(new RegExp(`/reports/${id}$`));
+    await page.getByTestId("similar-list").waitFor();
+    assert.match((await page.getByTestId("triage-identity").textContent()) ?? "", new RegExp(`recorded as ${triager.login}`));
+    assert.match((await page.getByTestId("account-nav").textContent()) ?? "", /triager/);
 
     await cards.nth(0).getByRole("button", { name: /^Duplicate of/ }).click();
     await page.getByTestId("triage-status").filter({ hasText: "is a duplicate of" }).waitFor();
@@ -240,10 +248,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
 
     await page.reload();
     await page.getByTestId("duplicate-of").getByText(dupKey!).waitFor();
-    assert.match((await page.getByTestId("duplicate-of").textContent()) ?? "", /by e2e-tester/);
-    assert.match((await page.getByTestId("decision-history").textContent()) ?? "", /Duplicate.*e2e-tester/s);
-    // The actor name is remembered (restored from localStorage after hydration).
-    await page.waitForFunction(() => (document.querySelector("input[name=actor]") as HTMLInputElement | null)?.value === "e2e-tester");
+    assert.match((await page.getByTestId("duplicate-of").textContent()) ?? "", new RegExp(`by ${triager.login}`));
+    assert.match((await page.getByTestId("decision-history").textContent()) ?? "", new RegExp(`Duplicate.*${triager.login}`, "s"));
+    await screenshot(page, "triager-verdict-desktop");
 
     // Not a duplicate: gone at once and after reload.
     const notId = await cards.nth(0).getAttribute("data-candidate-id");
@@ -352,9 +359,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ token: srv!.adminToken }),
     });
-    const cookie = /bugsift_admin=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+    const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
     assert.ok(cookie, "login sets the session cookie");
-    await p.context.addCookies([{ name: "bugsift_admin", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
+    await p.context.addCookies([{ name: "bugsift_session", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
     // With a listed model the page has its widest table (and its visually hidden "Actions" header).
     await registerServedModel(srv!);
     await page.goto("/admin");
@@ -373,7 +380,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const title = "Crash when name is <script>alert(1)</script> and <img src=x onerror=alert(2)>";
     const res = await srv!.api("/api/reports", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${srv!.adminToken}` },
       body: JSON.stringify({
         title,
         description: 'Steps: paste "><svg onload=alert(3)> into the folder name field.\n<b>bold?</b>',

@@ -130,11 +130,11 @@ describe("API on postgres", () => {
     const list = await call<ListReportsResponse>(s, "/api/reports?limit=2");
     const [a, b] = list.body.reports;
     assert.ok(a && b);
-    const r = await call(s, "/api/triage", { method: "POST", json: { reportId: a.id, otherId: b.id, verdict: "duplicate", actor: "pg-test", note: "same crash" } });
+    const r = await call(s, "/api/triage", { method: "POST", headers: bearer(s), json: { reportId: a.id, otherId: b.id, verdict: "duplicate", note: "same crash" } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const hist = await call<DecisionsResponse>(s, `/api/reports/${a.id}/decisions`);
     assert.equal(hist.status, 200, JSON.stringify(hist.body));
-    const d = hist.body.decisions.find((x) => x.actor === "pg-test");
+    const d = hist.body.decisions.find((x) => x.actor === "admin-token");
     assert.ok(d, JSON.stringify(hist.body));
     assert.equal(d.verdict, "duplicate");
     assert.ok(!Number.isNaN(Date.parse(d.createdAt)), `createdAt is a date: ${d.createdAt}`);
@@ -185,6 +185,7 @@ describe("API on postgres", () => {
     if (!s) return;
     const created = await call(s, "/api/reports", {
       method: "POST",
+      headers: bearer(s),
       json: { title: "Frobnicator leaks file handles", description: "After 1000 frobs EMFILE.", product: "Harbor Mobile", createdAt: "2024-07-01T08:30:00Z" },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TestServer } from "@/lib/offline/app-server";
 import { useTestServer } from "@/tests/helpers/suite";
+import { triagerSession, type TestAccount } from "@/tests/helpers/accounts";
 import type {
   ApiErrorBody,
   DecisionsResponse,
@@ -15,6 +16,10 @@ import type {
 } from "@/lib/http/schemas";
 
 const server = useTestServer({ seed: "demo" });
+
+// Verdicts and new reports need a triager: one signed-in account for the file.
+let triager: Promise<{ account: TestAccount; headers: Record<string, string> }> | null = null;
+const asTriager = (s: TestServer) => (triager ??= triagerSession(s));
 
 async function getJson<T>(s: TestServer, p: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
   const res = await s.api(p, init);
@@ -187,14 +192,16 @@ describe("public API", () => {
     for (const c of first.candidates) assert.ok(!aFull.cluster.memberIds.includes(c.report.id), "own cluster is not suggested");
     const victim = first.candidates[0]!;
 
-    // Missing actor -> 400; header actor accepted.
-    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: victim.report.id, verdict: "not_duplicate" }), 400, "validation_failed");
-    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: a.id, verdict: "not_duplicate", actor: "x" }), 400);
-    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: victim.report.id, verdict: "maybe", actor: "x" }), 400, "validation_failed");
-    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: 999999, verdict: "related", actor: "x" }), 404, "not_found");
-    const r = await postJson(s, "/api/triage", { reportId: victim.report.id, otherId: a.id, verdict: "not_duplicate", note: "different root cause" }, { "x-bugsift-actor": "alice" });
+    // Anonymous -> 401; the actor is the signed-in triager, a typed one is refused.
+    const { account, headers } = await asTriager(s);
+    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: victim.report.id, verdict: "not_duplicate" }), 401, "unauthorized");
+    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: victim.report.id, verdict: "not_duplicate", actor: "alice" }, headers), 400, "validation_failed");
+    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: a.id, verdict: "not_duplicate" }, headers), 400);
+    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: victim.report.id, verdict: "maybe" }, headers), 400, "validation_failed");
+    assertError(await postJson(s, "/api/triage", { reportId: a.id, otherId: 999999, verdict: "related" }, headers), 404, "not_found");
+    const r = await postJson(s, "/api/triage", { reportId: victim.report.id, otherId: a.id, verdict: "not_duplicate", note: "different root cause" }, headers);
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    assert.equal((r.body as TriageResponse).decision.actor, "alice");
+    assert.equal((r.body as TriageResponse).decision.actor, account.login);
 
     const second = (await check()).body as DuplicatesResponse;
     for (const c of second.candidates) {
@@ -205,7 +212,7 @@ describe("public API", () => {
     assert.equal(hist.status, 200);
     const d = hist.body.decisions.find((x) => x.otherId === a.id && x.reportId === victim.report.id)!;
     assert.equal(d.verdict, "not_duplicate");
-    assert.equal(d.actor, "alice");
+    assert.equal(d.actor, account.login);
     assert.equal(d.note, "different root cause");
     assert.equal(d.current, true);
   });
@@ -222,7 +229,8 @@ describe("public API", () => {
       if (singles.length === 2) break;
     }
     const [x, y] = singles as [number, number];
-    const dup = await postJson(s, "/api/triage", { reportId: x, otherId: y, verdict: "duplicate", actor: "bob" });
+    const { headers } = await asTriager(s);
+    const dup = await postJson(s, "/api/triage", { reportId: x, otherId: y, verdict: "duplicate" }, headers);
     assert.equal(dup.status, 201);
     assert.equal((dup.body as TriageResponse).link?.masterId, y);
     let rx = (await getJson<ReportResponse>(s, `/api/reports/${x}`)).body.report;
@@ -230,7 +238,7 @@ describe("public API", () => {
     assert.equal(rx.cluster.masterId, y);
     assert.equal(rx.duplicateOf[0]?.other.id, y);
 
-    const undo = await postJson(s, "/api/triage", { reportId: y, otherId: x, verdict: "related", actor: "carol" });
+    const undo = await postJson(s, "/api/triage", { reportId: y, otherId: x, verdict: "related" }, headers);
     assert.equal(undo.status, 201);
     rx = (await getJson<ReportResponse>(s, `/api/reports/${x}`)).body.report;
     assert.deepEqual(rx.cluster.memberIds, [x]);
@@ -243,12 +251,15 @@ describe("public API", () => {
   test("reports: create is indexed and searchable; edit/delete need admin; delete removes from search", async (t) => {
     const s = server(t);
     if (!s) return;
-    const created = await postJson(s, "/api/reports", {
+    const { headers } = await asTriager(s);
+    const report = {
       title: "Quokkafrobnicator crashes when exporting thumbnails",
       description: "Exporting thumbnails in the quokkafrobnicator panel crashes the desktop app.",
       product: "Harbor Desktop",
       component: "UI",
-    });
+    };
+    assertError(await postJson(s, "/api/reports", report), 401, "unauthorized");
+    const created = await postJson(s, "/api/reports", report, headers);
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const rep = (created.body as ReportResponse).report;
     assert.equal(rep.indexed, true);
@@ -269,7 +280,7 @@ describe("public API", () => {
     const gone = await getJson<SearchResponse>(s, "/api/search?q=quokkafrobnicator&limit=3");
     assert.ok(!gone.body.results.some((r) => r.report.id === rep.id));
     assertError(await getJson(s, "/api/reports/abc"), 400, "bad_request");
-    assertError(await postJson(s, "/api/reports", { title: "" }), 400, "validation_failed");
+    assertError(await postJson(s, "/api/reports", { title: "" }, headers), 400, "validation_failed");
   });
 
   test("similar reports and facets", async (t) => {

@@ -8,6 +8,7 @@ import { findDuplicates } from "@/lib/dedup/find";
 import { toRef } from "@/lib/corpus/rows";
 import { attempt, reportIdParam } from "@/app/_data/attempt";
 import { NOT_FOUND_TITLE } from "@/app/_data/titles";
+import { can, requireReader } from "@/app/_data/viewer";
 import { DescriptionText } from "@/components/DescriptionText";
 import { DuplicateLinks } from "@/components/DuplicateLinks";
 import { DecisionHistory } from "@/components/DecisionHistory";
@@ -28,7 +29,9 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function ReportPage({ params }: { params: Params }) {
-  const id = reportIdParam((await params).id);
+  const raw = (await params).id;
+  const actor = await requireReader(`/reports/${encodeURIComponent(raw)}`);
+  const id = reportIdParam(raw);
   if (id === null) notFound();
   const loaded = await attempt(() => getReport(serverCore(), id));
   if (!loaded.ok && loaded.status === 404) notFound();
@@ -129,11 +132,22 @@ export default async function ReportPage({ params }: { params: Params }) {
             <DescriptionText text={report.description} />
           </section>
           <DuplicateLinks duplicateOf={report.duplicateOf} duplicates={report.duplicates} />
-          <DecisionHistory reportId={report.id} decisions={report.decisions} refs={refs} />
+          <DecisionHistory
+            reportId={report.id}
+            decisions={report.decisions}
+            refs={refs}
+            viewer={actor && can(actor, "triager") ? { userId: actor.userId, admin: can(actor, "admin") } : null}
+          />
         </div>
         <div className="min-w-0">
           {similar.ok ? (
-            <TriagePanel reportId={report.id} reportLabel={reportKey(report)} candidates={similar.value.candidates} current={current} />
+            <TriagePanel
+              reportId={report.id}
+              reportLabel={reportKey(report)}
+              candidates={similar.value.candidates}
+              current={current}
+              triager={can(actor, "triager") ? actor!.login : null}
+            />
           ) : (
             <ErrorNote title="Similar reports unavailable" message={similar.message} />
           )}

@@ -62,7 +62,7 @@ export interface LoadTrainingOptions {
 export async function loadTrainingData(prisma: PrismaClient, opts: LoadTrainingOptions = {}): Promise<TrainingData> {
   const corpus = await loadCorpus(prisma, opts.corpus);
   const decisions = await prisma.triageDecision.findMany({
-    where: { verdict: { in: ["duplicate", "not_duplicate"] } },
+    where: { verdict: { in: ["duplicate", "not_duplicate"] }, revert: null },
     select: { reportId: true, otherId: true, verdict: true },
     orderBy: { id: "asc" },
   });

@@ -6,6 +6,6 @@ import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async () => json(await evaluation(serverCore().db)), { admin: true });
+export const GET = route(async () => json(await evaluation(serverCore().db)));
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

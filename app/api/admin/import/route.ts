@@ -7,11 +7,13 @@ import { ImportRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { startImport } from "@/lib/jobs/import";
 import { serverCore } from "@/lib/runtime/server";
+import { requestActor } from "@/lib/http/actor";
+import { recordEvent } from "@/lib/accounts/audit";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(
-  async (req) => {
+  async (req, _params, auth) => {
     const limit = config().maxImportBytes;
     let body;
     if (isMultipart(req)) {
@@ -28,9 +30,9 @@ export const POST = route(
       body = ImportRequestSchema.parse(await readJson(req, limit));
     }
     const { job } = await startImport(serverCore(), body);
+    await recordEvent(serverCore().db, requestActor(auth), "import", job.id, { format: body.format, source: body.source ?? null });
     return json({ jobId: job.id, job }, 202);
   },
-  { admin: true },
 );
 
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"], { admin: true });
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

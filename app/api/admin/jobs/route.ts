@@ -13,7 +13,6 @@ export const GET = route(
     const q = ListJobsQuerySchema.parse(queryObject(req));
     return json({ jobs: await listJobs(serverCore().db, q) });
   },
-  { admin: true },
 );
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,12 +1,12 @@
 import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { route } from "@/lib/http/handler";
-import { SESSION_COOKIE } from "@/lib/http/auth";
+import { stopSession } from "@/lib/http/session";
+import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const POST = route(async () =>
-  json({ ok: true }, 200, { "set-cookie": `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` }),
-);
+/** Same as POST /api/auth/logout (kept for the admin page's older clients). */
+export const POST = route(async (req, _params, auth) => json({ ok: true }, 200, { "set-cookie": await stopSession(serverCore().db, req, auth) }));
 
 export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

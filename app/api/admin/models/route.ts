@@ -6,6 +6,6 @@ import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async () => json(await listModels(serverCore())), { admin: true });
+export const GET = route(async () => json(await listModels(serverCore())));
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

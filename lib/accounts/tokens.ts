@@ -1,0 +1,74 @@
+// Personal API tokens for scripts and bots. The secret is shown once at creation; the table keeps its
+// sha256 and a short prefix to recognise it by. A token acts with the lower of its own role and its
+// owner's current role, and stops working when revoked or when the owner is disabled.
+import { randomBytes } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/client";
+import { NotFoundError, ValidationError } from "@/lib/domain/errors";
+import type { Actor } from "@/lib/accounts/actor";
+import { isRole, lowerRole, roleAtLeast, type Role } from "@/lib/accounts/roles";
+import { sha256Hex } from "@/lib/accounts/sessions";
+
+/** Every personal token starts with this, so it can be told from the bootstrap admin token (and found by secret scanners). */
+export const TOKEN_PREFIX = "bsk_";
+const TOUCH_EVERY_MS = 60_000;
+
+export interface ApiTokenView {
+  id: number;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+type TokenRow = Awaited<ReturnType<PrismaClient["apiToken"]["findUniqueOrThrow"]>>;
+
+function toView(t: TokenRow): ApiTokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    role: isRole(t.role) ? t.role : "viewer",
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates a token for `owner`; its role may not exceed the owner's. The secret is in the result only. */
+export async function createApiToken(db: PrismaClient, owner: Actor, input: { name: string; role: Role }): Promise<{ token: string; info: ApiTokenView }> {
+  if (!roleAtLeast(owner.role, input.role)) {
+    const message = `a ${owner.role} cannot create a token with role ${input.role}`;
+    throw new ValidationError(message, [{ path: "role", message }]);
+  }
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const row = await db.apiToken.create({
+    data: { userId: owner.userId, name: input.name, role: input.role, prefix: token.slice(0, TOKEN_PREFIX.length + 6), tokenHash: sha256Hex(token) },
+  });
+  return { token, info: toView(row) };
+}
+
+export async function listApiTokens(db: PrismaClient, userId: number): Promise<ApiTokenView[]> {
+  const rows = await db.apiToken.findMany({ where: { userId }, orderBy: { id: "desc" } });
+  return rows.map(toView);
+}
+
+/** Revokes one of `userId`'s tokens (an admin may revoke anyone's: pass userId null). */
+export async function revokeApiToken(db: PrismaClient, tokenId: number, userId: number | null): Promise<ApiTokenView> {
+  const row = await db.apiToken.findUnique({ where: { id: tokenId } });
+  if (!row || (userId !== null && row.userId !== userId)) throw new NotFoundError(`token ${tokenId} not found`);
+  const updated = row.revokedAt ? row : await db.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+  return toView(updated);
+}
+
+/** The account a bearer token acts as, or null (unknown, revoked, owner disabled). */
+export async function tokenActor(db: PrismaClient, token: string, now = new Date()): Promise<(Actor & { tokenId: number }) | null> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  const t = await db.apiToken.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { user: true } });
+  if (!t || t.revokedAt || t.user.disabled || !isRole(t.role) || !isRole(t.user.role)) return null;
+  if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => undefined);
+  }
+  return { userId: t.user.id, login: t.user.login, role: lowerRole(t.role, t.user.role), tokenId: t.id };
+}
