@@ -93,3 +93,11 @@ export function bugzillaWriter(http: TrackerHttp): TrackerWriter {
     },
   };
 }
+
+/** One bug as a record, read fresh from the REST API (webhook payloads carry only part of it). */
+export async function fetchBugRecord(http: TrackerHttp, cfg: BugzillaSyncConfig, id: string) {
+  const res = await http.get<{ bugs?: Record<string, unknown>[] }>(`/bug/${encodeURIComponent(id)}`, { include_fields: FIELDS.join(",") });
+  const bug = res.data?.bugs?.[0];
+  if (!bug) throw new Error(`Bugzilla has no bug ${id}`);
+  return bugToRecord({ ...bug, comments: await bugComments(http, id) }, bugzillaSource(cfg), cfg.url);
+}

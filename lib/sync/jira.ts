@@ -84,3 +84,9 @@ export function jiraWriter(http: TrackerHttp): TrackerWriter {
     },
   };
 }
+
+/** One issue as a record, read fresh from the REST API (comment events carry only part of the issue). */
+export async function fetchIssueRecord(http: TrackerHttp, cfg: JiraSyncConfig, key: string) {
+  const res = await http.get<JiraRestIssue>(`/issue/${encodeURIComponent(key)}`, { fields: FIELDS.join(",") });
+  return jiraRestIssueRecord(res.data, { source: jiraSource(cfg), baseUrl: cfg.url });
+}

@@ -29,6 +29,8 @@ export interface RunSyncOptions {
   /** Embed and index new/changed reports after each page (default true). */
   index?: boolean;
   onProgress?: (p: SyncProgress) => void | Promise<void>;
+  /** Called once the run holds its SyncSource row (a ConflictError comes before instead). */
+  onClaimed?: () => void;
 }
 
 type Pending = Pick<LinkRef, "source" | "duplicate" | "master">;
@@ -39,6 +41,7 @@ const HEARTBEAT_MS = 5000;
 export async function runSync(core: Core, connector: Connector, opts: RunSyncOptions = {}): Promise<SyncCounts> {
   const prisma = core.db;
   const row = await claimRun(prisma, connector.name, core.config.staleJobMs);
+  opts.onClaimed?.();
   let pending = pendingOf(row.counts);
   const counts: SyncCounts = { ...EMPTY_COUNTS, pendingLinks: pending.length };
   let cursor = opts.full ? null : row.cursor;

@@ -30,7 +30,8 @@ export interface TrackerWriter {
 
 /** Hidden marker that identifies the bot's own comment (and keeps its text out of duplicate parsing). */
 export const BOT_MARKER = "<!-- bugsift:duplicates -->";
-export const JIRA_BOT_MARKER = "[bugsift:duplicates]";
+/** Jira wiki markup has no comments; an anchor macro renders nothing. */
+export const JIRA_BOT_MARKER = "{anchor:bugsift-duplicates}";
 
 export function isBotComment(body: string): boolean {
   return body.includes(BOT_MARKER) || body.includes(JIRA_BOT_MARKER);
