@@ -34,7 +34,7 @@ function linkOf(c: DuplicateCandidate, ctx: CommentContext): string | null {
   return ctx.publicUrl ? `${ctx.publicUrl.replace(/\/$/, "")}/reports/${c.report.id}` : null;
 }
 
-const mdEscape = (s: string) => s.replace(/[\\`*_[\]<>|#]/g, (ch) => `\\${ch}`).replace(/\s+/g, " ");
+const mdEscape = (s: string) => s.replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`).replace(/\s+/g, " ");
 const jiraEscape = (s: string) => s.replace(/[|[\]{}*_+^~-]/g, (ch) => `\\${ch}`).replace(/\s+/g, " ");
 
 function answerHint(tracker: SyncConnectorName, first: string): string {

@@ -52,10 +52,13 @@ async function onReport(
   actor: string,
   runBot: boolean,
 ): Promise<WebhookOutcome> {
-  const id = await storeAndIndex(core, record);
-  const linked = await recordTrackerVerdicts(core, record.source, record.externalId, record.duplicateOf ?? [], "duplicate", actor);
+  // The masters this report is marked a duplicate of become triage decisions by the tracker user (the link
+  // carries the actor), so the record is stored without them.
+  const { duplicateOf = [], ...rest } = record;
+  const id = await storeAndIndex(core, rest);
+  const linked = await recordTrackerVerdicts(core, record.source, record.externalId, duplicateOf, "duplicate", actor);
   const out: WebhookOutcome = { report: record.externalId, linked };
-  if (runBot && linked === 0 && !(record.duplicateOf ?? []).length) out.bot = await check(core, tracker, name, id);
+  if (runBot && duplicateOf.length === 0) out.bot = await check(core, tracker, name, id);
   return out;
 }
 
