@@ -14,7 +14,7 @@ import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { startTestServer, TestServerUnavailable, DEMO_PLANTED, type TestServer, type PlantedDraft } from "@/lib/offline/app-server";
 import { FakeGithub, deliverGithub, type FakeIssue } from "@/tests/helpers/fake-github";
 import { demoReports } from "@/tests/helpers/fake-http";
-import { launchBrowser, newPage, screenshot } from "@/tests/e2e/browser";
+import { hasHorizontalScroll, launchBrowser, NARROW, newPage, overflowingElements, screenshot } from "@/tests/e2e/browser";
 import { readFileSync } from "node:fs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -260,4 +260,33 @@ test("closing as duplicate in the tracker creates the link", async (t) => {
   const res = (await (await s.api(`/api/reports/${row.id}`)).json()) as { report: { duplicateOf: { other: { externalId: string }; actor: string }[] } };
   assert.deepEqual(res.report.duplicateOf.map((l) => [l.other.externalId, l.actor]), [[String(master), "github:maintainer"]]);
   assert.equal(gh.issues.get(dup.number)!.state, "closed");
+});
+
+test("admin page: the sync panel shows the tracker's last run and the bot settings, desktop and narrow", async (t) => {
+  const s = server(t);
+  if (!s) return;
+  const res = await s.api("/api/admin/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: s.adminToken }) });
+  const cookie = /bugsift_admin=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+  assert.ok(cookie);
+  const browser = await launchBrowser();
+  try {
+    for (const [viewport, name] of [[undefined, "admin-sync-desktop"], [NARROW, "admin-sync-narrow"]] as const) {
+      const p = await newPage(browser, s.baseUrl, viewport);
+      await p.context.addCookies([{ name: "bugsift_admin", value: decodeURIComponent(cookie), url: s.baseUrl }]);
+      await p.page.goto("/admin");
+      const panel = p.page.getByTestId("sync-github");
+      await panel.waitFor();
+      const text = (await panel.textContent()) ?? "";
+      assert.match(text, /github:acme\/widgets/);
+      assert.match(text, /succeeded/);
+      assert.match(text, new RegExp(`${numberOf.size} fetched`));
+      assert.equal(await p.page.getByLabel("Label (optional)").first().inputValue(), "possible-duplicate", "saved bot settings shown");
+      assert.equal(await hasHorizontalScroll(p.page), false, `/admin scrolls horizontally: ${await overflowingElements(p.page)}`);
+      await panel.scrollIntoViewIfNeeded();
+      await screenshot(p.page, name);
+      await p.context.close();
+    }
+  } finally {
+    await browser.close();
+  }
 });
