@@ -63,6 +63,35 @@ export async function commentOnReport(
   const prisma = core.db;
   const report = await prisma.report.findUniqueOrThrow({ where: { id: reportId }, select: { source: true, externalId: true } });
   if (!settings.enabled) return { action: "disabled", reportId, candidates: [] };
+  return oneAtATime(core, `${report.source}\u0000${report.externalId}`, () => commentNow(core, tracker, reportId, report, settings));
+}
+
+const LOCKS = Symbol.for("bugsift.bot.commentLocks");
+
+/**
+ * Checks of one report run one after another in this process: GitHub sends `opened` and `labeled` for a new
+ * issue within milliseconds, and two checks racing past "no comment yet" would both post.
+ */
+async function oneAtATime<T>(core: Core, key: string, fn: () => Promise<T>): Promise<T> {
+  const locks = core.state(LOCKS, () => new Map<string, Promise<unknown>>());
+  const run = (locks.get(key) ?? Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => undefined);
+  locks.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (locks.get(key) === tail) locks.delete(key);
+  }
+}
+
+async function commentNow(
+  core: Core,
+  tracker: BotTracker,
+  reportId: number,
+  report: { source: string; externalId: string },
+  settings: BotSettings,
+): Promise<BotOutcome> {
+  const prisma = core.db;
   const { candidates, model } = await likelyDuplicates(core, reportId, settings);
   const listed = candidates.map((c) => ({ externalId: c.report.externalId, score: c.score }));
   const key = { source_externalId: { source: report.source, externalId: report.externalId } };

@@ -245,6 +245,19 @@ test("'/bugsift not-duplicate #N' records the verdict and drops the candidate fr
   assert.equal(((await own.json()) as { ignored: string }).ignored, "the bot's own comment");
 });
 
+test("two events for one new issue at the same moment still make one comment", async (t) => {
+  const s = server(t);
+  if (!s) return;
+  const issue = gh.addIssue({ title: planted[2]!.title, body: planted[2]!.description });
+  const both = await Promise.all([
+    deliverGithub(hook(s), "issues", payload("opened", issue), { secret: SECRET }),
+    deliverGithub(hook(s), "issues", payload("reopened", issue), { secret: SECRET }),
+  ]);
+  const actions = (await Promise.all(both.map((r) => r.json() as Promise<{ bot: { action: string } }>))).map((o) => o.bot.action).sort();
+  assert.deepEqual(actions, ["posted", "unchanged"]);
+  assert.equal(botComments().filter((c) => c.issue === issue.number).length, 1);
+});
+
 test("closing as duplicate in the tracker creates the link", async (t) => {
   const s = server(t);
   if (!s) return;
