@@ -9,7 +9,9 @@
 import type { Core } from "@/lib/core";
 import type { PrismaClient } from "@/lib/db/client";
 import type { SyncCounts } from "@/lib/domain/views";
-import { indexStale } from "@/lib/corpus/index-sync";
+import type { Encoder } from "@/lib/embedding/types";
+import { indexReports, staleReportIds } from "@/lib/corpus/index-sync";
+import { INDEXABLE_SELECT } from "@/lib/corpus/vectors";
 import { invalidateGraph } from "@/lib/dedup/clusters";
 import { importRecords } from "@/lib/ingest/import";
 import type { LinkRef, ParseItem } from "@/lib/ingest/types";
@@ -53,6 +55,9 @@ export async function runSync(core: Core, connector: Connector, opts: RunSyncOpt
   await save();
   const beat = setInterval(() => void save().catch(() => undefined), HEARTBEAT_MS);
   beat.unref();
+  // Encoding runs on a background encoder (a worker thread by default), as a re-index does: the serving
+  // session runs batches synchronously on the main thread and would stall the server's requests meanwhile.
+  let encoder: Encoder | null = null;
   try {
     for await (const page of connector.pages(cursor)) {
       const links: ParseItem[] = pending.map((p) => ({ line: 0, link: { ...p, line: 0 } }));
@@ -69,7 +74,11 @@ export async function runSync(core: Core, connector: Connector, opts: RunSyncOpt
       pending = await stillPending(prisma, [...pending, ...linksOf(page.items)]);
       counts.pendingLinks = pending.length;
       if (summary.links.created) invalidateGraph(core);
-      if (opts.index !== false) counts.indexed += await indexStale(core);
+      if (opts.index !== false) {
+        const { index, model } = await core.query();
+        encoder ??= await core.backgroundEncoderFor(model.dir);
+        counts.indexed += await indexNew(prisma, { encoder, index });
+      }
       cursor = page.cursor;
       await save({ cursor });
       await opts.onProgress?.({ connector: connector.name, cursor, counts: { ...counts } });
@@ -82,7 +91,18 @@ export async function runSync(core: Core, connector: Connector, opts: RunSyncOpt
     throw err;
   } finally {
     clearInterval(beat);
+    await encoder?.close().catch(() => undefined);
   }
+}
+
+/** Encodes and upserts every report whose current content is not in the index yet. */
+async function indexNew(prisma: PrismaClient, services: Parameters<typeof indexReports>[2]): Promise<number> {
+  const ids = await staleReportIds(prisma);
+  for (let i = 0; i < ids.length; i += 64) {
+    const rows = await prisma.report.findMany({ where: { id: { in: ids.slice(i, i + 64) } }, select: INDEXABLE_SELECT });
+    await indexReports(prisma, rows, services);
+  }
+  return ids.length;
 }
 
 function pendingOf(json: string | null): Pending[] {

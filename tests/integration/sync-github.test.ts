@@ -15,9 +15,10 @@ import { openCore } from "@/lib/runtime/cli";
 import { trackerFor } from "@/lib/sync/connectors";
 import { runSync } from "@/lib/sync/run";
 import { FakeGithub } from "@/tests/helpers/fake-github";
+import { syncTestModel } from "@/tests/helpers/sync-model";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const MODEL = path.join(ROOT, "models/all-MiniLM-L6-v2-int8");
+const model = syncTestModel();
 let dir: string;
 
 before(() => {
@@ -34,7 +35,7 @@ async function freshDb(name: string): Promise<string> {
 function env(gh: FakeGithub, dbUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     DATABASE_URL: dbUrl,
-    MODEL_DIR: MODEL,
+    ...("dir" in model ? { MODEL_DIR: model.dir } : {}),
     GITHUB_REPO: gh.repo,
     GITHUB_API_URL: gh.server.baseUrl,
     GITHUB_TOKEN: gh.token,
@@ -203,6 +204,7 @@ test("refused credentials fail the run with a message that never contains the to
 });
 
 test("new and changed reports are embedded and indexed as they arrive", async (t) => {
+  if ("missing" in model) return t.skip(model.missing);
   const gh = new FakeGithub();
   gh.generate(12);
   await gh.start();

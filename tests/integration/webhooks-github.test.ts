@@ -14,11 +14,12 @@ import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { startTestServer, TestServerUnavailable, DEMO_PLANTED, type TestServer, type PlantedDraft } from "@/lib/offline/app-server";
 import { FakeGithub, deliverGithub, type FakeIssue } from "@/tests/helpers/fake-github";
 import { demoReports } from "@/tests/helpers/fake-http";
+import { syncTestModel } from "@/tests/helpers/sync-model";
 import { hasHorizontalScroll, launchBrowser, NARROW, newPage, overflowingElements, screenshot } from "@/tests/e2e/browser";
 import { readFileSync } from "node:fs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const MODEL = path.join(ROOT, "models/all-MiniLM-L6-v2-int8");
+const model = syncTestModel();
 const SECRET = "whsec_test_6f1c0e";
 const gh = new FakeGithub();
 const numberOf = new Map<string, number>(); // demo externalId -> fake issue number
@@ -37,10 +38,14 @@ before(async () => {
     numberOf.set(r.externalId, issue.number);
   }
   await gh.start();
+  if ("missing" in model) {
+    skipReason = model.missing;
+    return;
+  }
   try {
     srv = await startTestServer({
       seed: "none",
-      modelDir: MODEL,
+      modelDir: model.dir,
       env: {
         GITHUB_REPO: gh.repo,
         GITHUB_API_URL: gh.server.baseUrl,

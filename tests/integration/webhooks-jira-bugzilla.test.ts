@@ -6,16 +6,15 @@
 // secret (?secret= or X-Bugsift-Secret).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
 import { readFileSync } from "node:fs";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { startTestServer, TestServerUnavailable, DEMO_PLANTED, type TestServer, type PlantedDraft } from "@/lib/offline/app-server";
 import { FakeJira } from "@/tests/helpers/fake-jira";
 import { FakeBugzilla } from "@/tests/helpers/fake-bugzilla";
 import { demoReports } from "@/tests/helpers/fake-http";
+import { syncTestModel } from "@/tests/helpers/sync-model";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const MODEL = path.join(ROOT, "models/all-MiniLM-L6-v2-int8");
+const model = syncTestModel();
 const SECRET = "shared-secret-9d2";
 const jira = new FakeJira();
 const bz = new FakeBugzilla();
@@ -34,10 +33,14 @@ before(async () => {
   }
   await jira.start();
   await bz.start();
+  if ("missing" in model) {
+    skipReason = model.missing;
+    return;
+  }
   try {
     srv = await startTestServer({
       seed: "none",
-      modelDir: MODEL,
+      modelDir: model.dir,
       env: {
         JIRA_URL: jira.server.baseUrl,
         JIRA_PROJECT: jira.project,
@@ -55,7 +58,9 @@ before(async () => {
   if (!srv) return;
   prisma = createPrisma(srv.dbUrl);
   for (const name of ["jira", "bugzilla"]) {
-    const r = await admin(srv, `/api/admin/sync/${name}`, { method: "POST", body: "{}" });
+    const r: Response = await admin(srv, `/api/admin/sync/${name}`, { method: "POST", body: "{}" }).catch((e: Error) => {
+      throw new Error(`${e.message} (${String((e as { cause?: unknown }).cause)}); server log:\n${srv!.logs().slice(-3000)}`);
+    });
     assert.equal(r.status, 202, await r.text());
   }
   for (let i = 0; i < 240; i++) {
