@@ -23,6 +23,50 @@ export interface QdrantConfig {
   batchSize?: number;
 }
 
+/** A tracker connector's settings (lib/sync); credentials stay here and in request headers, never in rows or logs. */
+export interface GithubSyncConfig {
+  /** "owner/repo". */
+  repo: string;
+  apiUrl: string;
+  token?: string;
+  webhookSecret?: string;
+}
+
+export interface BugzillaSyncConfig {
+  /** Site root, e.g. "https://bugzilla.mozilla.org" (REST under /rest). */
+  url: string;
+  apiKey?: string;
+  /** Only bugs of these products (empty = all the key can see). */
+  products: string[];
+  webhookSecret?: string;
+}
+
+export interface JiraSyncConfig {
+  /** Site root, e.g. "https://issues.apache.org/jira". */
+  url: string;
+  project: string;
+  /** With `token`: HTTP basic (Jira Cloud API token); without: the token is a bearer personal access token. */
+  email?: string;
+  token?: string;
+  /** IANA zone the sync user's Jira profile uses: JQL dates are read in it. */
+  timeZone: string;
+  webhookSecret?: string;
+}
+
+export interface SyncConfig {
+  github: GithubSyncConfig | null;
+  bugzilla: BugzillaSyncConfig | null;
+  jira: JiraSyncConfig | null;
+  /** Reports asked for per API page. */
+  pageSize: number;
+  /** Retries of one request after 429/503/network errors before the sync fails. */
+  maxRetries: number;
+  /** Longest single wait for a rate limit to reset; a longer one fails the run (it resumes from its cursor). */
+  maxWaitMs: number;
+  /** Root URL of this bugsift (BUGSIFT_URL), for links in bot comments to reports without a tracker URL. */
+  publicUrl?: string;
+}
+
 export interface AppConfig {
   databaseUrl: string;
   /** Qdrant cluster settings; null = the embedded sqlite-vec index. */
@@ -52,6 +96,8 @@ export interface AppConfig {
   /** Prefix of the keys given to reports filed in bugsift ("BS" -> BS-1, BS-2, …). */
   reportKeyPrefix: string;
   auth: AuthConfig;
+  /** Live sync connectors and webhooks (docs/sync.md). */
+  sync: SyncConfig;
 }
 
 export interface OidcConfig {
@@ -102,6 +148,27 @@ const int = (name: string, def: number, min: number, max: number) =>
           return z.NEVER;
         }
         return n;
+      }),
+  );
+const httpUrl = (name: string) =>
+  z.preprocess(
+    blank,
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return undefined;
+        let u: URL;
+        try {
+          u = new URL(raw);
+        } catch {
+          u = new URL("invalid:");
+        }
+        if (u.protocol !== "http:" && u.protocol !== "https:") {
+          ctx.addIssue({ code: "custom", message: `${name} must be an http(s) URL (got "${raw}")` });
+          return z.NEVER;
+        }
+        return raw.replace(/\/+$/, "");
       }),
   );
 const optInt = (name: string) =>
@@ -188,6 +255,35 @@ const EnvSchema = z.object({
   GITHUB_CLIENT_ID: text(),
   GITHUB_CLIENT_SECRET: text(),
   GITHUB_URL: z.preprocess(blank, z.url({ error: (i) => `GITHUB_URL must be an absolute URL (got "${String(i.input)}")` }).optional()),
+  GITHUB_REPO: z.preprocess(
+    blank,
+    z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: (i) => `GITHUB_REPO must be "owner/repo" (got "${String(i.input)}")` }).optional(),
+  ),
+  GITHUB_API_URL: httpUrl("GITHUB_API_URL"),
+  GITHUB_TOKEN: text(),
+  GITHUB_WEBHOOK_SECRET: text(),
+  BUGZILLA_URL: httpUrl("BUGZILLA_URL"),
+  BUGZILLA_API_KEY: text(),
+  BUGZILLA_PRODUCTS: text(),
+  BUGZILLA_WEBHOOK_SECRET: text(),
+  JIRA_URL: httpUrl("JIRA_URL"),
+  JIRA_PROJECT: z.preprocess(
+    blank,
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: (i) => `JIRA_PROJECT must be a project key like HADOOP (got "${String(i.input)}")` }).optional(),
+  ),
+  JIRA_EMAIL: text(),
+  JIRA_TOKEN: text(),
+  JIRA_TIMEZONE: z.preprocess(
+    blank,
+    z
+      .string()
+      .refine(validTimeZone, { error: (i) => `JIRA_TIMEZONE must be an IANA time zone like Europe/Berlin (got "${String(i.input)}")` })
+      .default("UTC"),
+  ),
+  JIRA_WEBHOOK_SECRET: text(),
+  SYNC_PAGE_SIZE: int("SYNC_PAGE_SIZE", 100, 1, 1000),
+  SYNC_MAX_RETRIES: int("SYNC_MAX_RETRIES", 5, 0, 100),
+  SYNC_MAX_WAIT_MS: int("SYNC_MAX_WAIT_MS", 15 * 60_000, 0, 24 * 3600_000),
 });
 
 /** A provider is configured by all of its variables or none; half a configuration is an error, not a silent "off". */
@@ -226,6 +322,20 @@ function authConfig(e: z.infer<typeof EnvSchema>): AuthConfig {
   };
 }
 
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Partial sync settings name the variable that is missing. */
+function requireWith(have: string, missing: string, value: unknown): void {
+  if (value === undefined) throw new Error(`${have} is set but ${missing} is not; set both (docs/sync.md)`);
+}
+
 /** The embedded index lives in the app's SQLite file; next to a Postgres database it needs a file of its own. */
 function indexSqlitePath(databaseUrl: string, explicit: string | undefined, cwd: string): string {
   if (isSqlite(databaseUrl)) {
@@ -244,6 +354,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
   const e = parsed.data;
   const cwd = process.cwd();
+  if (e.JIRA_URL || e.JIRA_PROJECT) {
+    requireWith("JIRA_URL", "JIRA_PROJECT", e.JIRA_PROJECT);
+    requireWith("JIRA_PROJECT", "JIRA_URL", e.JIRA_URL);
+  }
+  if (e.JIRA_EMAIL) requireWith("JIRA_EMAIL", "JIRA_TOKEN", e.JIRA_TOKEN);
   const databaseUrl = e.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   return {
     databaseUrl,
@@ -275,6 +390,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ortAllowSpinning: e.ORT_ALLOW_SPINNING,
     reportKeyPrefix: e.REPORT_KEY_PREFIX,
     auth: authConfig(e),
+    sync: {
+      github: e.GITHUB_REPO
+        ? { repo: e.GITHUB_REPO, apiUrl: e.GITHUB_API_URL ?? "https://api.github.com", token: e.GITHUB_TOKEN, webhookSecret: e.GITHUB_WEBHOOK_SECRET }
+        : null,
+      bugzilla: e.BUGZILLA_URL
+        ? {
+            url: e.BUGZILLA_URL,
+            apiKey: e.BUGZILLA_API_KEY,
+            products: (e.BUGZILLA_PRODUCTS ?? "").split(",").map((p) => p.trim()).filter(Boolean),
+            webhookSecret: e.BUGZILLA_WEBHOOK_SECRET,
+          }
+        : null,
+      jira:
+        e.JIRA_URL && e.JIRA_PROJECT
+          ? {
+              url: e.JIRA_URL,
+              project: e.JIRA_PROJECT.toUpperCase(),
+              email: e.JIRA_EMAIL,
+              token: e.JIRA_TOKEN,
+              timeZone: e.JIRA_TIMEZONE,
+              webhookSecret: e.JIRA_WEBHOOK_SECRET,
+            }
+          : null,
+      pageSize: e.SYNC_PAGE_SIZE,
+      maxRetries: e.SYNC_MAX_RETRIES,
+      maxWaitMs: e.SYNC_MAX_WAIT_MS,
+      // One public address for sign-in redirects and bot links alike (BUGSIFT_URL).
+      publicUrl: e.BUGSIFT_URL ? e.BUGSIFT_URL.replace(/\/+$/, "") : undefined,
+    },
   };
 }
 

@@ -15,6 +15,8 @@ import { ImportPanel } from "@/components/admin/ImportPanel";
 import { ModelsTable } from "@/components/admin/ModelsTable";
 import { ThresholdsTable } from "@/components/admin/ThresholdsTable";
 import { JobsTable } from "@/components/admin/JobsTable";
+import { SyncPanel } from "@/components/admin/SyncPanel";
+import { listSyncSources } from "@/lib/sync/admin";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -26,11 +28,12 @@ export default async function AdminPage() {
   }
 
   const core = serverCore();
-  const [s, models, jobs, reindexJobs] = await Promise.all([
+  const [s, models, jobs, reindexJobs, syncSources] = await Promise.all([
     attempt(() => stats(core)),
     attempt(() => listModels(core)),
     attempt(() => listJobs(core.db, { limit: 15 })),
     attempt(() => listJobs(core.db, { kind: "reindex", limit: 1 })),
+    attempt(() => listSyncSources(core)),
   ]);
   const runningReindex = s.ok ? (s.value.jobs.running.find((j) => j.kind === "reindex") ?? null) : null;
   const lastReindex = reindexJobs.ok ? (reindexJobs.value[0] ?? null) : null;
@@ -40,7 +43,7 @@ export default async function AdminPage() {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold tracking-tight sm:text-2xl">Admin</h1>
-          <p className="mt-1 text-sm text-slate-600">Corpus, index, models and thresholds.</p>
+          <p className="mt-1 text-sm text-slate-600">Corpus, index, live sync, models and thresholds.</p>
         </div>
         <div className="flex items-center gap-2">
           <Link href="/admin/users" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
@@ -55,6 +58,7 @@ export default async function AdminPage() {
         <ReindexPanel running={runningReindex} last={lastReindex} />
         <ImportPanel />
       </div>
+      {syncSources.ok ? <SyncPanel initial={syncSources.value} /> : <ErrorNote title="Sync status unavailable" message={syncSources.message} />}
       {models.ok ? <ModelsTable data={models.value} /> : <ErrorNote title="Models unavailable" message={models.message} />}
       {s.ok && <ThresholdsTable thresholds={s.value.thresholds} />}
       {jobs.ok ? <JobsTable jobs={jobs.value} /> : <ErrorNote title="Jobs unavailable" message={jobs.message} />}

@@ -14,7 +14,7 @@ export type PrismaClient = SqlitePrismaClient;
 // Model row types and the Prisma namespace (input types; runtime error classes such as
 // Prisma.PrismaClientKnownRequestError come from the shared runtime, so instanceof
 // works for clients of either provider).
-export type { Report, DuplicateLink, TriageDecision, IndexJob, ModelVersion, TierCalibration } from "@/lib/generated/prisma/client";
+export type { Report, DuplicateLink, TriageDecision, IndexJob, ModelVersion, TierCalibration, SyncSource, WebhookDelivery, BotComment } from "@/lib/generated/prisma/client";
 export { Prisma } from "@/lib/generated/prisma/client";
 
 export { isPostgres, isSqlite, sqlitePathFromUrl, redact } from "@/lib/db/url";

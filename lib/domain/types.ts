@@ -17,6 +17,26 @@ export type JobState = "queued" | "running" | "succeeded" | "failed";
 export const IMPORT_FORMATS = ["bugzilla", "github", "jira", "jsonl", "csv"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
+/** Trackers bugsift can sync from live and comment on (lib/sync, lib/bot). */
+export const SYNC_CONNECTORS = ["github", "bugzilla", "jira"] as const;
+export type SyncConnectorName = (typeof SYNC_CONNECTORS)[number];
+
+/** Per-tracker duplicate bot settings (stored on the SyncSource row, edited on the admin page). */
+export interface BotSettings {
+  /** Comment on new reports at all. */
+  enabled: boolean;
+  /** Log the comment instead of posting it. */
+  dryRun: boolean;
+  /** Minimum cosine score of a suggested candidate; null = the calibrated "likely" threshold. */
+  threshold: number | null;
+  /** Label (GitHub label, Jira label, Bugzilla keyword) added when a comment is posted; null = none. */
+  label: string | null;
+  /** Candidates listed in the comment. */
+  maxCandidates: number;
+}
+
+export const DEFAULT_BOT_SETTINGS: BotSettings = { enabled: false, dryRun: false, threshold: null, label: null, maxCandidates: 3 };
+
 /** Filters shared by search, browse and the index (same semantics on the database and the index side). */
 export interface ReportFilters {
   product?: string;

@@ -1,6 +1,6 @@
 // What the use cases return: plain data (dates as ISO 8601 strings), serialised as-is by the HTTP edge and
 // read by the UI. Types only, so client components may import them.
-import type { JobKind, JobState, Tier, Verdict } from "@/lib/domain/types";
+import type { BotSettings, JobKind, JobState, SyncConnectorName, Tier, Verdict } from "@/lib/domain/types";
 
 /** Half-open [start, end) UTF-16 offsets into the `text` they accompany. */
 export interface Highlight {
@@ -364,4 +364,40 @@ export interface SessionResponse {
   ok: true;
   user: { id: number; login: string; role: "viewer" | "triager" | "admin" };
   expiresAt: string;
+}
+
+/** Counters of a sync run (the current one while it runs). */
+export interface SyncCounts {
+  fetched: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  rejected: number;
+  links: number;
+  indexed: number;
+  pages: number;
+  /** Duplicate links whose other side has not been synced yet (retried on every page). */
+  pendingLinks: number;
+}
+
+/** One tracker connector: GET /api/admin/sync, POST /api/admin/sync/[source], PUT .../settings. */
+export interface SyncSourceDto {
+  name: SyncConnectorName;
+  /** Set up through the environment (docs/sync.md); unconfigured connectors cannot run. */
+  configured: boolean;
+  /** Report.source key its reports are stored under, e.g. "github:acme/widgets". */
+  source: string | null;
+  /** Where the next incremental run starts (ISO time), null before the first run. */
+  cursor: string | null;
+  state: "idle" | "running" | "succeeded" | "failed";
+  counts: SyncCounts | null;
+  lastError: string | null;
+  startedAt: string | null;
+  heartbeatAt: string | null;
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  /** Whether a webhook secret is set (the secret itself is never shown). */
+  webhook: boolean;
+  settings: BotSettings;
 }

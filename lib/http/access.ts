@@ -57,6 +57,14 @@ export const ACCESS: Record<string, Partial<Record<HttpMethod, AccessRule>>> = {
   "/api/admin/users": { GET: "admin", POST: "admin" },
   "/api/admin/users/[id]": { PATCH: "admin" },
   "/api/admin/audit": { GET: "admin" },
+  "/api/admin/sync": { GET: "admin" },
+  "/api/admin/sync/[source]": { GET: "admin", POST: "admin" },
+  "/api/admin/sync/[source]/settings": { PUT: "admin" },
+
+  // Tracker webhooks prove themselves by their signature or shared secret (lib/bot), not by an account.
+  "/api/webhooks/github": { POST: "signature" },
+  "/api/webhooks/jira": { POST: "signature" },
+  "/api/webhooks/bugzilla": { POST: "signature" },
 };
 
 /** The least role a rule needs from a signed-in caller; null = no account needed. */

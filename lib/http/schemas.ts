@@ -7,6 +7,7 @@ import { ROLES } from "@/lib/accounts/roles";
 import {
   IMPORT_FORMATS,
   JOB_KINDS,
+  SYNC_CONNECTORS,
   VERDICTS,
   type CreateReport,
   type Draft,
@@ -233,6 +234,33 @@ export const ReindexRequestSchema = z
     batchSize: z.coerce.number().int().min(1).max(1024).optional(),
   })
   .default({});
+
+/** [source] segment of /api/admin/sync/[source]. */
+export const SyncConnectorSchema = z.enum(SYNC_CONNECTORS, {
+  error: (i) => `unknown tracker "${String(i.input)}" (expected ${SYNC_CONNECTORS.join(", ")})`,
+});
+
+/** POST /api/admin/sync/[source] body (optional). */
+export const SyncStartRequestSchema = z
+  .object({
+    /** Start from the beginning instead of the stored cursor. */
+    full: z.boolean().default(false),
+  })
+  .strict()
+  .default({ full: false });
+
+/** PUT /api/admin/sync/[source]/settings body: the bot settings to change. */
+export const BotSettingsPatchSchema = z
+  .object({
+    enabled: z.boolean(),
+    dryRun: z.boolean(),
+    /** Minimum cosine score of a suggestion; null = the calibrated "likely" threshold. */
+    threshold: z.number().min(-1).max(1).nullable(),
+    label: z.string().trim().min(1).max(50).regex(/^[^\s,][^,]*$/, "a label has no commas").nullable(),
+    maxCandidates: z.number().int().min(1).max(10),
+  })
+  .partial()
+  .strict();
 
 /** GET /api/admin/jobs query string. */
 export const ListJobsQuerySchema = z.object({

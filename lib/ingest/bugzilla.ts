@@ -32,12 +32,13 @@ export async function* parseBugzilla(input: TextInput, opts: BugzillaOptions = {
   }
 }
 
-function hostBase(source: string): string | undefined {
+export function hostBase(source: string): string | undefined {
   const m = /^bugzilla:([a-z0-9.-]+\.[a-z]{2,})$/i.exec(source);
   return m ? `https://${m[1]}` : undefined;
 }
 
-function bugToRecord(v: unknown, source: string, base: string | undefined) {
+/** One REST bug object as a report record: the mapping file import and live sync (lib/sync/bugzilla.ts) share. */
+export function bugToRecord(v: unknown, source: string, base: string | undefined) {
   if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error("expected a bug object");
   const b = v as Record<string, unknown>;
   if (b.id === undefined || b.id === null || b.id === "") throw new Error("bug has no id");

@@ -16,7 +16,8 @@ export interface GithubOptions {
   source?: string;
 }
 
-interface Issue {
+/** The fields of a REST API issue the mapping reads (GET /repos/{o}/{r}/issues, webhook `issue` objects). */
+export interface GithubIssue {
   number?: unknown;
   title?: unknown;
   body?: unknown;
@@ -43,7 +44,7 @@ export async function* parseGithub(input: TextInput, opts: GithubOptions = {}): 
     for (const issue of issues) {
       try {
         if (!issue || typeof issue !== "object") throw new Error("expected an issue object");
-        const i = issue as Issue;
+        const i = issue as GithubIssue;
         if (i.pull_request) {
           yield { line: el.line, index: el.index, skipped: `#${String(i.number)} is a pull request` };
           continue;
@@ -57,7 +58,7 @@ export async function* parseGithub(input: TextInput, opts: GithubOptions = {}): 
 }
 
 /** "owner/repo" from an html_url or repository_url. */
-export function repoOf(i: Issue): string | undefined {
+export function repoOf(i: GithubIssue): string | undefined {
   if (typeof i.html_url === "string") {
     const m = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/(?:issues|pull)\/\d+/.exec(i.html_url);
     if (m) return m[1];
@@ -69,7 +70,11 @@ export function repoOf(i: Issue): string | undefined {
   return undefined;
 }
 
-function issueToRecord(i: Issue, sourceOpt: string | undefined) {
+/**
+ * One issue as a report record: the mapping file import and live sync (lib/sync/github.ts) share.
+ * `comments` may be the REST count or the thread as [{ body }].
+ */
+export function issueToRecord(i: GithubIssue, sourceOpt: string | undefined) {
   if (typeof i.number !== "number" && typeof i.number !== "string") throw new Error("issue has no number");
   const repo = repoOf(i);
   const source = sourceOpt ?? (repo ? `github:${repo}` : undefined);

@@ -196,3 +196,67 @@ export async function* parseJiraLinks(input: TextInput): AsyncGenerator<LinkPair
     }
   }
 }
+
+/** The fields of a Jira REST v2 issue the mapping reads (GET /rest/api/2/search, webhook `issue` objects). */
+export interface JiraRestIssue {
+  id?: unknown;
+  key?: unknown;
+  fields?: {
+    summary?: unknown;
+    description?: unknown;
+    project?: { key?: unknown; name?: unknown } | null;
+    status?: { name?: unknown } | null;
+    resolution?: { name?: unknown } | null;
+    components?: { name?: unknown }[] | null;
+    versions?: { name?: unknown }[] | null;
+    environment?: unknown;
+    reporter?: { name?: unknown; displayName?: unknown; accountId?: unknown } | null;
+    created?: unknown;
+    updated?: unknown;
+    issuelinks?: JiraIssueLink[] | null;
+  } | null;
+}
+
+/**
+ * An issue link as REST returns it: `outwardIssue` set = this issue "duplicates" it (it is our master);
+ * `inwardIssue` set = it "is duplicated by" this one's duplicate. Only the link type named "Duplicate" counts.
+ */
+interface JiraIssueLink {
+  type?: { name?: unknown } | null;
+  inwardIssue?: { key?: unknown } | null;
+  outwardIssue?: { key?: unknown } | null;
+}
+
+/**
+ * One REST issue as a report record (same fields as the CSV columns above): the mapping live sync
+ * (lib/sync/jira.ts) and the Jira webhook use. Dates are Jira's "2024-01-02T10:33:00.000+0000".
+ */
+export function jiraRestIssueRecord(issue: JiraRestIssue, opts: { source?: string; baseUrl?: string } = {}) {
+  const f = issue.fields ?? {};
+  const key = typeof issue.key === "string" ? issue.key : undefined;
+  const id = issue.id === undefined || issue.id === null ? undefined : String(issue.id);
+  const names = (list: { name?: unknown }[] | null | undefined) =>
+    (list ?? []).map((x) => x?.name).filter((n): n is string => typeof n === "string" && n.trim() !== "");
+  const project = typeof f.project?.key === "string" ? f.project.key : key && /^([A-Z][A-Z0-9_]*)-\d+$/.exec(key)?.[1];
+  const links = (f.issuelinks ?? []).filter((l) => typeof l?.type?.name === "string" && /^duplicate$/i.test(l.type.name));
+  const env = typeof f.environment === "string" ? f.environment.trim() : undefined;
+  return finishRecord({
+    source: opts.source ?? (project ? `jira:${project}` : "jira"),
+    externalId: key ?? id,
+    aliases: key && id ? [id] : [],
+    url: opts.baseUrl && key ? `${opts.baseUrl.replace(/\/$/, "")}/browse/${key}` : undefined,
+    title: f.summary,
+    description: f.description,
+    product: f.project?.name,
+    component: names(f.components).join(", "),
+    version: names(f.versions).join(", "),
+    platform: env && env.length <= 100 && !env.includes("\n") ? env : undefined,
+    status: f.status?.name,
+    resolution: f.resolution?.name,
+    reporter: f.reporter?.name ?? f.reporter?.displayName,
+    createdAt: f.created,
+    updatedAt: f.updated,
+    duplicateOf: links.map((l) => l.outwardIssue?.key).filter((k): k is string => typeof k === "string"),
+    duplicatedBy: links.map((l) => l.inwardIssue?.key).filter((k): k is string => typeof k === "string"),
+  });
+}
