@@ -4,6 +4,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { isSqlite, sqlitePathFromUrl } from "@/lib/db/url";
+import { ANN_QUANTIZATIONS, type AnnOptions } from "@/lib/vector/ann";
 
 export const APP_VERSION = "0.1.0";
 export const DEFAULT_DATABASE_URL = "file:./data/bugsift.db";
@@ -29,6 +30,8 @@ export interface AppConfig {
   qdrant: QdrantConfig | null;
   /** SQLite file of the embedded index: the app's database file, else INDEX_SQLITE_PATH or data/vectors.db. */
   indexSqlitePath: string;
+  /** ANN graph beside the embedded index: size from which dense search uses it, and its scalar type. */
+  ann: AnnOptions;
   /** Encoder directory used when no ModelVersion is active. */
   modelDir: string;
   /** ADMIN_TOKEN; null means "read data/admin-token". */
@@ -130,6 +133,11 @@ const EnvSchema = z.object({
     blank,
     z.enum(REINDEX_ENCODERS, { error: (i) => `REINDEX_ENCODER must be worker, inline or shared (got "${String(i.input)}")` }).default("worker"),
   ),
+  ANN_MIN_POINTS: int("ANN_MIN_POINTS", 20_000, 1, 2_000_000_000),
+  ANN_QUANTIZATION: z.preprocess(
+    (v) => (typeof blank(v) === "string" ? (blank(v) as string).toLowerCase() : undefined),
+    z.enum(ANN_QUANTIZATIONS, { error: (i) => `ANN_QUANTIZATION must be f32, f16 or i8 (got "${String(i.input)}")` }).default("f16"),
+  ),
   SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 20_000, 1, 10_000_000),
   ORT_ALLOW_SPINNING: z.preprocess(blank, z.string().optional()).transform((v) => v === "1"),
 });
@@ -168,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : null,
     indexSqlitePath: indexSqlitePath(databaseUrl, e.INDEX_SQLITE_PATH, cwd),
+    ann: { minPoints: e.ANN_MIN_POINTS, quantization: e.ANN_QUANTIZATION },
     modelDir: path.resolve(/*turbopackIgnore: true*/ cwd, e.MODEL_DIR ?? "models/default"),
     adminToken: e.ADMIN_TOKEN ?? null,
     adminTokenFile: path.resolve(/*turbopackIgnore: true*/ cwd, e.ADMIN_TOKEN_FILE ?? "data/admin-token"),
