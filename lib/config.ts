@@ -4,7 +4,6 @@
 import path from "node:path";
 import { z } from "zod";
 import { isSqlite, sqlitePathFromUrl } from "@/lib/db/url";
-import { ANN_QUANTIZATIONS, type AnnOptions } from "@/lib/vector/ann";
 
 export const APP_VERSION = "0.1.0";
 export const DEFAULT_DATABASE_URL = "file:./data/bugsift.db";
@@ -12,6 +11,17 @@ export const DEFAULT_DATABASE_URL = "file:./data/bugsift.db";
 /** How a re-index encodes (lib/core.ts backgroundEncoderFor). */
 export const REINDEX_ENCODERS = ["worker", "inline", "shared"] as const;
 export type ReindexEncoderMode = (typeof REINDEX_ENCODERS)[number];
+
+export const ANN_QUANTIZATIONS = ["f32", "f16", "i8"] as const;
+export type AnnQuantization = (typeof ANN_QUANTIZATIONS)[number];
+
+/** The embedded index's ANN graph (lib/vector/ann.ts). */
+export interface AnnOptions {
+  /** Generations with fewer points are searched exactly by sqlite-vec (ANN_MIN_POINTS). */
+  minPoints: number;
+  /** Scalar type of the vectors inside the graph (ANN_QUANTIZATION); re-ranking is always f32. */
+  quantization: AnnQuantization;
+}
 
 export interface QdrantConfig {
   url: string;
@@ -48,7 +58,7 @@ export interface AppConfig {
   staleJobMs: number;
   reindexBatchSize: number;
   reindexEncoder: ReindexEncoderMode;
-  /** Sweeps over more reports than this are refused (one kNN query per report; ask for a product). */
+  /** Sweeps over more reports than this are refused (the matrix holds n x dims floats; ask for a product). */
   sweepMaxReports: number;
   /** Let onnxruntime's threads spin between runs (faster batches, busier idle CPU). */
   ortAllowSpinning: boolean;
@@ -138,7 +148,7 @@ const EnvSchema = z.object({
     (v) => (typeof blank(v) === "string" ? (blank(v) as string).toLowerCase() : undefined),
     z.enum(ANN_QUANTIZATIONS, { error: (i) => `ANN_QUANTIZATION must be f32, f16 or i8 (got "${String(i.input)}")` }).default("f16"),
   ),
-  SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 20_000, 1, 10_000_000),
+  SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 200_000, 1, 10_000_000),
   ORT_ALLOW_SPINNING: z.preprocess(blank, z.string().optional()).transform((v) => v === "1"),
 });
 

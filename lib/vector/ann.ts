@@ -17,18 +17,11 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { Index as UsearchIndex, type MetricKind, type ScalarKind } from "usearch";
 import { assertGenerationId, isGenerationId } from "@/lib/vector/generation";
+import { ANN_QUANTIZATIONS, type AnnOptions } from "@/lib/config";
+
+export type { AnnOptions } from "@/lib/config";
 
 type Db = Database.Database;
-
-export const ANN_QUANTIZATIONS = ["f32", "f16", "i8"] as const;
-export type AnnQuantization = (typeof ANN_QUANTIZATIONS)[number];
-
-export interface AnnOptions {
-  /** Generations with fewer points are searched exactly by sqlite-vec (config ANN_MIN_POINTS). */
-  minPoints: number;
-  /** Scalar type of the vectors inside the graph (config ANN_QUANTIZATION); re-ranking is always f32. */
-  quantization: AnnQuantization;
-}
 
 /** HNSW parameters (bench/ann-candidates.ts, bench/search.ts): M = 16 edges, build/search beam widths. */
 const CONNECTIVITY = 16;

@@ -496,6 +496,28 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       .map((r) => Number((r as unknown[])[0]));
   }
 
+  /**
+   * The stored vectors of the live generation (all, or those of `ids`), in one n x dims matrix with their
+   * ids in ascending order: what a corpus-wide job (the sweep) works on instead of one query per point.
+   */
+  async exportVectors(ids?: number[]): Promise<{ ids: number[]; dims: number; data: Float32Array }> {
+    if (ids) assertIds(ids, "sqlite-vec exportVectors");
+    return this.read(() => {
+      const live = this.readLive();
+      const s = this.statements(live.gen);
+      const wanted = ids ? new Set(ids) : null;
+      const all = this.idsOf(live.gen).filter((id) => !wanted || wanted.has(id));
+      const data = new Float32Array(all.length * live.dims);
+      const row = new Map(all.map((id, i) => [id, i]));
+      const bytes = new Uint8Array(data.buffer);
+      for (const [id, emb] of s.stmt("export", () => `SELECT id, embedding FROM ${s.vec}`).raw().iterate() as Iterable<[number, Buffer]>) {
+        const i = row.get(Number(id));
+        if (i !== undefined) bytes.set(emb, i * live.dims * 4);
+      }
+      return { ids: all, dims: live.dims, data };
+    });
+  }
+
   /** Dense top-k inside the current read transaction. */
   private denseIn(live: Live, vector: Float32Array, k: number, f: CleanFilter): Hit[] {
     assertVector(vector, live.dims, `sqlite-vec search (generation ${live.gen})`);
