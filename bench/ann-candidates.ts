@@ -164,7 +164,14 @@ if (childArg >= 0) {
   const wanted = (process.env.BENCH_CANDIDATES ?? CANDIDATES.join(",")).split(",") as Candidate[];
   for (const c of wanted) if (!CANDIDATES.includes(c)) throw new Error(`BENCH_CANDIDATES: unknown candidate ${c} (one of ${CANDIDATES.join(", ")})`);
   console.log(`bench/ann-candidates: ${DIMS}-dim, ${nQueries} queries, M=${M} efC=${EF_CONSTRUCTION} ef=${EF_SEARCH}, node ${process.version}, ${os.cpus().length} CPUs`);
-  const rows: Result[] = [];
+  const row = (r: Result) =>
+    console.log(
+      `| ${r.size} | ${r.candidate} | ${r.buildS.toFixed(1)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.recall.toFixed(4)} | ` +
+        `${r.rssMiB.toFixed(0)} MiB | ${fmtBytes(r.fileBytes)} | ${(r.fileBytes / r.size).toFixed(0)} |`,
+    );
+  // rows are printed as each child finishes, so a long run that is stopped keeps what it measured
+  console.log("\n| points | candidate | build s | p50 ms | p99 ms | recall@10 | RSS growth | file | bytes/point |");
+  console.log("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const size of sizes) {
     for (const cand of wanted) {
       process.stderr.write(`${cand} @ ${size}...\n`);
@@ -177,15 +184,7 @@ if (childArg >= 0) {
         console.log(`${cand} @ ${size}: failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ""}); for hnswlib-node set HNSWLIB_NODE`);
         continue;
       }
-      for (const line of r.stdout.trim().split("\n")) rows.push(JSON.parse(line) as Result);
+      for (const line of r.stdout.trim().split("\n")) row(JSON.parse(line) as Result);
     }
-  }
-  console.log("\n| points | candidate | build s | p50 ms | p99 ms | recall@10 | RSS growth | file | bytes/point |");
-  console.log("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-  for (const r of rows) {
-    console.log(
-      `| ${r.size} | ${r.candidate} | ${r.buildS.toFixed(1)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.recall.toFixed(4)} | ` +
-        `${r.rssMiB.toFixed(0)} MiB | ${fmtBytes(r.fileBytes)} | ${(r.fileBytes / r.size).toFixed(0)} |`,
-    );
   }
 }

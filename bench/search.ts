@@ -1,5 +1,7 @@
-// Search benchmark for the embedded sqlite-vec backend.
+// Search benchmark for the embedded sqlite-vec backend, exact (vec0) and through the ANN graph (lib/vector/ann.ts)
+// side by side on the same file.
 //   BENCH_SIZES=10k,100k[,1M]  collection sizes (default 10k,100k)
+//   BENCH_ANN=f16              the graph's quantization (f32, f16, i8), or "off" for the exact rows only
 //   BENCH_QUERIES=100          queries per size (latency + recall)
 //   BENCH_DIR=/tmp/...         where the temporary SQLite files go (deleted afterwards unless BENCH_KEEP=1)
 // Run: node --import tsx bench/search.ts
@@ -22,6 +24,8 @@ const BATCH = 1000;
 const sizes = (process.env.BENCH_SIZES ?? "10k,100k").split(",").map(parseSize);
 const nQueries = Number(process.env.BENCH_QUERIES ?? 100);
 const baseDir = process.env.BENCH_DIR ?? os.tmpdir();
+const annQuantization = (process.env.BENCH_ANN ?? "f16") as "f32" | "f16" | "i8" | "off";
+if (!["f32", "f16", "i8", "off"].includes(annQuantization)) throw new Error(`BENCH_ANN must be f32, f16, i8 or off (got ${annQuantization})`);
 
 interface Row {
   size: number;
@@ -103,16 +107,36 @@ async function benchSize(size: number): Promise<{ rows: Row[]; info: string }> {
   );
   await ix.close();
 
+  let annInfo = "";
+  if (annQuantization !== "off") {
+    const ann = new SqliteVecIndex({ path: file, dims: DIMS, ann: { minPoints: 1, quantization: annQuantization } });
+    const rss0 = process.memoryUsage().rss;
+    const t = performance.now();
+    await ann.search(queries[0].vector, K); // first query loads the graph, here builds it from the table
+    const buildS = (performance.now() - t) / 1000;
+    const graphRss = process.memoryUsage().rss - rss0;
+    const tag = `ANN ${annQuantization}`;
+    rows.push(await timeQueries(size, `${tag}: dense k=10`, async (i) => (await ann.search(queries[i].vector, K)).map((h) => h.id), exact.map((t) => t.ids)));
+    rows.push(
+      await timeQueries(size, `${tag}: dense k=10, product filter`, async (i) => (await ann.search(queries[i].vector, K, filt(i))).map((h) => h.id), exactFiltered.map((t) => t.ids)),
+    );
+    rows.push(await timeQueries(size, `${tag}: hybrid k=10`, async (i) => (await ann.hybridSearch(queries[i].vector, kwQuery(i), K)).map((h) => h.id)));
+    rows.push(await timeQueries(size, `${tag}: hybrid k=10, product filter`, async (i) => (await ann.hybridSearch(queries[i].vector, kwQuery(i), K, filt(i))).map((h) => h.id)));
+    await ann.close();
+    const annBytes = fs.readdirSync(`${file}.ann`).reduce((s, f) => s + fs.statSync(path.join(`${file}.ann`, f)).size, 0);
+    annInfo = `; ANN ${annQuantization} graph built in ${buildS.toFixed(1)} s, file ${fmtBytes(annBytes)} (${(annBytes / size).toFixed(0)} B/point), RSS +${fmtBytes(graphRss)}`;
+  }
+
   const db = new Database(file);
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  const bytes = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  const bytes = fs.readdirSync(dir).reduce((s, f) => (f.endsWith(".ann") ? s : s + fs.statSync(path.join(dir, f)).size), 0);
   const rss = process.memoryUsage().rss;
   const maxRss = process.resourceUsage().maxRSS * 1024;
   if (process.env.BENCH_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
   const info =
     `${size} points: insert ${insertRate.toFixed(0)} points/s (upsert batches of ${BATCH}, vectors + FTS), ` +
-    `file ${fmtBytes(bytes)} (${(bytes / size).toFixed(0)} B/point), RSS ${fmtBytes(rss)} (peak ${fmtBytes(maxRss)})`;
+    `file ${fmtBytes(bytes)} (${(bytes / size).toFixed(0)} B/point), RSS ${fmtBytes(rss)} (peak ${fmtBytes(maxRss)})${annInfo}`;
   return { rows, info };
 }
 
