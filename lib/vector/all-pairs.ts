@@ -3,8 +3,9 @@
 // an exact multi-threaded brute force (usearch's exactSearch, a blocked matrix product in SIMD) for small
 // sets, an HNSW graph built over the set (one batched kNN search per block) above EXACT_MAX. Every returned
 // neighbour is re-scored with an exact f32 dot product, so scores never carry the graph's approximation.
-import { Index as UsearchIndex, exactSearch, type MetricKind, type ScalarKind } from "usearch";
+import type { Index as UsearchIndex, MetricKind, ScalarKind } from "usearch";
 import { dot } from "@/lib/math";
+import { usearch } from "@/lib/vector/ann";
 
 /** Up to this many points the neighbours are exact (brute force is cheap enough and gives recall 1). */
 export const EXACT_MAX = 4000;
@@ -51,7 +52,7 @@ export async function allNearestNeighbours(
   if (n === 0 || k <= 0) return { exact };
   let graph: UsearchIndex | null = null;
   if (!exact) {
-    graph = new UsearchIndex({
+    graph = new (usearch().Index)({
       dimensions: dims,
       metric: "cos" as MetricKind,
       quantization: "f32" as ScalarKind,
@@ -74,7 +75,7 @@ export async function allNearestNeighbours(
     const end = Math.min(n, start + BLOCK);
     const queries = data.subarray(start * dims, end * dims);
     // exactSearch reads its arguments' whole ArrayBuffer, ignoring a view's offset: hand it copies.
-    const m = graph ? graph.search(queries, fetch, 0) : exactSearch(dataset ??= whole(data), queries.slice(), dims, want, "cos" as MetricKind, 0);
+    const m = graph ? graph.search(queries, fetch, 0) : usearch().exactSearch(dataset ??= whole(data), queries.slice(), dims, want, "cos" as MetricKind, 0);
     const per = graph ? fetch : want;
     for (let i = start; i < end; i++) {
       const q = data.subarray(i * dims, (i + 1) * dims);

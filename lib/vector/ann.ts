@@ -15,13 +15,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import { Index as UsearchIndex, type MetricKind, type ScalarKind } from "usearch";
+import { createRequire } from "node:module";
+import type { Index as UsearchIndex, MetricKind, ScalarKind } from "usearch";
 import { assertGenerationId, isGenerationId } from "@/lib/vector/generation";
 import { ANN_QUANTIZATIONS, type AnnOptions } from "@/lib/config";
 
 export type { AnnOptions } from "@/lib/config";
 
 type Db = Database.Database;
+
+// usearch is loaded on first use, through require: its CommonJS build finds its prebuilt binary from
+// __dirname, which works in worker threads and bundled servers alike, and an index that never grows past
+// ANN_MIN_POINTS never loads the native module at all.
+let usearchModule: typeof import("usearch") | null = null;
+export function usearch(): typeof import("usearch") {
+  usearchModule ??= createRequire(import.meta.url)("usearch") as typeof import("usearch");
+  return usearchModule;
+}
 
 /** HNSW parameters (bench/ann-candidates.ts, bench/search.ts): M = 16 edges, build/search beam widths. */
 const CONNECTIVITY = 16;
@@ -220,7 +230,7 @@ export class AnnSidecar {
   // ---------- graph lifecycle (inside the index's read or write transactions) ----------
 
   private newIndex(dims: number): UsearchIndex {
-    return new UsearchIndex({
+    return new (usearch().Index)({
       dimensions: dims,
       metric: "cos" as MetricKind,
       quantization: (this.opts?.quantization ?? "f32") as ScalarKind,
