@@ -143,7 +143,7 @@ const EnvSchema = z.object({
     blank,
     z.enum(REINDEX_ENCODERS, { error: (i) => `REINDEX_ENCODER must be worker, inline or shared (got "${String(i.input)}")` }).default("worker"),
   ),
-  ANN_MIN_POINTS: int("ANN_MIN_POINTS", 20_000, 1, 2_000_000_000),
+  ANN_MIN_POINTS: int("ANN_MIN_POINTS", 10_000, 1, 2_000_000_000),
   ANN_QUANTIZATION: z.preprocess(
     (v) => (typeof blank(v) === "string" ? (blank(v) as string).toLowerCase() : undefined),
     z.enum(ANN_QUANTIZATIONS, { error: (i) => `ANN_QUANTIZATION must be f32, f16 or i8 (got "${String(i.input)}")` }).default("f16"),

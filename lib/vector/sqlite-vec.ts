@@ -577,7 +577,8 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     const keep = s.stmt(`annkeep:${c.key}`, () => `SELECT id FROM ${s.doc} WHERE id IN (SELECT value FROM json_each(?))${c.sql}`);
     const score = s.stmt("annscore", () => `SELECT vec_distance_cosine(embedding, ?) AS d FROM ${s.vec} WHERE id = ?`).pluck();
     const size = this.ann.size(graph);
-    let pool = Math.min(size, k + f.excludeIds.length + ANN_RERANK_EXTRA);
+    const need = k + ANN_RERANK_EXTRA;
+    let pool = Math.min(size, filtered ? 4 * need + f.excludeIds.length : need);
     for (;;) {
       const cands = this.ann.search(graph, vector, pool);
       let ids = cands.map((h) => h.id);
@@ -586,15 +587,18 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
         ids = ids.filter((id) => ok.has(id));
       }
       const seenAll = pool >= size;
-      if (ids.length >= k + ANN_RERANK_EXTRA || seenAll || (ids.length >= k && !filtered)) {
+      if (ids.length >= need || seenAll || (ids.length >= k && !filtered)) {
         if (seenAll && size !== count) return null; // graph and table disagree: let the exact path answer
         const q = bufOf(vector);
-        const hits = ids.map((id) => ({ id, score: 1 - (score.get(q, BigInt(id)) as number) }));
+        // the graph's order is close to exact: re-scoring its best `need` survivors is enough
+        const hits = ids.slice(0, need).map((id) => ({ id, score: 1 - (score.get(q, BigInt(id)) as number) }));
         hits.sort((a, b) => b.score - a.score || a.id - b.id);
         return hits.slice(0, k);
       }
       if (pool >= ANN_MAX_POOL) return null;
-      pool = Math.min(size, ANN_MAX_POOL, pool * 4);
+      // grow by the selectivity seen so far (survivors per candidate), with margin
+      const factor = ids.length > 0 ? Math.min(16, Math.max(2, Math.ceil((1.5 * need) / ids.length))) : 16;
+      pool = Math.min(size, ANN_MAX_POOL, pool * factor);
     }
   }
 

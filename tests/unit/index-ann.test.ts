@@ -15,7 +15,7 @@ import { dot } from "@/lib/math";
 import { near, rng } from "@/tests/unit/index-contract";
 
 const DIMS = 24;
-const N = 3000;
+const N = 6000; // above the 4096-candidate pool, so a selective filter takes the exact fallback
 const PRODUCTS = ["alpha", "beta", "gamma", "delta", "rare"];
 const COMPONENTS = ["ui", "core", "net", null];
 const STATUSES = ["open", "closed", "duplicate"];
@@ -25,12 +25,12 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 let fileN = 0;
 const tmpFile = () => path.join(dir, `a${fileN++}.db`);
 
-/** Points around 40 directions; "rare" product on 12 points only, so a rare filter is very selective. */
+/** Points around 40 directions; "rare" product on 12 points only (1 in 500), so a rare filter is very selective. */
 function corpus(n: number, seed: number): IndexPoint[] {
   const r = rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const id = i + 1;
-    const product = id % 250 === 0 ? "rare" : PRODUCTS[Math.floor(r() * 4)]!;
+    const product = id % 500 === 0 ? "rare" : PRODUCTS[Math.floor(r() * 4)]!;
     return {
       id,
       vector: near(Math.floor(r() * 40) % DIMS, DIMS, 0.6, r),
