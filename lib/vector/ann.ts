@@ -302,13 +302,16 @@ export class AnnSidecar {
    * The generation's graph, up to date with the current transaction's view of the table; null when the
    * generation is below minPoints (search it exactly). Loads or builds lazily on first use.
    */
-  graph(gen: string, vecTable: string, dims: number, count: number): Graph | null {
-    if (!this.opts || count < this.opts.minPoints) {
+  graph(gen: string, vecTable: string, dims: number, count: () => number): Graph | null {
+    if (!this.opts) return null;
+    let g = this.graphs.get(gen);
+    if (g && this.replay(gen, vecTable, g)) {
+      // once loaded and replayed, the graph's own size is the table's count (no count(*) per query)
+      if (g.index.size() >= this.opts.minPoints) return g;
       this.graphs.delete(gen); // shrank below the switch point: free the memory
       return null;
     }
-    let g = this.graphs.get(gen);
-    if (g && this.replay(gen, vecTable, g)) return g;
+    if (count() < this.opts.minPoints) return null;
     g = this.load(gen, dims) ?? undefined;
     if (!g || !this.replay(gen, vecTable, g)) g = this.build(gen, vecTable, dims);
     this.graphs.set(gen, g);
@@ -317,7 +320,7 @@ export class AnnSidecar {
 
   /** Builds (or brings up to date) `gen`'s graph and file ahead of its commit; no-op below minPoints. */
   prepare(gen: string, vecTable: string, dims: number, count: number): void {
-    const g = this.graph(gen, vecTable, dims, count);
+    const g = this.graph(gen, vecTable, dims, () => count);
     if (g && this.latestFile(gen)?.seq !== g.seq) this.save(gen, g);
   }
 
@@ -325,7 +328,7 @@ export class AnnSidecar {
   rebuild(gen: string, vecTable: string, dims: number, count: number): void {
     this.graphs.delete(gen);
     this.removeFiles(gen);
-    this.graph(gen, vecTable, dims, count);
+    this.graph(gen, vecTable, dims, () => count);
   }
 
   /** Top-n candidates from the graph. */
@@ -350,12 +353,12 @@ export class AnnSidecar {
    * to which the log may be trimmed. Without a graph (below minPoints), the whole log may be trimmed once
    * long, since a graph built later starts from the table. Returns null when there is nothing to trim.
    */
-  checkpoint(gen: string, vecTable: string, dims: number, count: number): number | null {
+  checkpoint(gen: string, vecTable: string, dims: number, count: () => number): number | null {
     const max = this.maxSeq(gen);
     const file = this.latestFile(gen);
     const since = max - (file?.seq ?? 0);
     if (since < CHECKPOINT_ENTRIES) return null;
-    if ((!this.opts || count < this.opts.minPoints) && !this.graphs.has(gen)) return file ? null : max;
+    if (!this.graphs.has(gen) && (!this.opts || count() < this.opts.minPoints)) return file ? null : max;
     const g = this.graph(gen, vecTable, dims, count);
     if (!g) return null;
     this.save(gen, g);
@@ -369,7 +372,7 @@ export class AnnSidecar {
 
   /** Compares the graph (file + log) with the table's ids. */
   status(gen: string, vecTable: string, dims: number, tableIds: number[]): AnnStatus {
-    const g = this.graph(gen, vecTable, dims, tableIds.length);
+    const g = this.graph(gen, vecTable, dims, () => tableIds.length);
     const file = this.latestFile(gen);
     const base = { generation: gen, file: file?.file ?? null, fileSeq: file?.seq ?? null, tablePoints: tableIds.length };
     if (!g) return { ...base, active: false, graphPoints: 0, missing: [], missingCount: 0, extraCount: 0, inStep: true };

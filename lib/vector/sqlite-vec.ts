@@ -427,7 +427,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private checkpointAnn(): void {
     const trimTo = this.read(() => {
       const live = this.readLive();
-      return this.ann.checkpoint(live.gen, vecTable(live.gen), live.dims, this.countIn(live.gen));
+      return this.ann.checkpoint(live.gen, vecTable(live.gen), live.dims, () => this.countIn(live.gen));
     });
     if (trimTo === null) return;
     this.writeTx(() => this.ann.trim(this.live.gen, trimTo));
@@ -524,10 +524,9 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     if (k === 0 || f.empty) return [];
     const s = this.statements(live.gen);
     const want = k + f.excludeIds.length; // NOT IN is applied after vec0's top-k, so over-fetch
-    const count = this.countIn(live.gen);
-    if (want < count) {
-      const graph = this.ann.graph(live.gen, s.vec, live.dims, count);
-      const viaAnn = graph ? this.annDenseIn(live, graph, vector, k, f, count) : null;
+    const graph = this.ann.graph(live.gen, s.vec, live.dims, () => this.countIn(live.gen));
+    if (graph && want < this.ann.size(graph)) {
+      const viaAnn = this.annDenseIn(live, graph, vector, k, f);
       if (viaAnn) return viaAnn;
     }
     let rows: { id: number; distance: number }[];
@@ -569,7 +568,6 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     vector: Float32Array,
     k: number,
     f: CleanFilter,
-    count: number,
   ): Hit[] | null {
     const s = this.statements(live.gen);
     const c = filterClauses(f, "id", true);
@@ -588,7 +586,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       }
       const seenAll = pool >= size;
       if (ids.length >= need || seenAll || (ids.length >= k && !filtered)) {
-        if (seenAll && size !== count) return null; // graph and table disagree: let the exact path answer
+        if (seenAll && size !== this.countIn(live.gen)) return null; // graph and table disagree: let the exact path answer
         const q = bufOf(vector);
         // the graph's order is close to exact: re-scoring its best `need` survivors is enough
         const hits = ids.slice(0, need).map((id) => ({ id, score: 1 - (score.get(q, BigInt(id)) as number) }));
