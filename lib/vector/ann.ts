@@ -318,10 +318,43 @@ export class AnnSidecar {
     return g;
   }
 
-  /** Builds (or brings up to date) `gen`'s graph and file ahead of its commit; no-op below minPoints. */
-  prepare(gen: string, vecTable: string, dims: number, count: number): void {
-    const g = this.graph(gen, vecTable, dims, () => count);
-    if (g && this.latestFile(gen)?.seq !== g.seq) this.save(gen, g);
+  /**
+   * Builds (or brings up to date) `gen`'s graph and file ahead of its commit; no-op below minPoints. The build
+   * reads the table in pages, each in its own read transaction via `read`, and yields to the event loop between
+   * pages, so a server running the re-index keeps answering; entries logged meanwhile are replayed at the end.
+   */
+  async prepare(gen: string, vecTable: string, docTable: string, dims: number, count: number, read: <T>(fn: () => T) => T): Promise<void> {
+    if (!this.opts || count < this.opts.minPoints) return;
+    if (!this.graphs.has(gen)) {
+      const seq = read(() => this.maxSeq(gen));
+      const index = this.newIndex(dims);
+      const pageIds = this.sql(`SELECT id FROM ${docTable} WHERE id > ? ORDER BY id LIMIT ${BUILD_BATCH}`).pluck();
+      const vectorOfId = this.sql(`SELECT embedding FROM ${vecTable} WHERE id = ?`).pluck();
+      const keys = new BigUint64Array(BUILD_BATCH);
+      const vectors = new Float32Array(BUILD_BATCH * dims);
+      for (let after = 0; ; ) {
+        const n = read(() => {
+          let i = 0;
+          for (const id of pageIds.all(after) as number[]) {
+            const emb = vectorOfId.get(BigInt(id)) as Buffer | undefined;
+            if (!emb) continue;
+            keys[i] = BigInt(id);
+            new Uint8Array(vectors.buffer, i * dims * 4, dims * 4).set(emb);
+            i++;
+            after = Number(id);
+          }
+          return i;
+        });
+        if (n === 0) break;
+        index.add(keys.subarray(0, n), vectors.subarray(0, n * dims), 0);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      this.graphs.set(gen, { index, seq });
+    }
+    read(() => {
+      const g = this.graph(gen, vecTable, dims, () => count);
+      if (g && this.latestFile(gen)?.seq !== g.seq) this.save(gen, g);
+    });
   }
 
   /** Discards `gen`'s graph and files and builds it anew from the table (doctor --repair). */

@@ -693,12 +693,10 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
    * @internal Builds the generation's ANN file before the commit that makes it live: a kill during the build
    * leaves the old generation live with its own file (ann.ts).
    */
-  _sessionPrepareAnn(gen: string): void {
+  async _sessionPrepareAnn(gen: string): Promise<void> {
     this.check();
-    this.read(() => {
-      const meta = this.requireBuilding(gen);
-      this.ann.prepare(gen, vecTable(gen), meta.dims, this.countIn(gen));
-    });
+    const { dims, count } = this.read(() => ({ dims: this.requireBuilding(gen).dims, count: this.countIn(gen) }));
+    await this.ann.prepare(gen, vecTable(gen), docTable(gen), dims, count, (fn) => this.read(fn));
   }
 
   /** @internal */
@@ -838,7 +836,7 @@ export class SqliteReindexSession implements ReindexSession {
 
   async commit(): Promise<void> {
     this.check();
-    this.index._sessionPrepareAnn(this.generation);
+    await this.index._sessionPrepareAnn(this.generation);
     this.index._sessionCommit(this.generation);
     this.done = true;
   }
