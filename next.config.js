@@ -1,4 +1,4 @@
-// Native modules (onnxruntime, better-sqlite3, sqlite-vec) must stay out of the server bundle:
+// Native modules (onnxruntime, better-sqlite3, sqlite-vec, usearch) must stay out of the server bundle:
 // they are loaded from node_modules at run time.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -6,6 +6,7 @@ const nextConfig = {
     "onnxruntime-node",
     "better-sqlite3",
     "sqlite-vec",
+    "usearch",
     "@huggingface/tokenizers",
     "@prisma/client",
     "@prisma/adapter-better-sqlite3",

@@ -1,11 +1,12 @@
-// Search benchmark for the embedded sqlite-vec backend.
+// Search benchmark for the embedded sqlite-vec backend, exact (vec0) and through the ANN graph (lib/vector/ann.ts)
+// side by side on the same file.
 //   BENCH_SIZES=10k,100k[,1M]  collection sizes (default 10k,100k)
+//   BENCH_ANN=f16              the graph's quantization (f32, f16, i8), or "off" for the exact rows only
 //   BENCH_QUERIES=100          queries per size (latency + recall)
 //   BENCH_DIR=/tmp/...         where the temporary SQLite files go (deleted afterwards unless BENCH_KEEP=1)
 // Run: node --import tsx bench/search.ts
 //
-// Data: 384-dim L2-normalised vectors around 256 seeded cluster centroids (cosine to own centroid ~0.7),
-// product = one of 10 values, short synthetic title/body text. Recall@10 is measured against an exact
+// Data: bench/synthetic.ts. Recall@10 is measured against an exact
 // brute force computed in JS while the data is generated (streamed, so 1M points never sit in memory).
 import fs from "node:fs";
 import os from "node:os";
@@ -14,86 +15,17 @@ import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import type { IndexPoint, SearchFilter } from "@/lib/vector/types";
-import { mulberry32 } from "@/lib/random";
-import { dot, gaussian } from "@/lib/math";
+import { dot } from "@/lib/math";
+import { DIMS, TopK, fmtBytes, makeGenerator, parseSize, percentile as pct } from "@/bench/synthetic";
 
-const DIMS = 384;
 const K = 10;
-const CLUSTERS = 256;
-const PRODUCTS = Array.from({ length: 10 }, (_, i) => `product-${i}`);
-const VOCAB = 5000;
 const BATCH = 1000;
-
-function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s.trim());
-  if (!m) throw new Error(`BENCH_SIZES: cannot parse "${s}" (use e.g. 10k,100k,1M)`);
-  const mult = { "": 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2]] as number;
-  return Math.round(Number(m[1]) * mult);
-}
 
 const sizes = (process.env.BENCH_SIZES ?? "10k,100k").split(",").map(parseSize);
 const nQueries = Number(process.env.BENCH_QUERIES ?? 100);
 const baseDir = process.env.BENCH_DIR ?? os.tmpdir();
-
-// ---------- seeded data ----------
-
-function normalise(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const inv = 1 / Math.sqrt(s);
-  for (let i = 0; i < v.length; i++) v[i] *= inv;
-  return v;
-}
-
-const centroids: Float32Array[] = (() => {
-  const g = gaussian(mulberry32(42));
-  return Array.from({ length: CLUSTERS }, () => normalise(Float32Array.from({ length: DIMS }, g)));
-})();
-
-/** Stream of points: cluster centroid + noise (per-dim sd 1/sqrt(dims), so |noise| ~ 1). */
-function makeGenerator(seed: number) {
-  const r = mulberry32(seed);
-  const g = gaussian(r);
-  const sd = 1 / Math.sqrt(DIMS);
-  const word = () => `w${Math.floor(VOCAB * Math.pow(r(), 2))}`; // skewed word frequencies
-  return (id: number) => {
-    const c = Math.floor(r() * CLUSTERS);
-    const v = new Float32Array(DIMS);
-    const cen = centroids[c];
-    for (let i = 0; i < DIMS; i++) v[i] = cen[i] + g() * sd;
-    normalise(v);
-    const product = PRODUCTS[Math.floor(r() * PRODUCTS.length)];
-    const title = `c${c} ${Array.from({ length: 6 }, word).join(" ")}`;
-    const body = Array.from({ length: 24 }, word).join(" ");
-    return { id, vector: v, cluster: c, product, title, body };
-  };
-}
-
-// ---------- exact top-k (streamed) ----------
-
-class TopK {
-  ids: number[] = [];
-  scores: number[] = [];
-  constructor(private readonly k: number) {}
-  push(id: number, score: number): void {
-    if (this.ids.length === this.k && score <= this.scores[this.k - 1]) return;
-    let i = this.ids.length;
-    while (i > 0 && this.scores[i - 1] < score) i--;
-    this.ids.splice(i, 0, id);
-    this.scores.splice(i, 0, score);
-    if (this.ids.length > this.k) {
-      this.ids.pop();
-      this.scores.pop();
-    }
-  }
-}
-
-// ---------- stats ----------
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
+const annQuantization = (process.env.BENCH_ANN ?? "f16") as "f32" | "f16" | "i8" | "off";
+if (!["f32", "f16", "i8", "off"].includes(annQuantization)) throw new Error(`BENCH_ANN must be f32, f16, i8 or off (got ${annQuantization})`);
 
 interface Row {
   size: number;
@@ -102,10 +34,6 @@ interface Row {
   p99: number;
   qps: number;
   recall?: number;
-}
-
-function fmtBytes(n: number): string {
-  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(2)} GiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 
 async function timeQueries(size: number, what: string, run: (i: number) => Promise<number[]>, truth?: number[][]): Promise<Row> {
@@ -179,16 +107,36 @@ async function benchSize(size: number): Promise<{ rows: Row[]; info: string }> {
   );
   await ix.close();
 
+  let annInfo = "";
+  if (annQuantization !== "off") {
+    const ann = new SqliteVecIndex({ path: file, dims: DIMS, ann: { minPoints: 1, quantization: annQuantization } });
+    const rss0 = process.memoryUsage().rss;
+    const t = performance.now();
+    await ann.search(queries[0].vector, K); // first query loads the graph, here builds it from the table
+    const buildS = (performance.now() - t) / 1000;
+    const graphRss = process.memoryUsage().rss - rss0;
+    const tag = `ANN ${annQuantization}`;
+    rows.push(await timeQueries(size, `${tag}: dense k=10`, async (i) => (await ann.search(queries[i].vector, K)).map((h) => h.id), exact.map((t) => t.ids)));
+    rows.push(
+      await timeQueries(size, `${tag}: dense k=10, product filter`, async (i) => (await ann.search(queries[i].vector, K, filt(i))).map((h) => h.id), exactFiltered.map((t) => t.ids)),
+    );
+    rows.push(await timeQueries(size, `${tag}: hybrid k=10`, async (i) => (await ann.hybridSearch(queries[i].vector, kwQuery(i), K)).map((h) => h.id)));
+    rows.push(await timeQueries(size, `${tag}: hybrid k=10, product filter`, async (i) => (await ann.hybridSearch(queries[i].vector, kwQuery(i), K, filt(i))).map((h) => h.id)));
+    await ann.close();
+    const annBytes = fs.readdirSync(`${file}.ann`).reduce((s, f) => s + fs.statSync(path.join(`${file}.ann`, f)).size, 0);
+    annInfo = `; ANN ${annQuantization} graph built in ${buildS.toFixed(1)} s, file ${fmtBytes(annBytes)} (${(annBytes / size).toFixed(0)} B/point), RSS +${fmtBytes(graphRss)}`;
+  }
+
   const db = new Database(file);
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
-  const bytes = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
+  const bytes = fs.readdirSync(dir).reduce((s, f) => (f.endsWith(".ann") ? s : s + fs.statSync(path.join(dir, f)).size), 0);
   const rss = process.memoryUsage().rss;
   const maxRss = process.resourceUsage().maxRSS * 1024;
   if (process.env.BENCH_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
   const info =
     `${size} points: insert ${insertRate.toFixed(0)} points/s (upsert batches of ${BATCH}, vectors + FTS), ` +
-    `file ${fmtBytes(bytes)} (${(bytes / size).toFixed(0)} B/point), RSS ${fmtBytes(rss)} (peak ${fmtBytes(maxRss)})`;
+    `file ${fmtBytes(bytes)} (${(bytes / size).toFixed(0)} B/point), RSS ${fmtBytes(rss)} (peak ${fmtBytes(maxRss)})${annInfo}`;
   return { rows, info };
 }
 

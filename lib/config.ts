@@ -12,6 +12,17 @@ export const DEFAULT_DATABASE_URL = "file:./data/bugsift.db";
 export const REINDEX_ENCODERS = ["worker", "inline", "shared"] as const;
 export type ReindexEncoderMode = (typeof REINDEX_ENCODERS)[number];
 
+export const ANN_QUANTIZATIONS = ["f32", "f16", "i8"] as const;
+export type AnnQuantization = (typeof ANN_QUANTIZATIONS)[number];
+
+/** The embedded index's ANN graph (lib/vector/ann.ts). */
+export interface AnnOptions {
+  /** Generations with fewer points are searched exactly by sqlite-vec (ANN_MIN_POINTS). */
+  minPoints: number;
+  /** Scalar type of the vectors inside the graph (ANN_QUANTIZATION); re-ranking is always f32. */
+  quantization: AnnQuantization;
+}
+
 export interface QdrantConfig {
   url: string;
   apiKey?: string;
@@ -73,6 +84,8 @@ export interface AppConfig {
   qdrant: QdrantConfig | null;
   /** SQLite file of the embedded index: the app's database file, else INDEX_SQLITE_PATH or data/vectors.db. */
   indexSqlitePath: string;
+  /** ANN graph beside the embedded index: size from which dense search uses it, and its scalar type. */
+  ann: AnnOptions;
   /** Encoder directory used when no ModelVersion is active. */
   modelDir: string;
   /** ADMIN_TOKEN; null means "read data/admin-token". */
@@ -89,7 +102,7 @@ export interface AppConfig {
   staleJobMs: number;
   reindexBatchSize: number;
   reindexEncoder: ReindexEncoderMode;
-  /** Sweeps over more reports than this are refused (one kNN query per report; ask for a product). */
+  /** Sweeps over more reports than this are refused (the matrix holds n x dims floats; ask for a product). */
   sweepMaxReports: number;
   /** Let onnxruntime's threads spin between runs (faster batches, busier idle CPU). */
   ortAllowSpinning: boolean;
@@ -231,7 +244,12 @@ const EnvSchema = z.object({
     blank,
     z.enum(REINDEX_ENCODERS, { error: (i) => `REINDEX_ENCODER must be worker, inline or shared (got "${String(i.input)}")` }).default("worker"),
   ),
-  SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 20_000, 1, 10_000_000),
+  ANN_MIN_POINTS: int("ANN_MIN_POINTS", 10_000, 1, 2_000_000_000),
+  ANN_QUANTIZATION: z.preprocess(
+    (v) => (typeof blank(v) === "string" ? (blank(v) as string).toLowerCase() : undefined),
+    z.enum(ANN_QUANTIZATIONS, { error: (i) => `ANN_QUANTIZATION must be f32, f16 or i8 (got "${String(i.input)}")` }).default("f16"),
+  ),
+  SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 200_000, 1, 10_000_000),
   ORT_ALLOW_SPINNING: z.preprocess(blank, z.string().optional()).transform((v) => v === "1"),
   REPORT_KEY_PREFIX: z.preprocess(
     blank,
@@ -375,6 +393,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : null,
     indexSqlitePath: indexSqlitePath(databaseUrl, e.INDEX_SQLITE_PATH, cwd),
+    ann: { minPoints: e.ANN_MIN_POINTS, quantization: e.ANN_QUANTIZATION },
     modelDir: path.resolve(/*turbopackIgnore: true*/ cwd, e.MODEL_DIR ?? "models/default"),
     adminToken: e.ADMIN_TOKEN ?? null,
     adminTokenFile: path.resolve(/*turbopackIgnore: true*/ cwd, e.ADMIN_TOKEN_FILE ?? "data/admin-token"),

@@ -112,7 +112,12 @@ export class Core {
       const entry = {} as NonNullable<Core["indexEntry"]>;
       entry.promise = (async () => {
         const { encoder } = await this.servingEncoder();
-        const ix = await openVectorIndex({ dims: encoder.dims, qdrant: this.config.qdrant, sqlitePath: this.config.indexSqlitePath });
+        const ix = await openVectorIndex({
+          dims: encoder.dims,
+          qdrant: this.config.qdrant,
+          sqlitePath: this.config.indexSqlitePath,
+          ann: this.config.ann,
+        });
         entry.value = ix;
         return ix;
       })();

@@ -1,6 +1,8 @@
-// All pairs above a similarity threshold among the indexed reports: one kNN query per report with
-// its stored vector (no encoder pass at all), pairs de-duplicated and sorted best first. This is the
-// "most similar pairs in 10,000 sentences" job done with the index instead of an N x N matrix.
+// All pairs above a similarity threshold among the indexed reports, as a matrix job: the stored vectors of
+// the swept reports are read once into one matrix and every report's k nearest neighbours come from
+// lib/vector/all-pairs (exact blocked brute force for small sets, a multi-threaded HNSW pass above), instead
+// of one index query per report. Pairs are de-duplicated, re-scored exactly and sorted best first; no encoder
+// pass at all.
 
 import type { SweepPair, SweepResponse } from "@/lib/domain/views";
 import { InvalidInputError } from "@/lib/domain/errors";
@@ -8,6 +10,8 @@ import { pairKey, toSummary } from "@/lib/corpus/rows";
 import { clusterIn, graphSnapshot } from "@/lib/dedup/clusters";
 import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
 import type { Core } from "@/lib/core";
+import { allNearestNeighbours } from "@/lib/vector/all-pairs";
+import type { VectorIndex } from "@/lib/vector/types";
 
 export interface SweepOptions {
   threshold: number;
@@ -16,9 +20,27 @@ export interface SweepOptions {
   /** Neighbours fetched per report. */
   k?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Exact neighbours whatever the size (reference runs); default: exact up to all-pairs' EXACT_MAX. */
+  exact?: boolean;
 }
 
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+type Exportable = { exportVectors(ids?: number[]): Promise<{ ids: number[]; dims: number; data: Float32Array }> };
+
+/** The swept reports' vectors as one matrix (ids ascending); one get() per id on backends without an export. */
+async function sweptVectors(index: VectorIndex, ids: number[]): Promise<{ ids: number[]; dims: number; data: Float32Array }> {
+  if (typeof (index as Partial<Exportable>).exportVectors === "function") return (index as VectorIndex & Exportable).exportVectors(ids);
+  const found: number[] = [];
+  const rows: Float32Array[] = [];
+  for (const id of ids) {
+    const p = await index.get(id);
+    if (!p) continue;
+    found.push(id);
+    rows.push(p.vector);
+  }
+  const data = new Float32Array(rows.length * index.dims);
+  rows.forEach((v, i) => data.set(v, i * index.dims));
+  return { ids: found, dims: index.dims, data };
+}
 
 export async function sweepDuplicates(core: Core, opts: SweepOptions): Promise<SweepResponse> {
   const prisma = core.db;
@@ -34,35 +56,34 @@ export async function sweepDuplicates(core: Core, opts: SweepOptions): Promise<S
       `a sweep over ${ids.length} reports is too large (limit ${max}, SWEEP_MAX_REPORTS): narrow it with product=`,
     );
   }
-  const filter = opts.product ? { product: opts.product } : undefined;
   const best = new Map<string, { a: number; b: number; score: number }>();
   // Keep only the best `keep` pairs while scanning so memory stays bounded on big corpora.
   const keep = Math.max(opts.limit * 4, 1000);
   let floor = opts.threshold;
-  let scanned = 0;
-  for (const id of ids) {
-    const p = await index.get(id);
-    scanned++;
-    if (!p) continue;
-    const hits = await index.search(p.vector, k + 1, filter);
-    for (const h of hits) {
-      if (h.id === id || h.score < floor) continue;
-      const key = pairKey(id, h.id);
-      const cur = best.get(key);
-      if (!cur || h.score > cur.score) best.set(key, { a: Math.min(id, h.id), b: Math.max(id, h.id), score: h.score });
-    }
-    if (best.size > keep * 2) {
-      const top = [...best.entries()].sort((x, y) => y[1].score - x[1].score).slice(0, keep);
-      best.clear();
-      for (const [kk, v] of top) best.set(kk, v);
-      floor = Math.max(floor, top[top.length - 1]![1].score);
-    }
-    if (scanned % 64 === 0) {
-      opts.onProgress?.(scanned, ids.length);
-      await yieldToLoop(); // sqlite-vec queries are synchronous: let other requests in
-    }
-  }
-  opts.onProgress?.(scanned, ids.length);
+  const m = await sweptVectors(index, ids);
+  await allNearestNeighbours(
+    m.data,
+    m.dims,
+    k,
+    (row, neighbours) => {
+      const id = m.ids[row]!;
+      for (const h of neighbours) {
+        if (h.score < floor) continue;
+        const other = m.ids[h.row]!;
+        const key = pairKey(id, other);
+        const cur = best.get(key);
+        if (!cur || h.score > cur.score) best.set(key, { a: Math.min(id, other), b: Math.max(id, other), score: h.score });
+      }
+      if (best.size > keep * 2) {
+        const top = [...best.entries()].sort((x, y) => y[1].score - x[1].score).slice(0, keep);
+        best.clear();
+        for (const [kk, v] of top) best.set(kk, v);
+        floor = Math.max(floor, top[top.length - 1]![1].score);
+      }
+    },
+    { exact: opts.exact, onProgress: opts.onProgress },
+  );
+  const scanned = ids.length;
 
   let pairs = [...best.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
   const snap = await graphSnapshot(core);

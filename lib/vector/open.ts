@@ -5,6 +5,7 @@ import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import type { VectorIndex } from "@/lib/vector/types";
 import type { FusionOptions } from "@/lib/vector/hybrid";
 import type { GenerationAdmin } from "@/lib/vector/generation";
+import type { AnnOptions } from "@/lib/vector/ann";
 
 /** A VectorIndex plus generation housekeeping (both backends implement it). */
 export type ManagedVectorIndex = VectorIndex & GenerationAdmin;
@@ -16,11 +17,13 @@ export interface OpenVectorIndexOptions {
   qdrant?: QdrantConfig | null;
   /** SQLite file for the embedded backend (config().indexSqlitePath: the app's SQLite file, or a side file). */
   sqlitePath?: string;
+  /** ANN graph settings for the embedded backend (config().ann); absent = exact search at every size. */
+  ann?: AnnOptions;
   fusion?: FusionOptions;
 }
 
 export async function openVectorIndex(opts: OpenVectorIndexOptions): Promise<ManagedVectorIndex> {
   if (opts.qdrant) return QdrantIndex.open({ ...qdrantIndexOptions(opts.dims, opts.qdrant), fusion: opts.fusion });
   if (!opts.sqlitePath) throw new Error("openVectorIndex: no Qdrant settings and no SQLite path were given");
-  return new SqliteVecIndex({ path: opts.sqlitePath, dims: opts.dims, fusion: opts.fusion });
+  return new SqliteVecIndex({ path: opts.sqlitePath, dims: opts.dims, fusion: opts.fusion, ann: opts.ann });
 }

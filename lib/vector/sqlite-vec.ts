@@ -6,6 +6,8 @@
 //                       (contentless_delete=1), so the text is not stored twice in the app's database
 //   ix_doc_<gen>        plain table id -> product/component/status/created_at: filters for the keyword side
 //                       (joined to FTS5 by rowid) and a fast B-tree for count()/ids()
+//   ix_annlog_<gen>     ids changed since the ANN file beside the database was saved (ann.ts)
+// Dense search above ANN_MIN_POINTS goes through the ANN graph (ann.ts) and is re-scored from ix_vec_<gen>.
 // (+ the shadow tables sqlite-vec and FTS5 create, all named ix_vec_<gen>_* / ix_fts_<gen>_*).
 // Why not FTS5 UNINDEXED filter columns: they need contentless_unindexed=1, and SQLite 3.53's DROP TABLE
 // leaves that table's `_content` shadow table behind (and defensive mode forbids dropping it by hand).
@@ -30,6 +32,7 @@ import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationI
 import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/vector/hybrid";
 import { FTS5_TOKENIZER, ftsDocument, ftsMatchOf, queryTerms } from "@/lib/vector/tokenize";
 import { boundQueryTerms } from "@/lib/vector/keyword-terms";
+import { AnnSidecar, annLogTable, type AnnOptions, type AnnStatus } from "@/lib/vector/ann";
 import {
   assertDims,
   assertIds,
@@ -71,7 +74,14 @@ export interface SqliteVecIndexOptions {
    * vector chunks; reading them through mmap instead of read() roughly halves query time (bench/search.ts).
    */
   mmapBytes?: number;
+  /** Approximate dense search above a size (config().ann); null/absent = exact vec0 search at every size. */
+  ann?: AnnOptions | null;
 }
+
+/** ANN candidates examined per wanted hit before exact re-scoring (more = better recall, more lookups). */
+const ANN_RERANK_EXTRA = 16;
+/** Largest candidate pool a filtered ANN query grows to before it falls back to exact filtered search. */
+const ANN_MAX_POOL = 4096;
 
 interface GenMeta {
   dims: number;
@@ -195,6 +205,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private readonly keywordStatsByGen = new Map<string, { df(term: string): number; docs(): number }>();
   private closed = false;
   private readonly readTx: (fn: () => unknown) => unknown;
+  private readonly ann: AnnSidecar;
 
   constructor(opts: SqliteVecIndexOptions) {
     if (!opts || typeof opts.path !== "string" || opts.path === "") {
@@ -215,6 +226,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       if (!Number.isSafeInteger(mmap) || mmap < 0) throw new Error("SqliteVecIndex: mmapBytes must be a non-negative integer");
       this.db.pragma(`mmap_size = ${mmap}`);
       sqliteVec.load(this.db);
+      this.ann = new AnnSidecar(this.db, opts.path, opts.ann ?? null);
       this.readTx = this.db.transaction((fn: () => unknown) => fn());
       this.live = this.writeTx(() => {
         this.db.exec("CREATE TABLE IF NOT EXISTS ix_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -351,7 +363,10 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     this.db.exec(`DROP TABLE IF EXISTS ${vecTable(gen)}`);
     this.db.exec(`DROP TABLE IF EXISTS ${ftsTable(gen)}`);
     this.db.exec(`DROP TABLE IF EXISTS ${docTable(gen)}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${annLogTable(gen)}`);
     this.deleteMeta(`gen.${gen}`);
+    this.ann.forget(gen);
+    this.ann.removeFiles(gen);
   }
 
   private tableExists(name: string): boolean {
@@ -388,6 +403,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
         if (title || body) ftsIns.run(id, title, body);
       }
     }
+    this.ann.logChanges(gen, points.map((p) => p.id));
   }
 
   private deleteFrom(gen: string, ids: number[]): void {
@@ -395,12 +411,15 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     const del = s.stmt("del", () => `DELETE FROM ${s.vec} WHERE id = ?`);
     const ftsDel = s.stmt("ftsDel", () => `DELETE FROM ${s.fts} WHERE rowid = ?`);
     const docDel = s.stmt("docDel", () => `DELETE FROM ${s.doc} WHERE id = ?`);
+    const deleted: number[] = [];
     for (const id of ids) {
       if (del.run(BigInt(id)).changes > 0) {
         ftsDel.run(BigInt(id));
         docDel.run(BigInt(id));
+        deleted.push(id);
       }
     }
+    this.ann.logChanges(gen, deleted);
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
@@ -410,6 +429,22 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       const clean = cleanPoints(points, live.dims, "sqlite-vec upsert");
       this.writePoints(live.gen, clean);
     });
+    this.checkpointAnn();
+  }
+
+  /** Saves the live graph and trims its change log once the log has grown long (ann.ts). */
+  private checkpointAnn(): void {
+    const trimTo = this.read(() => {
+      const live = this.readLive();
+      return this.ann.checkpoint(live.gen, vecTable(live.gen), live.dims, () => this.countIn(live.gen));
+    });
+    if (trimTo === null) return;
+    this.writeTx(() => this.ann.trim(this.live.gen, trimTo));
+  }
+
+  private countIn(gen: string): number {
+    const s = this.statements(gen);
+    return (s.stmt("count", () => `SELECT count(*) AS n FROM ${s.doc}`).get() as { n: number }).n;
   }
 
   /**
@@ -425,6 +460,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       this.readLive();
       for (const gen of this.allGenMeta().keys()) this.deleteFrom(gen, ids);
     });
+    this.checkpointAnn();
   }
 
   // ---------- reads ----------
@@ -453,10 +489,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   }
 
   async count(): Promise<number> {
-    return this.read(() => {
-      const s = this.statements(this.readLive().gen);
-      return (s.stmt("count", () => `SELECT count(*) AS n FROM ${s.doc}`).get() as { n: number }).n;
-    });
+    return this.read(() => this.countIn(this.readLive().gen));
   }
 
   async ids(): Promise<number[]> {
@@ -472,12 +505,39 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       .map((r) => Number((r as unknown[])[0]));
   }
 
+  /**
+   * The stored vectors of the live generation (all, or those of `ids`), in one n x dims matrix with their
+   * ids in ascending order: what a corpus-wide job (the sweep) works on instead of one query per point.
+   */
+  async exportVectors(ids?: number[]): Promise<{ ids: number[]; dims: number; data: Float32Array }> {
+    if (ids) assertIds(ids, "sqlite-vec exportVectors");
+    return this.read(() => {
+      const live = this.readLive();
+      const s = this.statements(live.gen);
+      const wanted = ids ? new Set(ids) : null;
+      const all = this.idsOf(live.gen).filter((id) => !wanted || wanted.has(id));
+      const data = new Float32Array(all.length * live.dims);
+      const row = new Map(all.map((id, i) => [id, i]));
+      const bytes = new Uint8Array(data.buffer);
+      for (const [id, emb] of s.stmt("export", () => `SELECT id, embedding FROM ${s.vec}`).raw().iterate() as Iterable<[number, Buffer]>) {
+        const i = row.get(Number(id));
+        if (i !== undefined) bytes.set(emb, i * live.dims * 4);
+      }
+      return { ids: all, dims: live.dims, data };
+    });
+  }
+
   /** Dense top-k inside the current read transaction. */
   private denseIn(live: Live, vector: Float32Array, k: number, f: CleanFilter): Hit[] {
     assertVector(vector, live.dims, `sqlite-vec search (generation ${live.gen})`);
     if (k === 0 || f.empty) return [];
     const s = this.statements(live.gen);
     const want = k + f.excludeIds.length; // NOT IN is applied after vec0's top-k, so over-fetch
+    const graph = this.ann.graph(live.gen, s.vec, live.dims, () => this.countIn(live.gen));
+    if (graph && want < this.ann.size(graph)) {
+      const viaAnn = this.annDenseIn(live, graph, vector, k, f);
+      if (viaAnn) return viaAnn;
+    }
     let rows: { id: number; distance: number }[];
     if (want <= VEC0_MAX_K) {
       const c = filterClauses(f, "id", false);
@@ -503,6 +563,50 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       rows = stmt.all(bufOf(vector), ...c.params, k) as typeof rows;
     }
     return rows.map((r) => ({ id: r.id, score: 1 - r.distance }));
+  }
+
+  /**
+   * Dense top-k through the ANN graph: candidates from the graph, filters checked against ix_doc (so a
+   * filtered-out point never appears), exact cosine from the stored f32 vectors. A filter that leaves fewer than
+   * k of the candidates grows the pool; past ANN_MAX_POOL returns null and the caller searches exactly, so a
+   * selective filter still gets k hits whenever k points match.
+   */
+  private annDenseIn(
+    live: Live,
+    graph: NonNullable<ReturnType<AnnSidecar["graph"]>>,
+    vector: Float32Array,
+    k: number,
+    f: CleanFilter,
+  ): Hit[] | null {
+    const s = this.statements(live.gen);
+    const c = filterClauses(f, "id", true);
+    const filtered = c.params.length > 0;
+    const keep = s.stmt(`annkeep:${c.key}`, () => `SELECT id FROM ${s.doc} WHERE id IN (SELECT value FROM json_each(?))${c.sql}`);
+    const score = s.stmt("annscore", () => `SELECT vec_distance_cosine(embedding, ?) AS d FROM ${s.vec} WHERE id = ?`).pluck();
+    const size = this.ann.size(graph);
+    const need = k + ANN_RERANK_EXTRA;
+    let pool = Math.min(size, filtered ? 4 * need + f.excludeIds.length : need);
+    for (;;) {
+      const cands = this.ann.search(graph, vector, pool);
+      let ids = cands.map((h) => h.id);
+      if (filtered) {
+        const ok = new Set((keep.raw().all(JSON.stringify(ids), ...c.params) as [number][]).map((r) => Number(r[0])));
+        ids = ids.filter((id) => ok.has(id));
+      }
+      const seenAll = pool >= size;
+      if (ids.length >= need || seenAll || (ids.length >= k && !filtered)) {
+        if (seenAll && size !== this.countIn(live.gen)) return null; // graph and table disagree: let the exact path answer
+        const q = bufOf(vector);
+        // the graph's order is close to exact: re-scoring its best `need` survivors is enough
+        const hits = ids.slice(0, need).map((id) => ({ id, score: 1 - (score.get(q, BigInt(id)) as number) }));
+        hits.sort((a, b) => b.score - a.score || a.id - b.id);
+        return hits.slice(0, k);
+      }
+      if (pool >= ANN_MAX_POOL) return null;
+      // grow by the selectivity seen so far (survivors per candidate), with margin
+      const factor = ids.length > 0 ? Math.min(16, Math.max(2, Math.ceil((1.5 * need) / ids.length))) : 16;
+      pool = Math.min(size, ANN_MAX_POOL, pool * factor);
+    }
   }
 
   /** BM25 top-k inside the current read transaction; score = -bm25 (higher is better). */
@@ -643,6 +747,16 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     });
   }
 
+  /**
+   * @internal Builds the generation's ANN file before the commit that makes it live: a kill during the build
+   * leaves the old generation live with its own file (ann.ts).
+   */
+  async _sessionPrepareAnn(gen: string): Promise<void> {
+    this.check();
+    const { dims, count } = this.read(() => ({ dims: this.requireBuilding(gen).dims, count: this.countIn(gen) }));
+    await this.ann.prepare(gen, vecTable(gen), docTable(gen), dims, count, (fn) => this.read(fn));
+  }
+
   /** @internal */
   _sessionCommit(gen: string): void {
     this.check();
@@ -716,14 +830,34 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       }
       const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ix\\_%' ESCAPE '\\'").all() as { name: string }[];
       for (const { name } of tables) {
-        const m = /^ix_(?:vec|fts|doc)_([0-9a-z]+)$/.exec(name);
+        const m = /^ix_(?:vec|fts|doc|annlog)_([0-9a-z]+)$/.exec(name);
         if (m && isGenerationId(m[1]) && m[1] !== live.gen && !metas.has(m[1])) {
           if (Date.now() - generationCreatedAt(m[1]) > olderThanMs) dropped.add(m[1]);
         }
       }
       for (const gen of dropped) this.dropGenerationTables(gen);
+      this.ann.removeFilesExcept(new Set([...metas.keys()].filter((g) => !dropped.has(g))));
       return [...dropped];
     });
+  }
+
+  // ---------- ANN housekeeping (doctor) ----------
+
+  /** The live generation's ANN graph against its table (loads or builds the graph when it is due). */
+  async annStatus(): Promise<AnnStatus> {
+    return this.read(() => {
+      const live = this.readLive();
+      return this.ann.status(live.gen, vecTable(live.gen), live.dims, this.idsOf(live.gen));
+    });
+  }
+
+  /** Rebuilds the live generation's ANN graph and file from its table. */
+  async rebuildAnn(): Promise<AnnStatus> {
+    this.read(() => {
+      const live = this.readLive();
+      this.ann.rebuild(live.gen, vecTable(live.gen), live.dims, this.countIn(live.gen));
+    });
+    return this.annStatus();
   }
 
   async close(): Promise<void> {
@@ -760,6 +894,7 @@ export class SqliteReindexSession implements ReindexSession {
 
   async commit(): Promise<void> {
     this.check();
+    await this.index._sessionPrepareAnn(this.generation);
     this.index._sessionCommit(this.generation);
     this.done = true;
   }

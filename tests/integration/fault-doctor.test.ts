@@ -3,8 +3,11 @@
 // must come back clean.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
+import { annDirOf, usearch } from "@/lib/vector/ann";
 import { getEncoder } from "@/lib/embedding/encoder";
 import type { Encoder } from "@/lib/embedding/types";
 import { parseInput } from "@/lib/ingest/formats";
@@ -189,4 +192,34 @@ test("the index unavailable: doctor still checks jobs/models and reports why", a
   assert.deepEqual(res.issues.map((i) => i.kind), ["unavailable"]);
   assert.match(res.issues[0]!.message, /models\/x/);
   assert.equal(res.reports, N - 1);
+});
+
+test("an ANN graph out of step with its table is reported and rebuilt", async () => {
+  const ann = { minPoints: 10, quantization: "f16" as const };
+  const a = new SqliteVecIndex({ path: db.file, dims: encoder.dims, ann });
+  const [q] = await encoder.encode(["disk full crash"]);
+  await a.search(q!, 5); // builds and saves the live generation's graph
+  await a.close();
+  // The graph file replaced by one that lacks a point (a file restored from another copy of the database).
+  const annDir = annDirOf(db.file);
+  const [name] = fs.readdirSync(annDir).filter((f) => f.endsWith(".usearch"));
+  const graph = new (usearch().Index)({ dimensions: encoder.dims, metric: "cos" as never, quantization: "f16" as never, connectivity: 16, expansion_add: 128, expansion_search: 128, multi: false });
+  graph.load(path.join(annDir, name!));
+  const victim = (await ix.ids())[0]!;
+  graph.remove(BigInt(victim));
+  graph.save(path.join(annDir, name!));
+
+  const b = new SqliteVecIndex({ path: db.file, dims: encoder.dims, ann });
+  try {
+    const res = await runDoctor({ prisma, index: b, encoder, sqlitePath: db.file }, { repair: true, staleMs: 5000 });
+    assert.deepEqual(res.before.issues.map((i) => i.kind), ["ann_out_of_step"]);
+    assert.match(res.before.issues[0]!.message, /1 missing/);
+    assert.equal(res.repair!.after.ok, true);
+    assert.deepEqual(res.repair!.after.issues, []);
+    const st = await b.annStatus();
+    assert.equal(st.inStep, true);
+    assert.equal(st.graphPoints, await b.count());
+  } finally {
+    await b.close();
+  }
 });

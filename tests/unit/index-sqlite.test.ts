@@ -19,6 +19,8 @@ let n = 0;
 const tmpFile = () => path.join(dir, `t${n++}.db`);
 
 runVectorIndexContract("sqlite-vec", async (dims) => new SqliteVecIndex({ path: tmpFile(), dims }));
+// The same contract with every dense query going through the ANN graph (switch point 1 point).
+runVectorIndexContract("sqlite-vec + ANN", async (dims) => new SqliteVecIndex({ path: tmpFile(), dims, ann: { minPoints: 1, quantization: "f16" } }));
 
 const f32 = (a: number[]) => Buffer.from(new Float32Array(a).buffer);
 const pt = (id: number, vector: Float32Array, product: string, word: string): IndexPoint => ({

@@ -3,6 +3,7 @@
 // Order matters when the app is running while the doctor looks: the index ids are read BEFORE the
 // report rows. A report created in between then shows up as "missing" (harmless: repair re-embeds it)
 // instead of its fresh point showing up as an "orphan" (repair would delete a live point).
+import type { AnnStatus } from "@/lib/vector/ann";
 import Database from "better-sqlite3";
 import type { PrismaClient } from "@/lib/db/client";
 import { config } from "@/lib/config";
@@ -253,8 +254,32 @@ export async function inspect(deps: DoctorDeps, opts: DoctorOptions = {}): Promi
     }
   }
 
+  const ann = annAdmin(index);
+  if (ann) {
+    const st = await ann.annStatus();
+    if (!st.inStep) {
+      issues.push(
+        issue({
+          kind: "ann_out_of_step",
+          severity: "error",
+          message:
+            `the ANN graph of generation ${st.generation} (${st.file ?? "no file"}) holds ${st.graphPoints} points, the table ${st.tablePoints}: ` +
+            `${st.missingCount} missing, ${st.extraCount} extra (searches fall back to exact until it is rebuilt)`,
+          ids: [st.generation],
+          repairable: true,
+        }),
+      );
+    }
+  }
+
   report.ok = issues.every((i) => i.severity !== "error");
   return report;
+}
+
+/** The embedded index's ANN housekeeping (lib/vector/sqlite-vec.ts), when the backend has it. */
+export function annAdmin(index: object): { annStatus(): Promise<AnnStatus>; rebuildAnn(): Promise<AnnStatus> } | null {
+  const ix = index as Partial<{ annStatus(): Promise<AnnStatus>; rebuildAnn(): Promise<AnnStatus> }>;
+  return typeof ix.annStatus === "function" && typeof ix.rebuildAnn === "function" ? (ix as ReturnType<typeof annAdmin> & object) : null;
 }
 
 /**

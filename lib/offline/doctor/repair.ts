@@ -1,5 +1,6 @@
 // Fixes what inspect() found, each step idempotent so an interrupted repair can simply be re-run.
 // Re-embedding goes through lib/corpus/index-sync (upsert + Report.indexedHash), exactly like a normal write.
+import { annAdmin } from "@/lib/offline/doctor/inspect";
 import { recoverStaleJobs } from "@/lib/jobs/store";
 import { indexReports } from "@/lib/corpus/index-sync";
 import { INDEXABLE_SELECT } from "@/lib/corpus/vectors";
@@ -70,6 +71,12 @@ export async function repair(deps: DoctorDeps, report: DoctorReport, opts: Docto
       }
     }
     actions.push({ kind: "orphan_generation", fixed: n, message: `dropped ${n} orphan generation(s)` });
+  }
+
+  const ann = annAdmin(index);
+  if (idsOf(report, "ann_out_of_step").length && ann) {
+    const st = await ann.rebuildAnn();
+    actions.push({ kind: "ann_out_of_step", fixed: st.inStep ? 1 : 0, message: `rebuilt the ANN graph of generation ${st.generation} from its ${st.tablePoints} points` });
   }
   return actions;
 }

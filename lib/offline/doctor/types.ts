@@ -22,6 +22,8 @@ export type IssueKind =
   | "dims_mismatch"
   /** An unfinished index generation no job will ever resume (crashed before it was recorded, or superseded). */
   | "orphan_generation"
+  /** The embedded index's ANN graph (file + change log) disagrees with the live generation's table. */
+  | "ann_out_of_step"
   /** SQLite's own consistency check failed (PRAGMA quick_check). Not repairable here. */
   | "sqlite_corrupt"
   /** The serving model or the index could not be opened, so the index checks did not run. */
