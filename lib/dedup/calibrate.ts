@@ -17,6 +17,9 @@ import type { Core } from "@/lib/core";
 import type { VectorIndex } from "@/lib/vector/types";
 import { dot } from "@/lib/math";
 
+/** The lowest score a tier may start at: a cosine this small is no evidence of anything. */
+export const MIN_TIER_SCORE = 0.1;
+
 export interface CalibrateOptions {
   targetPrecision?: number;
   /** Random negative pairs to sample (default: max(200, 2 x positives), at most 5000). */
@@ -206,8 +209,10 @@ export async function calibrateModel(
     const choice = chooseThreshold(items, opts.targetPrecision)!;
     const posScores = pos.map((p) => p.score).sort((a, b) => a - b);
     const p05 = posScores[Math.floor(0.05 * (posScores.length - 1))]!;
-    const likely = round(choice.threshold);
-    let related = round(Math.min(p05, likely));
+    // A weak model's duplicates can score near or below zero; a tier starting there would call every candidate
+    // (even one with no vector at all, score 0) "related". Tiers start at MIN_TIER_SCORE at the lowest.
+    const likely = round(Math.max(choice.threshold, MIN_TIER_SCORE + 0.05));
+    let related = round(Math.max(MIN_TIER_SCORE, Math.min(p05, likely)));
     if (related >= likely) related = round(likely - 0.05);
     const atLikely = ratesAt(items, likely);
     const atRelated = ratesAt(items, related);

@@ -46,16 +46,16 @@ async function open(viewport: { width: number; height: number }, device = {}): P
   return p;
 }
 
-/** Signs the page's context in as admin (the login API sets the httpOnly cookie the admin page reads). */
+/** Signs the page's context in as admin (the bootstrap token's login sets the httpOnly session cookie). */
 async function signIn(p: TrackedPage): Promise<void> {
   const res = await srv!.api("/api/admin/login", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ token: srv!.adminToken }),
   });
-  const cookie = /bugsift_admin=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+  const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
   assert.ok(cookie, "login sets the session cookie");
-  await p.context.addCookies([{ name: "bugsift_admin", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
+  await p.context.addCookies([{ name: "bugsift_session", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
 }
 
 let reportPath = "";
@@ -89,6 +89,11 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
       if (skipped(t)) return;
       const p = await open(viewport);
       const { page } = p;
+      // Anonymous visitors get no Admin entry at all; an admin gets it, marked on the admin page.
+      await page.goto("/");
+      await page.locator("h1").first().waitFor();
+      assert.equal(await page.locator('nav[aria-label="Main"] a', { hasText: "Admin" }).count(), 0, "no Admin link for an anonymous visitor");
+      await signIn(p);
       const cases: [string, string[]][] = [
         ["/", ["Search"]],
         ["/?q=sync", ["Search"]],
@@ -184,7 +189,9 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
     });
     const report = await aReportPath();
 
+    // Signed in as admin, so the report page has its verdict buttons and their key hints to hide.
     const desktop = await open(DESKTOP);
+    await signIn(desktop);
     await desktop.page.goto(report);
     await desktop.page.getByTestId("similar-list").waitFor();
     const onDesktop = await hints(desktop.page);
@@ -192,6 +199,7 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
 
     for (const [device, viewport] of [["phone", NARROW], ["tablet", { width: 820, height: 1180 }]] as const) {
       const touch = await open(viewport, PHONE);
+      await signIn(touch);
       const { page } = touch;
       for (const url of ["/", "/?q=sync", "/check", report]) {
         await page.goto(url);

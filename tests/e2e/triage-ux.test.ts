@@ -201,9 +201,9 @@ for (const w of widths) {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ token: srv!.adminToken }),
     });
-    const cookie = /bugsift_admin=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+    const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
     assert.ok(cookie, "login cookie");
-    await p.context.addCookies([{ name: "bugsift_admin", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
+    await p.context.addCookies([{ name: "bugsift_session", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
     await page.goto("/admin");
     const star = page.locator('tr[data-threshold-model="all-MiniLM-L6-v2"][data-threshold-scope="*"]');
     await star.waitFor();

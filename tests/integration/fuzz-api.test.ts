@@ -63,20 +63,20 @@ test("routes and methods the API does not have: JSON 404 for unknown paths, 405 
       bad.push(`${method} ${p} -> ${res.status} ${res.headers.get("content-type")} ${JSON.stringify(text.slice(0, 80))}`);
     }
   }
-  // Methods a route does not export: Next.js itself answers 405 (with an Allow list on OPTIONS). Its body is
-  // empty, not our JSON error shape; what matters here: a 4xx, never a page or a stack.
-  const wrongMethod: [string, string][] = [
-    ["PUT", "/api/search"],
-    ["POST", "/api/search"],
-    ["DELETE", "/api/facets"],
-    ["GET", "/api/duplicates"],
-    ["GET", "/api/triage"],
-    ["PUT", "/api/reports/1"],
+  // Methods a route does not implement: lib/http/methods.ts answers 405 with the JSON error and an Allow list,
+  // but only to a caller the route admits; an anonymous caller of a triager route hears 401 first.
+  const wrongMethod: [string, string, number][] = [
+    ["PUT", "/api/search", 405],
+    ["POST", "/api/search", 405],
+    ["DELETE", "/api/facets", 405],
+    ["GET", "/api/duplicates", 405],
+    ["GET", "/api/triage", 401],
+    ["PUT", "/api/reports/1", 405],
   ];
-  for (const [method, p] of wrongMethod) {
+  for (const [method, p, status] of wrongMethod) {
     const res = await srv.api(p, { method, redirect: "manual" });
     const text = await res.text();
-    if (res.status !== 405 || /<html|<!doctype|\bat\s+\S+\s+\(/i.test(text)) bad.push(`${method} ${p} -> ${res.status} ${JSON.stringify(text.slice(0, 80))}`);
+    if (res.status !== status || /<html|<!doctype|\bat\s+\S+\s+\(/i.test(text)) bad.push(`${method} ${p} -> ${res.status} ${JSON.stringify(text.slice(0, 80))}`);
   }
   assert.deepEqual(bad, []);
 });

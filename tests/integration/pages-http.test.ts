@@ -148,6 +148,7 @@ describe("reports filed in bugsift", () => {
     const file = (i: number) =>
       call<ReportResponse>(s, "/api/reports", {
         method: "POST",
+        headers: bearer(s),
         json: { title: `Filed from the check page ${i}`, description: "keys test", product: "Harbor Desktop" },
       });
     const first = await file(0);
@@ -163,11 +164,11 @@ describe("reports filed in bugsift", () => {
     assert.deepEqual(numbers, Array.from({ length: N }, (_, i) => start + 1 + i), "concurrent filings take the next numbers, each once");
 
     // A key given by the caller is kept; the sequence is not consumed by it.
-    const own = await call<ReportResponse>(s, "/api/reports", { method: "POST", json: { title: "Imported by hand", externalId: "HBR-9999" } });
+    const own = await call<ReportResponse>(s, "/api/reports", { method: "POST", headers: bearer(s), json: { title: "Imported by hand", externalId: "HBR-9999" } });
     assert.equal(own.status, 201);
     assert.equal(own.body.report.externalId, "HBR-9999");
     // A generated key already taken by a report of the same source is skipped, not a conflict.
-    const taken = await call<ReportResponse>(s, "/api/reports", { method: "POST", json: { title: "Squatter", externalId: `BS-${start + N + 1}` } });
+    const taken = await call<ReportResponse>(s, "/api/reports", { method: "POST", headers: bearer(s), json: { title: "Squatter", externalId: `BS-${start + N + 1}` } });
     assert.equal(taken.status, 201);
     const next = await file(99);
     assert.equal(next.status, 201, JSON.stringify(next.body));

@@ -288,6 +288,13 @@ const SQL_ALLOW: Record<string, RegExp[]> = {
     /^idCol$/, // "id" or `${s.fts}.rowid`
     /^colPrefix$/, // "" or "d."
     /^col$/, // one of the constant tuple ["product", "component", "status"]
+    /^annLogTable\(gen\)$/, // ix_annlog_<gen>, gen checked by assertGenerationId
+    /^vocab$/, // ix_vocab_<gen> of a validated generation (keyword statistics)
+  ],
+  "lib/vector/ann.ts": [
+    /^annLogTable\(gen\)$/, // ix_annlog_<gen>, gen checked by assertGenerationId
+    /^(vecTable|docTable)$/, // vecTable(gen)/docTable(gen) of sqlite-vec.ts, passed in for a validated generation
+    /^BUILD_BATCH$/, // numeric constant
   ],
   "lib/vector/qdrant.ts": [],
   "lib/offline/migrate/runner.ts": [/^qi\(schema\)$/], // quoted identifier (pg-url.ts qi doubles quotes)
