@@ -24,6 +24,7 @@ import { createRequire } from "node:module";
 import { mulberry32 as rng } from "@/lib/random";
 import Database from "better-sqlite3";
 import { seedTestDatabase, startTestServer, ensureNextBuild, testModelDir, DEMO_PLANTED, ROOT, type TestServer } from "@/lib/offline/app-server";
+import { envInt } from "@/bench/env";
 
 // autocannon ships no type declarations; the subset used here.
 interface CannonResult {
@@ -35,9 +36,9 @@ interface CannonResult {
 }
 const autocannon = createRequire(import.meta.url)("autocannon") as (opts: Record<string, unknown>) => Promise<CannonResult>;
 
-const REPORTS = envInt("BENCH_REPORTS", 100_000);
-const DURATION = envInt("BENCH_DURATION", 10);
-const CONNECTIONS = envInt("BENCH_CONNECTIONS", 8);
+const REPORTS = envInt("BENCH_REPORTS", 100_000, 0);
+const DURATION = envInt("BENCH_DURATION", 10, 0);
+const CONNECTIONS = envInt("BENCH_CONNECTIONS", 8, 0);
 const CORPORA = (process.env.BENCH_CORPORA || "demo,synthetic").split(",").map((c) => c.trim()).filter(Boolean);
 for (const c of CORPORA) if (!["demo", "synthetic", "apache-jira"].includes(c)) throw new Error(`BENCH_CORPORA: unknown corpus "${c}" (demo, synthetic, apache-jira)`);
 const IN_PROCESS = process.env.BENCH_INPROCESS !== "0";
@@ -45,13 +46,6 @@ const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BEN
 /** Server node flags: --cpu-prof when profiling (the profile is written when the server exits). */
 const serverArgs = (): string[] => (PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []);
 
-function envInt(name: string, def: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got "${raw}")`);
-  return n;
-}
 
 // --- synthetic corpus ---------------------------------------------------------------------------------
 

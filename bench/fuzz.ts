@@ -7,14 +7,8 @@
 //   FUZZ_CASES=50000 FUZZ_SEED=7 FUZZ_CONCURRENCY=4 npm run bench:fuzz
 import { startTestServer } from "@/lib/offline/app-server";
 import { runFuzz, statusHistogram } from "@/lib/offline/fuzz-api";
+import { envInt } from "@/bench/env";
 
-function envInt(name: string, def: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
-  return n;
-}
 
 const CASES = envInt("FUZZ_CASES", 10_000);
 const SEED = envInt("FUZZ_SEED", 1337);

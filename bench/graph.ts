@@ -16,14 +16,8 @@ import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
 import { graphSnapshot, invalidateGraph, localGraph } from "@/lib/dedup/clusters";
 import { mulberry32 } from "@/lib/random";
+import { envInt } from "@/bench/env";
 
-function envInt(name: string, def: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
-  return n;
-}
 
 const REPORTS = envInt("BENCH_GRAPH_REPORTS", 1_000_000);
 const LINKS = envInt("BENCH_GRAPH_LINKS", 200_000);
