@@ -74,8 +74,6 @@ export interface SyncConfig {
   maxRetries: number;
   /** Longest single wait for a rate limit to reset; a longer one fails the run (it resumes from its cursor). */
   maxWaitMs: number;
-  /** Root URL of this bugsift (BUGSIFT_URL), for links in bot comments to reports without a tracker URL. */
-  publicUrl?: string;
 }
 
 export interface AppConfig {
@@ -135,7 +133,8 @@ export interface AuthConfig {
   publicRead: boolean;
   /** Role of an account created by its first OpenID Connect / GitHub sign-in. */
   defaultRole: "viewer" | "triager";
-  /** Public base URL (for OAuth redirect URIs behind a proxy); null = taken from the request. */
+  /** Public base URL (BUGSIFT_URL, no trailing slash): OAuth redirect URIs behind a proxy and links in bot comments;
+   * null = taken from the request. */
   publicUrl: string | null;
   sessionTtlMs: number;
   /** Password sign-in attempts per minute per account and per client IP. */
@@ -263,7 +262,7 @@ const EnvSchema = z.object({
     blank,
     z.enum(["viewer", "triager"], { error: (i) => `BUGSIFT_DEFAULT_ROLE must be viewer or triager (got "${String(i.input)}")` }).default("viewer"),
   ),
-  BUGSIFT_URL: z.preprocess(blank, z.url({ error: (i) => `BUGSIFT_URL must be an absolute URL (got "${String(i.input)}")` }).optional()),
+  BUGSIFT_URL: httpUrl("BUGSIFT_URL"),
   SESSION_TTL_HOURS: int("SESSION_TTL_HOURS", 72, 1, 24 * 365),
   LOGIN_ATTEMPTS_PER_MIN: int("LOGIN_ATTEMPTS_PER_MIN", 10, 1, 10_000),
   OIDC_ISSUER: z.preprocess(blank, z.url({ error: (i) => `OIDC_ISSUER must be an absolute URL (got "${String(i.input)}")` }).optional()),
@@ -272,7 +271,7 @@ const EnvSchema = z.object({
   OIDC_NAME: text(),
   GITHUB_CLIENT_ID: text(),
   GITHUB_CLIENT_SECRET: text(),
-  GITHUB_URL: z.preprocess(blank, z.url({ error: (i) => `GITHUB_URL must be an absolute URL (got "${String(i.input)}")` }).optional()),
+  GITHUB_URL: httpUrl("GITHUB_URL"),
   GITHUB_REPO: z.preprocess(
     blank,
     z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: (i) => `GITHUB_REPO must be "owner/repo" (got "${String(i.input)}")` }).optional(),
@@ -321,7 +320,7 @@ function authConfig(e: z.infer<typeof EnvSchema>): AuthConfig {
     : null;
   let github: GithubOAuthConfig | null = null;
   if (allOrNone({ GITHUB_CLIENT_ID: e.GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET: e.GITHUB_CLIENT_SECRET })) {
-    const url = (e.GITHUB_URL ?? "https://github.com").replace(/\/+$/, "");
+    const url = e.GITHUB_URL ?? "https://github.com";
     github = {
       clientId: e.GITHUB_CLIENT_ID!,
       clientSecret: e.GITHUB_CLIENT_SECRET!,
@@ -332,7 +331,7 @@ function authConfig(e: z.infer<typeof EnvSchema>): AuthConfig {
   return {
     publicRead: e.BUGSIFT_PUBLIC_READ,
     defaultRole: e.BUGSIFT_DEFAULT_ROLE,
-    publicUrl: e.BUGSIFT_URL ? e.BUGSIFT_URL.replace(/\/+$/, "") : null,
+    publicUrl: e.BUGSIFT_URL ?? null,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     loginAttemptsPerMin: e.LOGIN_ATTEMPTS_PER_MIN,
     oidc,
@@ -435,8 +434,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pageSize: e.SYNC_PAGE_SIZE,
       maxRetries: e.SYNC_MAX_RETRIES,
       maxWaitMs: e.SYNC_MAX_WAIT_MS,
-      // One public address for sign-in redirects and bot links alike (BUGSIFT_URL).
-      publicUrl: e.BUGSIFT_URL ? e.BUGSIFT_URL.replace(/\/+$/, "") : undefined,
     },
   };
 }

@@ -98,7 +98,7 @@ async function commentNow(
   const existing = await prisma.botComment.findUnique({ where: key });
   if (!existing && candidates.length === 0) return { action: "none", reportId, candidates: listed };
 
-  const body = renderComment(candidates, { tracker: tracker.name, model, publicUrl: core.config.sync.publicUrl });
+  const body = renderComment(candidates, { tracker: tracker.name, model, publicUrl: core.config.auth.publicUrl ?? undefined });
   const bodyHash = createHash("sha256").update(body).digest("hex");
   if (existing && existing.bodyHash === bodyHash && (existing.commentId || settings.dryRun)) {
     return { action: "unchanged", reportId, candidates: listed, body };
