@@ -1,6 +1,7 @@
 // The signed-in account for server-rendered pages (the session cookie), so a page can hide what the
 // account's role cannot do and send visitors to sign in when anonymous reading is off. The API checks
 // every write again on its own; hiding is only for the person looking.
+import { cache } from "react";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Actor } from "@/lib/accounts/actor";
@@ -10,12 +11,13 @@ import { SESSION_COOKIE } from "@/lib/http/auth";
 import { config } from "@/lib/config";
 import { serverCore } from "@/lib/runtime/server";
 
-export async function currentActor(): Promise<Actor | null> {
+// One session lookup per request, however many layouts and pages ask (React's per-request cache).
+export const currentActor = cache(async (): Promise<Actor | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return null;
   const a = await sessionActor(serverCore().db, token);
   return a ? { userId: a.userId, login: a.login, role: a.role } : null;
-}
+});
 
 export function can(actor: Actor | null, role: Role): boolean {
   return actor !== null && roleAtLeast(actor.role, role);
