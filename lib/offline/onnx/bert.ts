@@ -2,9 +2,11 @@
 // trained checkpoint (opts.weights, Hugging Face BertModel tensor names; see from-checkpoint.ts) or, for tests and
 // benchmarks, are deterministic pseudo-random: then the runtime exercises the exact operator mix and tensor shapes
 // of a real sentence-transformers BERT export without any download.
-// The graph mirrors what torch.onnx emits for BertModel at opset 12 (decomposed LayerNorm, Div-scaled QK^T,
+// The fp32 graph mirrors what torch.onnx emits for BertModel at opset 12 (decomposed LayerNorm, Div-scaled QK^T,
 // Unsqueeze/Cast/Sub/Mul(-10000) mask, erf GELU), because onnxruntime's online optimizer pattern-matches exactly
-// that form into fused Attention / SkipLayerNormalization / BiasGelu kernels.
+// that form into fused Attention / LayerNormalization / BiasGelu kernels. The int8 graph names onnxruntime's
+// contrib kernels (QAttention, DynamicQuantizeMatMul, Gelu) itself, because the optimizer does not fuse
+// attention around quantised projections (see docs/encoder.md).
 import fs from "node:fs";
 import path from "node:path";
 import { GraphBuilder } from "@/lib/offline/onnx/graph";
@@ -36,9 +38,10 @@ export const BERT_PRESETS: Record<BertPreset, Omit<BertConfig, "vocabSize">> = {
 export interface BuildBertOptions {
   seed?: number;
   /**
-   * Dynamic int8 quantization of encoder-layer weights (DynamicQuantizeLinear + MatMulInteger, which onnxruntime
-   * fuses into DynamicQuantizeMatMul). "int8": every dense layer; "int8-ffn": only the two FFN layers (2/3 of
-   * the matmul FLOPs), keeping attention in fp32 so the fused Attention kernel still applies.
+   * Dynamic int8 quantization of encoder-layer weights (activations quantised per tensor at run time, weights
+   * per output column): QAttention for the packed Q/K/V projection and attention, DynamicQuantizeMatMul for the
+   * other dense layers. "int8": every dense layer; "int8-ffn": only the two FFN layers (2/3 of the matmul
+   * FLOPs), attention in fp32 (the contrib Attention kernel).
    */
   quantize?: BertQuantize;
   /** Trained weights instead of random ones (see BertWeights). */
@@ -87,6 +90,9 @@ export function bertFlopsPerToken(c: BertConfig, seq: number): number {
   return 2 * bertMatmulParamsPerToken(c) + c.layers * 4 * seq * c.hidden;
 }
 
+/** onnxruntime's contrib-op domain (the fused kernels the int8 graph names directly). */
+const MS = "com.microsoft";
+
 export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uint8Array {
   const { hidden: H, heads, ffn, layers } = cfg;
   if (H % heads !== 0) throw new Error(`BERT config: hidden ${H} is not divisible by heads ${heads}`);
@@ -95,6 +101,7 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
   const std = 0.02;
   const quantMode = opts.quantize ?? "none";
   if (!BERT_QUANTIZE.includes(quantMode)) throw new Error(`unknown quantize mode "${quantMode}"`);
+  const quantized = quantMode !== "none";
   const g = new GraphBuilder();
   // A parameter: the trained tensor when weights are given (shape-checked), else the random initialiser. The
   // random initialisers run in the same order as always, so seeded models stay bit-identical across versions.
@@ -123,36 +130,45 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     return g.op("Add", [g.op("Mul", [normed, g.float32(`${prefix}.weight`, gamma)]), g.float32(`${prefix}.bias`, beta)]);
   };
 
-  // Dense layer x[..., inDim] @ W[inDim, outDim] + b. With int8 quantization, mirror what onnxruntime's
-  // quantize_dynamic emits, which the runtime fuses into DynamicQuantizeMatMul.
-  const dense = (x: string, inDim: number, outDim: number, prefix: string, ffn = false) => {
-    const quant = (quantMode === "int8" || (quantMode === "int8-ffn" && ffn)) && !opts.keepFp32?.includes(prefix);
-    // 1/sqrt(fan_in) (not BERT's 0.02) so each sublayer changes the residual stream as much as a trained one
-    // does; with 0.02 every output collapses onto the [CLS]/position signal and all texts look alike.
+  // A dense layer's weights, W as [inDim, outDim] and b. 1/sqrt(fan_in) random init (not BERT's 0.02) so each
+  // sublayer changes the residual stream as much as a trained one does; with 0.02 every output collapses onto
+  // the [CLS]/position signal and all texts look alike.
+  const denseWeights = (inDim: number, outDim: number, prefix: string) => {
     const w = opts.weights
       ? transpose(param(`${prefix}.weight`, [outDim, inDim], () => new Float32Array(0)), outDim, inDim)
       : normal(rand, inDim * outDim, 1 / Math.sqrt(inDim));
-    const b = g.float32(`${prefix}.bias`, param(`${prefix}.bias`, [outDim], () => normal(rand, outDim, std)));
-    let y: string;
-    if (quant) {
-      // Symmetric int8 weights with one scale per output column (quantize_dynamic's per_channel form): trained
-      // weights have columns of very different range, and one per-tensor scale costs a real model ~0.05 cosine.
-      const scales = new Float32Array(outDim);
-      for (let i = 0; i < inDim; i++) for (let o = 0; o < outDim; o++) scales[o] = Math.max(scales[o]!, Math.abs(w[i * outDim + o]!));
-      for (let o = 0; o < outDim; o++) scales[o] = scales[o]! / 127 || 1;
-      const wq = new Int8Array(w.length);
-      for (let i = 0; i < w.length; i++) wq[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scales[i % outDim]!)));
-      const [xq, xScale, xZp] = g.op("DynamicQuantizeLinear", [x], {}, { numOutputs: 3 }) as string[];
-      const wqName = g.init(`${prefix}.weight_quantized`, [inDim, outDim], wq);
-      const wZp = g.init(`${prefix}.weight_zero_point`, [outDim], new Int8Array(outDim));
-      const acc = g.op("MatMulInteger", [xq!, wqName, xZp!, wZp]);
-      const accF = g.op("Cast", [acc], { to: 1 });
-      const s = g.op("Mul", [xScale!, g.float32(`${prefix}.weight_scale`, scales, [outDim])]);
-      y = g.op("Mul", [accF, s]);
-    } else {
-      y = g.op("MatMul", [x, g.init(`${prefix}.weight`, [inDim, outDim], w)]);
-    }
-    return g.op("Add", [y, b]);
+    const b = param(`${prefix}.bias`, [outDim], () => normal(rand, outDim, std));
+    return { w, b };
+  };
+  const isQuantized = (prefix: string, ffn: boolean) => quantized && (quantMode === "int8" || ffn) && !opts.keepFp32?.includes(prefix);
+  // Symmetric int8 weights with one scale per output column (quantize_dynamic's per_channel form): trained
+  // weights have columns of very different range, and one per-tensor scale costs a real model ~0.05 cosine.
+  const quantizeWeights = (w: Float32Array, inDim: number, outDim: number, prefix: string) => {
+    const scales = new Float32Array(outDim);
+    for (let i = 0; i < inDim; i++) for (let c = 0; c < outDim; c++) scales[c] = Math.max(scales[c]!, Math.abs(w[i * outDim + c]!));
+    for (let c = 0; c < outDim; c++) scales[c] = scales[c]! / 127 || 1;
+    const wq = new Int8Array(w.length);
+    for (let i = 0; i < w.length; i++) wq[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scales[i % outDim]!)));
+    return {
+      wq: g.init(`${prefix}.weight_quantized`, [inDim, outDim], wq),
+      scale: g.float32(`${prefix}.weight_scale`, scales, [outDim]),
+      zeroPoint: g.init(`${prefix}.weight_zero_point`, [outDim], new Int8Array(outDim)),
+    };
+  };
+
+  // Dense layer x[..., inDim] @ W[inDim, outDim] + b. The fp32 graph spells it MatMul + Add, as torch.onnx does.
+  // A quantised layer is the contrib kernel onnxruntime would fuse quantize_dynamic's output into,
+  // DynamicQuantizeMatMul (x quantised per tensor on the fly, u8 x s8), with the bias folded in.
+  const dense = (x: string, inDim: number, outDim: number, prefix: string, ffn = false) => {
+    const { w, b } = denseWeights(inDim, outDim, prefix);
+    const bias = g.float32(`${prefix}.bias`, b);
+    if (!isQuantized(prefix, ffn)) return g.op("Add", [g.op("MatMul", [x, g.init(`${prefix}.weight`, [inDim, outDim], w)]), bias]);
+    const wq = quantizeWeights(w, inDim, outDim, prefix);
+    return g.op("DynamicQuantizeMatMul", [x, wq.wq, wq.scale, wq.zeroPoint, bias], {}, { domain: MS });
+  };
+  const quantize = (x: string) => {
+    const [q, scale, zeroPoint] = g.op("DynamicQuantizeLinear", [x], {}, { numOutputs: 3 }) as string[];
+    return { q: q!, scale: scale!, zeroPoint: zeroPoint! };
   };
 
   // Embeddings: word + position (first seq rows of the table) + token type, then LayerNorm.
@@ -163,34 +179,69 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
   const typ = g.op("Gather", [g.init("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], param("embeddings.token_type_embeddings.weight", [cfg.typeVocabSize, H], () => normal(rand, cfg.typeVocabSize * H, std))), "token_type_ids"], { axis: 0 });
   let x = layerNorm(g.op("Add", [g.op("Add", [word, pos]), typ]), "embeddings.LayerNorm");
 
-  // Additive attention bias [B, 1, 1, S]: 0 for real tokens, -10000 for padding (BERT's value; also what the
-  // runtime's fusion pattern expects).
-  const mask4 = g.op("Unsqueeze", [g.op("Unsqueeze", ["attention_mask"], { axes: [1] })], { axes: [2] });
-  const maskF = g.op("Cast", [mask4], { to: 1 });
-  const bias = g.op("Mul", [g.op("Sub", [g.float32("one", [1], []), maskF]), g.float32("mask_fill", [-10000], [])]);
+  if (quantized) {
+    // Quantised graphs name onnxruntime's fused kernels themselves. Its optimizer does not fuse attention around
+    // quantised projections: left to it, the int8 graph ran Q/K/V as three int8 matmuls followed by unfused
+    // Reshape/Transpose/MatMul/Softmax chains, a third of the int8 run time at batch 32. QAttention does the
+    // packed Q/K/V projection in int8 (per-column weight scales) and the attention itself in one kernel; the
+    // bias of every other dense layer is folded into its int8 kernel.
+    const maskIndex = g.op("Cast", ["attention_mask"], { to: 6 }); // int32 [B, S]: 1 attends, 0 is padding
+    for (let l = 0; l < layers; l++) {
+      const p = `encoder.layer.${l}`;
+      // Q, K and V packed side by side: W [H, 3H], b [3H], as both attention kernels take them.
+      const qkvNames = ["query", "key", "value"].map((n) => `${p}.attention.self.${n}`);
+      const parts = qkvNames.map((n) => denseWeights(H, H, n));
+      const w = new Float32Array(H * 3 * H);
+      for (let i = 0; i < H; i++) parts.forEach((part, j) => w.set(part.w.subarray(i * H, (i + 1) * H), i * 3 * H + j * H));
+      const b = new Float32Array(3 * H);
+      parts.forEach((part, j) => b.set(part.b, j * H));
+      const qkvBias = g.float32(`${p}.attention.qkv.bias`, b);
+      let ctx: string;
+      if (qkvNames.every((n) => isQuantized(n, false))) {
+        const wq = quantizeWeights(w, H, 3 * H, `${p}.attention.qkv`);
+        const xq = quantize(x);
+        ctx = g.op("QAttention", [xq.q, wq.wq, qkvBias, xq.scale, wq.scale, maskIndex, xq.zeroPoint, wq.zeroPoint], { num_heads: heads }, { domain: MS });
+      } else {
+        // int8-ffn, or Q/K/V kept fp32: the fp32 Attention kernel the optimizer would have fused anyway.
+        ctx = g.op("Attention", [x, g.init(`${p}.attention.qkv.weight`, [H, 3 * H], w), qkvBias, maskIndex], { num_heads: heads }, { domain: MS });
+      }
+      const attnOut = dense(ctx, H, H, `${p}.attention.output.dense`);
+      x = layerNorm(g.op("Add", [attnOut, x]), `${p}.attention.output.LayerNorm`);
+      const h = dense(x, H, ffn, `${p}.intermediate.dense`, true);
+      const gelu = g.op("Gelu", [h], {}, { domain: MS }); // exact (erf) GELU
+      const out = dense(gelu, ffn, H, `${p}.output.dense`, true);
+      x = layerNorm(g.op("Add", [out, x]), `${p}.output.LayerNorm`);
+    }
+  } else {
+    // Additive attention bias [B, 1, 1, S]: 0 for real tokens, -10000 for padding (BERT's value; also what the
+    // runtime's fusion pattern expects).
+    const mask4 = g.op("Unsqueeze", [g.op("Unsqueeze", ["attention_mask"], { axes: [1] })], { axes: [2] });
+    const maskF = g.op("Cast", [mask4], { to: 1 });
+    const bias = g.op("Mul", [g.op("Sub", [g.float32("one", [1], []), maskF]), g.float32("mask_fill", [-10000], [])]);
 
-  const headShape = g.int64("head_shape", [0, 0, heads, hd]);
-  const mergeShape = g.int64("merge_shape", [0, 0, H]);
-  const scale = g.float32("attn_scale", [Math.sqrt(hd)], []);
-  const sqrt2 = g.float32("gelu_sqrt2", [Math.SQRT2], []);
-  const half = g.float32("half", [0.5], []);
+    const headShape = g.int64("head_shape", [0, 0, heads, hd]);
+    const mergeShape = g.int64("merge_shape", [0, 0, H]);
+    const scale = g.float32("attn_scale", [Math.sqrt(hd)], []);
+    const sqrt2 = g.float32("gelu_sqrt2", [Math.SQRT2], []);
+    const half = g.float32("half", [0.5], []);
 
-  for (let l = 0; l < layers; l++) {
-    const p = `encoder.layer.${l}`;
-    const split = (t: string, perm: number[]) => g.op("Transpose", [g.op("Reshape", [t, headShape])], { perm });
-    const q = split(dense(x, H, H, `${p}.attention.self.query`), [0, 2, 1, 3]); // [B, nh, S, hd]
-    const k = split(dense(x, H, H, `${p}.attention.self.key`), [0, 2, 3, 1]); // [B, nh, hd, S]
-    const v = split(dense(x, H, H, `${p}.attention.self.value`), [0, 2, 1, 3]); // [B, nh, S, hd]
-    const scores = g.op("Add", [g.op("Div", [g.op("MatMul", [q, k]), scale]), bias]);
-    const probs = g.op("Softmax", [scores], { axis: 3 });
-    const ctx = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: [0, 2, 1, 3] }), mergeShape]);
-    const attnOut = dense(ctx, H, H, `${p}.attention.output.dense`);
-    x = layerNorm(g.op("Add", [attnOut, x]), `${p}.attention.output.LayerNorm`);
-    // Exact (erf) GELU, as in BERT; onnxruntime fuses this pattern into a single Gelu kernel.
-    const h = dense(x, H, ffn, `${p}.intermediate.dense`, true);
-    const gelu = g.op("Mul", [g.op("Mul", [h, g.op("Add", [g.op("Erf", [g.op("Div", [h, sqrt2])]), g.float32("one_f", [1], [])])]), half]);
-    const out = dense(gelu, ffn, H, `${p}.output.dense`, true);
-    x = layerNorm(g.op("Add", [out, x]), `${p}.output.LayerNorm`);
+    for (let l = 0; l < layers; l++) {
+      const p = `encoder.layer.${l}`;
+      const split = (t: string, perm: number[]) => g.op("Transpose", [g.op("Reshape", [t, headShape])], { perm });
+      const q = split(dense(x, H, H, `${p}.attention.self.query`), [0, 2, 1, 3]); // [B, nh, S, hd]
+      const k = split(dense(x, H, H, `${p}.attention.self.key`), [0, 2, 3, 1]); // [B, nh, hd, S]
+      const v = split(dense(x, H, H, `${p}.attention.self.value`), [0, 2, 1, 3]); // [B, nh, S, hd]
+      const scores = g.op("Add", [g.op("Div", [g.op("MatMul", [q, k]), scale]), bias]);
+      const probs = g.op("Softmax", [scores], { axis: 3 });
+      const ctx = g.op("Reshape", [g.op("Transpose", [g.op("MatMul", [probs, v])], { perm: [0, 2, 1, 3] }), mergeShape]);
+      const attnOut = dense(ctx, H, H, `${p}.attention.output.dense`);
+      x = layerNorm(g.op("Add", [attnOut, x]), `${p}.attention.output.LayerNorm`);
+      // Exact (erf) GELU, as in BERT; onnxruntime fuses this pattern into a single Gelu kernel.
+      const h = dense(x, H, ffn, `${p}.intermediate.dense`, true);
+      const gelu = g.op("Mul", [g.op("Mul", [h, g.op("Add", [g.op("Erf", [g.op("Div", [h, sqrt2])]), g.float32("one_f", [1], [])])]), half]);
+      const out = dense(gelu, ffn, H, `${p}.output.dense`, true);
+      x = layerNorm(g.op("Add", [out, x]), `${p}.output.LayerNorm`);
+    }
   }
   g.op("Identity", [x], {}, { outputs: ["last_hidden_state"] });
 
@@ -200,6 +251,7 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     outputs: [{ name: "last_hidden_state", elemType: "float", shape: ["batch_size", "sequence_length", H] }],
     graphName: "bert",
     opset: 12,
+    extraOpsets: quantized ? { [MS]: 1 } : undefined,
     docString: opts.weights
       ? `BERT encoder converted from a checkpoint (bugsift from-checkpoint, quantize ${quantMode})`
       : "BERT encoder with deterministic pseudo-random weights (bugsift build-bert-onnx)",
@@ -280,6 +332,8 @@ function buildStamp(cfg: BertConfig, opts: BuildBertDirOptions): Record<string, 
     pooling: opts.pooling ?? "mean",
     normalize: opts.normalize ?? true,
     maxSeqLength: opts.maxSeqLength ?? cfg.maxPosition,
+    // The quantised graph's form (contrib kernels), so dirs built before it changed are rebuilt.
+    ...((opts.quantize ?? "none") !== "none" ? { int8Graph: "qattention-v1" } : {}),
   };
 }
 
