@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import type { DecisionsResponse, ReportResponse, TriageResponse } from "@/lib/http/schemas";
 import { bearer, call } from "@/tests/helpers/api-client";
-import { createAccount, createToken, sessionHeaders, signIn } from "@/tests/helpers/accounts";
+import { createAccount, createToken, sessionHeaders, signedInAccount, signIn } from "@/tests/helpers/accounts";
 import { useTestServer } from "@/tests/helpers/suite";
 
 const server = useTestServer({ seed: "demo", env: { LOGIN_ATTEMPTS_PER_MIN: "5" } });
@@ -36,10 +36,8 @@ test("a verdict's actor is the signed-in account; a typed actor is refused; reve
   const s = server(t);
   if (!s) return;
   const [a, b] = await twoReports(s);
-  const alice = await createAccount(s, "triager", "alice");
-  const bob = await createAccount(s, "triager", "bob");
-  const aliceH = sessionHeaders(s, await signIn(s, alice));
-  const bobH = sessionHeaders(s, await signIn(s, bob));
+  const { account: alice, headers: aliceH } = await signedInAccount(s, "triager", "alice");
+  const { account: bob, headers: bobH } = await signedInAccount(s, "triager", "bob");
 
   const typed = await call(s, "/api/triage", { method: "POST", headers: aliceH, json: { reportId: a, otherId: b, verdict: "duplicate", actor: "mallory" } });
   assert.equal(typed.status, 400);
@@ -70,8 +68,7 @@ test("a verdict's actor is the signed-in account; a typed actor is refused; reve
   // Bob records the opposite verdict; an admin reverts it; the history holds all of it, with accounts.
   const bobV = await call<TriageResponse>(s, "/api/triage", { method: "POST", headers: bobH, json: { reportId: b, otherId: a, verdict: "not_duplicate" } });
   assert.equal(bobV.status, 201);
-  const admin = await createAccount(s, "admin");
-  const adminH = sessionHeaders(s, await signIn(s, admin));
+  const { account: admin, headers: adminH } = await signedInAccount(s, "admin");
   assert.equal((await call(s, `/api/triage/${bobV.body.decision.id}/revert`, { method: "POST", headers: adminH })).status, 200);
   const after = await call<DecisionsResponse>(s, `/api/reports/${a}/decisions`);
   assert.deepEqual(
@@ -87,8 +84,7 @@ test("a viewer may read but not record verdicts (403), and cannot mint a token a
   const s = server(t);
   if (!s) return;
   const [a, b] = await twoReports(s);
-  const viewer = await createAccount(s, "viewer");
-  const h = sessionHeaders(s, await signIn(s, viewer));
+  const { headers: h } = await signedInAccount(s, "viewer");
   const r = await call(s, "/api/triage", { method: "POST", headers: h, json: { reportId: a, otherId: b, verdict: "related" } });
   assert.equal(r.status, 403);
   assert.match(r.body.error.message, /triager role/);
@@ -152,8 +148,7 @@ test("API tokens: shown once, stored hashed, scoped, last use recorded, refused 
   const s = server(t);
   if (!s) return;
   const [a, b] = await twoReports(s);
-  const acct = await createAccount(s, "triager");
-  const cookie = await signIn(s, acct);
+  const { account: acct, cookie } = await signedInAccount(s, "triager");
   const viewerTok = await createToken(s, cookie, "viewer", "reader");
   const triagerTok = await createToken(s, cookie, "triager", "bot");
   assert.match(triagerTok.token, /^bsk_[A-Za-z0-9_-]{43}$/);
@@ -221,8 +216,7 @@ test("password sign-in is rate limited per login with a clear 429", async (t) =>
 test("a local account changes its password: the current one is checked, other sessions end, the new one signs in", async (t) => {
   const s = server(t);
   if (!s) return;
-  const acct = await createAccount(s, "viewer");
-  const here = await signIn(s, acct);
+  const { account: acct, cookie: here } = await signedInAccount(s, "viewer");
   const elsewhere = await signIn(s, acct);
   const wrong = await call(s, "/api/account/password", { method: "POST", headers: sessionHeaders(s, here), json: { current: "not-it-at-all", password: "a-new-password-123" } });
   assert.equal(wrong.status, 400);
