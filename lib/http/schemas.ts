@@ -178,6 +178,8 @@ export const PasswordLoginSchema = z.object({
 export const CreateTokenSchema = z.object({
   name: z.string().trim().min(1, "name is required").max(100),
   role: RoleSchema,
+  /** Optional: when the token stops working; a date alone means the start of that day (UTC). Must be in the future. */
+  expiresAt: DateParamSchema.transform((s) => new Date(s)).optional(),
 });
 
 /** POST /api/account/password body. */

@@ -9,8 +9,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { createAccount } from "@/tests/helpers/accounts";
-import { DESKTOP, NARROW, hasHorizontalScroll, overflowingElements, screenshot, signInAsAdmin, useBrowserSuite, type TrackedPage } from "@/tests/e2e/browser";
+import { createAccount, signedInAccount } from "@/tests/helpers/accounts";
+import { DESKTOP, NARROW, hasHorizontalScroll, overflowingElements, screenshot, signInAsAdmin, useBrowserSuite, useSession, type TrackedPage } from "@/tests/e2e/browser";
 import { registerServedModel } from "@/tests/helpers/models";
 
 const suite = useBrowserSuite({ seed: "demo", timeoutMs: 120_000 });
@@ -378,6 +378,32 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     // Nothing was interpreted as markup.
     assert.deepEqual(p.dialogs, [], `dialogs fired: ${p.dialogs.join(", ")}`);
     assert.equal(await page.locator("main script, main img, main svg[onload], main b").count(), 0);
+    assertNoPageErrors(p);
+  }));
+
+  test("account: an API token created with an expiry date lists it; one without lists never", withShots("tokens", async (_t) => {
+    const { cookie } = await signedInAccount(suite.srv, "viewer", "e2e-tokens");
+    const p = await open();
+    await useSession(p, suite.srv, cookie);
+    const { page } = p;
+    await page.goto("/account");
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Name").fill("nightly import");
+    await page.getByLabel("Expires (optional)").fill(expires);
+    await page.getByRole("button", { name: "Create token" }).click();
+    await page.getByTestId("new-token").waitFor();
+    assert.match((await page.getByTestId("new-token").textContent()) ?? "", /^bsk_/);
+    const row = page.locator("tr", { hasText: "nightly import" });
+    await row.waitFor();
+    const shown = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(expires));
+    assert.match((await row.getByTestId("token-expires").textContent()) ?? "", new RegExp(`^${shown}`), "the expiry date is listed");
+
+    await page.getByLabel("Name").fill("forever");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const forever = page.locator("tr", { hasText: "forever" });
+    await forever.waitFor();
+    assert.equal(await forever.getByTestId("token-expires").textContent(), "never");
+    await screenshot(page, "account-tokens");
     assertNoPageErrors(p);
   }));
 });

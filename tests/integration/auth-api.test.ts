@@ -213,6 +213,39 @@ test("password sign-in is rate limited per login with a clear 429", async (t) =>
   assert.equal((await call(s, "/api/auth/login", { method: "POST", json: { login: acct.login, password: acct.password } })).status, 429);
 });
 
+test("API tokens with an expiry: a past one is refused at creation, the list shows it, and after it the token gets a 401 that says it expired", async (t) => {
+  const s = server(t);
+  if (!s) return;
+  const { cookie } = await signedInAccount(s, "viewer");
+  const h = sessionHeaders(s, cookie);
+  const past = await call(s, "/api/account/tokens", { method: "POST", headers: h, json: { name: "old", role: "viewer", expiresAt: "2020-01-01" } });
+  assert.equal(past.status, 400);
+  assert.match(past.body.error.message, /expiresAt must be in the future/);
+  const bad = await call(s, "/api/account/tokens", { method: "POST", headers: h, json: { name: "bad", role: "viewer", expiresAt: "next week" } });
+  assert.equal(bad.status, 400);
+  assert.match(JSON.stringify(bad.body.error), /expiresAt/);
+
+  // Long enough for creation and one use on a loaded machine, short enough to wait out.
+  const expiresAt = new Date(Date.now() + 6_000).toISOString();
+  const made = await call<{ token: string; info: { id: number; expiresAt: string | null } }>(s, "/api/account/tokens", {
+    method: "POST",
+    headers: h,
+    json: { name: "short-lived", role: "viewer", expiresAt },
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.info.expiresAt, expiresAt);
+  const list = await call<{ tokens: { id: number; expiresAt: string | null }[] }>(s, "/api/account/tokens", { headers: { cookie } });
+  assert.equal(list.body.tokens.find((x) => x.id === made.body.info.id)?.expiresAt, expiresAt);
+
+  const auth = { authorization: `Bearer ${made.body.token}` };
+  const before = await call(s, "/api/account/tokens", { headers: auth });
+  assert.equal(before.status, 200, "works until it expires");
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now()) + 200));
+  const after = await call(s, "/api/account/tokens", { headers: auth });
+  assert.equal(after.status, 401);
+  assert.match(after.body.error.message, new RegExp(`the API token expired at ${expiresAt.replace(/[.]/g, "\\.")}`));
+});
+
 test("a local account changes its password: the current one is checked, other sessions end, the new one signs in", async (t) => {
   const s = server(t);
   if (!s) return;
