@@ -7,15 +7,17 @@ import { fmtDateTime } from "@/components/format";
 
 const ROLE_ORDER: Role[] = ["viewer", "triager", "admin"];
 
-/** Personal API tokens: create (the secret is shown once), list with last use, revoke. */
-export function TokensPanel({ tokens, role }: { tokens: ApiTokenView[]; role: Role }) {
+/**
+ * Personal API tokens: create (the secret is shown once, optionally with an expiry), list with last use and
+ * expiry, revoke. `now` comes from the server render, so the "expired" marks hydrate the same on the client.
+ */
+export function TokensPanel({ tokens, role, now }: { tokens: ApiTokenView[]; role: Role; now: number }) {
   const id = useId();
   const router = useRouter();
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, startTransition] = useTransition();
   const roles = ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(role) + 1);
-  const now = Date.now();
 
   async function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();

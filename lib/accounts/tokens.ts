@@ -78,6 +78,17 @@ export async function listApiTokens(db: PrismaClient, userId: number): Promise<A
   return rows.map(toView);
 }
 
+/** A token with its owner's login, for the admin's overview. */
+export interface OwnedApiTokenView extends ApiTokenView {
+  owner: string;
+}
+
+/** Every account's tokens that are not revoked, newest first (at most `limit`): what can still call the API. */
+export async function listLiveApiTokens(db: PrismaClient, limit = 500): Promise<OwnedApiTokenView[]> {
+  const rows = await db.apiToken.findMany({ where: { revokedAt: null }, orderBy: { id: "desc" }, take: limit, include: { expiry: true, user: true } });
+  return rows.map((r) => ({ ...toView(r), owner: r.user.login }));
+}
+
 /** Revokes one of `userId`'s tokens (an admin may revoke anyone's: pass userId null). */
 export async function revokeApiToken(db: PrismaClient, tokenId: number, userId: number | null): Promise<ApiTokenView> {
   const row = await db.apiToken.findUnique({ where: { id: tokenId }, include: { expiry: true } });

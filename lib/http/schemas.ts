@@ -290,7 +290,7 @@ export const SweepQuerySchema = z.object({
 });
 export type SweepQuery = z.infer<typeof SweepQuerySchema>;
 
-export type { ApiTokenView } from "@/lib/accounts/tokens";
+export type { ApiTokenView, OwnedApiTokenView } from "@/lib/accounts/tokens";
 export type { UserView } from "@/lib/accounts/users";
 export type { Role } from "@/lib/accounts/roles";
 

@@ -46,9 +46,10 @@ function sessionCookie(res: Response): string {
 /** Headers for a cookie-authenticated call from the app's own pages (same Origin, as a browser sends). */
 export const sessionHeaders = (s: TestServer, cookie: string) => ({ cookie, origin: s.baseUrl });
 
-/** A personal API token created by the session's account. */
-export async function createToken(s: TestServer, cookie: string, role: Role, name = "test"): Promise<{ token: string; id: number }> {
-  const r = await call<{ token: string; info: { id: number } }>(s, "/api/account/tokens", { method: "POST", headers: sessionHeaders(s, cookie), json: { name, role } });
+/** A personal API token created by the session's account (with an expiry when `expiresAt` is given). */
+export async function createToken(s: TestServer, cookie: string, role: Role, name = "test", expiresAt?: string): Promise<{ token: string; id: number }> {
+  const json = { name, role, ...(expiresAt ? { expiresAt } : {}) };
+  const r = await call<{ token: string; info: { id: number } }>(s, "/api/account/tokens", { method: "POST", headers: sessionHeaders(s, cookie), json });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { token: r.body.token, id: r.body.info.id };
 }
