@@ -3,7 +3,7 @@ import { useId, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { ApiTokenView, Role } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
-import { fmtDateTime } from "@/components/format";
+import { fmtDateTime, fmtExpiry } from "@/components/format";
 
 const ROLE_ORDER: Role[] = ["viewer", "triager", "admin"];
 
@@ -99,7 +99,7 @@ export function TokensPanel({ tokens, role, now }: { tokens: ApiTokenView[]; rol
                   <td className="px-4 py-2">{t.role}</td>
                   <td className="px-4 py-2">{fmtDateTime(t.createdAt)}</td>
                   <td className="px-4 py-2">{t.lastUsedAt ? fmtDateTime(t.lastUsedAt) : "never"}</td>
-                  <td className="px-4 py-2" data-testid="token-expires">{t.expiresAt ? `${Date.parse(t.expiresAt) <= now ? "expired " : ""}${fmtDateTime(t.expiresAt)}` : "never"}</td>
+                  <td className="px-4 py-2" data-testid="token-expires">{fmtExpiry(t.expiresAt, now)}</td>
                   <td className="px-4 py-2 text-right">
                     {t.revokedAt ? (
                       <span className="text-xs">revoked {fmtDateTime(t.revokedAt)}</span>

@@ -1,5 +1,5 @@
 import type { OwnedApiTokenView } from "@/lib/http/schemas";
-import { fmtDateTime } from "@/components/format";
+import { fmtDateTime, fmtExpiry } from "@/components/format";
 
 /** Every account's live API tokens with their expiry, so an admin sees what can still call the API. */
 export function LiveTokensTable({ tokens, now }: { tokens: OwnedApiTokenView[]; now: number }) {
@@ -30,7 +30,7 @@ export function LiveTokensTable({ tokens, now }: { tokens: OwnedApiTokenView[]; 
                   <td className="px-4 py-2">{t.role}</td>
                   <td className="px-4 py-2">{t.lastUsedAt ? fmtDateTime(t.lastUsedAt) : "never"}</td>
                   <td className="px-4 py-2" data-testid="token-expires">
-                    {t.expiresAt ? `${Date.parse(t.expiresAt) <= now ? "expired " : ""}${fmtDateTime(t.expiresAt)}` : "never"}
+                    {fmtExpiry(t.expiresAt, now)}
                   </td>
                 </tr>
               ))}
