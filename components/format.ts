@@ -25,6 +25,12 @@ export function fmtDateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? "—" : `${DATE_TIME.format(d)} UTC`;
 }
 
+/** A token's expiry for lists: "never", the time, or "expired <time>" once `now` has passed it. */
+export function fmtExpiry(expiresAt: string | null, now: number): string {
+  if (!expiresAt) return "never";
+  return `${Date.parse(expiresAt) <= now ? "expired " : ""}${fmtDateTime(expiresAt)}`;
+}
+
 export function fmtNum(n: number | null | undefined, digits = 3): string {
   return typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "—";
 }

@@ -106,6 +106,8 @@ export interface AppConfig {
   ortAllowSpinning: boolean;
   /** Prefix of the keys given to reports filed in bugsift ("BS" -> BS-1, BS-2, …). */
   reportKeyPrefix: string;
+  /** TEST_MODEL_DIR: the encoder the test suite serves and indexes with instead of the one it picks (tests only). */
+  testModelDir: string | null;
   auth: AuthConfig;
   /** Live sync connectors and webhooks (docs/sync.md). */
   sync: SyncConfig;
@@ -230,6 +232,7 @@ const EnvSchema = z.object({
   ),
   INDEX_SQLITE_PATH: text(),
   MODEL_DIR: text(),
+  TEST_MODEL_DIR: text(),
   ADMIN_TOKEN: text(),
   ADMIN_TOKEN_FILE: text(),
   MAX_BODY_BYTES: int("MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
@@ -407,6 +410,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepMaxReports: e.SWEEP_MAX_REPORTS,
     ortAllowSpinning: e.ORT_ALLOW_SPINNING,
     reportKeyPrefix: e.REPORT_KEY_PREFIX,
+    testModelDir: e.TEST_MODEL_DIR ? path.resolve(/*turbopackIgnore: true*/ cwd, e.TEST_MODEL_DIR) : null,
     auth: authConfig(e),
     sync: {
       github: e.GITHUB_REPO

@@ -25,7 +25,7 @@ export default async function AccountPage() {
         </div>
         <SessionButtons />
       </div>
-      <TokensPanel tokens={tokens} role={actor.role} />
+      <TokensPanel tokens={tokens} role={actor.role} now={Date.now()} />
       {user.provider === "local" && <PasswordForm />}
     </div>
   );

@@ -3,12 +3,15 @@ import { useId, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import type { ApiTokenView, Role } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
-import { fmtDateTime } from "@/components/format";
+import { fmtDateTime, fmtExpiry } from "@/components/format";
 
 const ROLE_ORDER: Role[] = ["viewer", "triager", "admin"];
 
-/** Personal API tokens: create (the secret is shown once), list with last use, revoke. */
-export function TokensPanel({ tokens, role }: { tokens: ApiTokenView[]; role: Role }) {
+/**
+ * Personal API tokens: create (the secret is shown once, optionally with an expiry), list with last use and
+ * expiry, revoke. `now` comes from the server render, so the "expired" marks hydrate the same on the client.
+ */
+export function TokensPanel({ tokens, role, now }: { tokens: ApiTokenView[]; role: Role; now: number }) {
   const id = useId();
   const router = useRouter();
   const [created, setCreated] = useState<string | null>(null);
@@ -18,11 +21,15 @@ export function TokensPanel({ tokens, role }: { tokens: ApiTokenView[]; role: Ro
 
   async function create(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
     setError(null);
     try {
-      const r = await apiFetch<{ token: string }>("/api/account/tokens", { method: "POST", json: { name: form.get("name"), role: form.get("role") } });
+      const expires = String(form.get("expiresAt") ?? "");
+      const json = { name: form.get("name"), role: form.get("role"), ...(expires ? { expiresAt: expires } : {}) };
+      const r = await apiFetch<{ token: string }>("/api/account/tokens", { method: "POST", json });
       setCreated(r.token);
+      formEl.reset(); // the next token starts from a blank form, not this one's name and expiry
       startTransition(() => router.refresh());
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -55,6 +62,10 @@ export function TokensPanel({ tokens, role }: { tokens: ApiTokenView[]; role: Ro
             ))}
           </select>
         </div>
+        <div>
+          <label htmlFor={`${id}-expires`} className="block text-xs font-medium text-slate-700">Expires (optional)</label>
+          <input id={`${id}-expires`} name="expiresAt" type="date" className="mt-1 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm" />
+        </div>
         <button type="submit" className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Create token</button>
       </form>
       {created && (
@@ -76,6 +87,7 @@ export function TokensPanel({ tokens, role }: { tokens: ApiTokenView[]; role: Ro
                 <th className="px-4 py-2 font-medium">Role</th>
                 <th className="px-4 py-2 font-medium">Created</th>
                 <th className="px-4 py-2 font-medium">Last used</th>
+                <th className="px-4 py-2 font-medium">Expires</th>
                 <th className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
@@ -87,6 +99,7 @@ export function TokensPanel({ tokens, role }: { tokens: ApiTokenView[]; role: Ro
                   <td className="px-4 py-2">{t.role}</td>
                   <td className="px-4 py-2">{fmtDateTime(t.createdAt)}</td>
                   <td className="px-4 py-2">{t.lastUsedAt ? fmtDateTime(t.lastUsedAt) : "never"}</td>
+                  <td className="px-4 py-2" data-testid="token-expires">{fmtExpiry(t.expiresAt, now)}</td>
                   <td className="px-4 py-2 text-right">
                     {t.revokedAt ? (
                       <span className="text-xs">revoked {fmtDateTime(t.revokedAt)}</span>

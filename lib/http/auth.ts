@@ -110,6 +110,7 @@ export async function authenticate(db: PrismaClient, headers: Headers): Promise<
   if (headers.get("authorization") !== null) {
     if (bearer !== null) {
       const viaToken = await tokenActor(db, bearer);
+      if (viaToken && "refused" in viaToken) return { actor: null, via: "anonymous", refused: viaToken.refused };
       if (viaToken) return { actor: viaToken, via: "token" };
       if (checkToken(bearer)) return { actor: await systemActor(db, BOOTSTRAP_ADMIN_LOGIN, "admin"), via: "bootstrap" };
     }

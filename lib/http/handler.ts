@@ -1,12 +1,12 @@
 // The wrapper every route handler goes through: access control from the one table (lib/http/access.ts),
-// the cross-site check for writes, optional per-IP rate limit, and uniform error bodies. Uses only
-// web-standard Request/Response (no Next.js imports), so it is exercised the same way from tests.
+// the cross-site check for writes, optional per-IP rate limit (lib/http/ratelimit.ts), and uniform error
+// bodies. Uses only web-standard Request/Response (no Next.js imports), so it is exercised the same way from tests.
 import { config } from "@/lib/config";
 import { roleAtLeast } from "@/lib/accounts/roles";
 import { accessRule, neededRole } from "@/lib/http/access";
 import { authenticate, cookieValue, crossSiteProblem, SESSION_COOKIE, type RequestAuth } from "@/lib/http/auth";
 import { ApiError } from "@/lib/http/errors";
-import { clientKey, TokenBucketLimiter } from "@/lib/http/ratelimit";
+import { serverRequestLimits } from "@/lib/http/ratelimit";
 import { errorResponse } from "@/lib/http/respond";
 import { serverCore } from "@/lib/runtime/server";
 
@@ -20,16 +20,6 @@ export interface HandlerOptions {
 type Params = Record<string, string | string[] | undefined>;
 export type RouteContext = { params: Promise<Params> };
 export type Handler = (req: Request, params: Params, auth: RequestAuth) => Promise<Response>;
-
-const g = globalThis as unknown as { __bugsiftLimiter?: TokenBucketLimiter | null; __bugsiftLoginLimiters?: { account: TokenBucketLimiter; ip: TokenBucketLimiter } };
-
-function limiter(): TokenBucketLimiter | null {
-  if (g.__bugsiftLimiter === undefined) {
-    const cfg = config();
-    g.__bugsiftLimiter = cfg.rateLimitPerMin > 0 ? new TokenBucketLimiter(cfg.rateLimitPerMin, cfg.rateLimitBurst) : null;
-  }
-  return g.__bugsiftLimiter;
-}
 
 /**
  * Who the caller is and whether the table lets them in: 401 when an account is needed and none was
@@ -63,41 +53,12 @@ export async function authorize(req: Request): Promise<RequestAuth> {
   return auth;
 }
 
-export function checkRateLimit(req: Request): void {
-  const l = limiter();
-  if (!l) return;
-  const r = l.take(clientKey(req.headers, config().trustProxy));
-  if (!r.ok) {
-    throw new ApiError(429, "rate_limited", `too many requests; retry in ${r.retryAfterSec}s`, { retryAfterSec: r.retryAfterSec }, {
-      "retry-after": String(r.retryAfterSec),
-    });
-  }
-}
-
-/**
- * Password sign-in attempts: LOGIN_ATTEMPTS_PER_MIN per account name, ten times that per client IP, so
- * guessing one account's password and spraying many accounts from one address are both bounded.
- */
-export function checkLoginRate(req: Request, login: string): void {
-  const perMin = config().auth.loginAttemptsPerMin;
-  g.__bugsiftLoginLimiters ??= { account: new TokenBucketLimiter(perMin, perMin), ip: new TokenBucketLimiter(perMin * 10, perMin * 10) };
-  const { account, ip } = g.__bugsiftLoginLimiters;
-  const byAccount = account.take(login.toLowerCase());
-  const byIp = ip.take(clientKey(req.headers, config().trustProxy));
-  const refused = !byAccount.ok ? byAccount : !byIp.ok ? byIp : null;
-  if (refused) {
-    throw new ApiError(429, "rate_limited", `too many sign-in attempts; retry in ${refused.retryAfterSec}s`, { retryAfterSec: refused.retryAfterSec }, {
-      "retry-after": String(refused.retryAfterSec),
-    });
-  }
-}
-
 /** Wraps a handler for `export const GET = route(...)`. */
 export function route(fn: Handler, opts: HandlerOptions = {}) {
   return async (req: Request, ctx?: RouteContext): Promise<Response> => {
     try {
       const auth = await authorize(req);
-      if (opts.rateLimited) checkRateLimit(req);
+      if (opts.rateLimited) serverRequestLimits().checkRequest(req.headers);
       const params = ctx?.params ? await ctx.params : {};
       return await fn(req, params, auth);
     } catch (err) {

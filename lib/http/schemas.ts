@@ -12,6 +12,7 @@ import {
   type CreateReport,
   type Draft,
   type ListReportsQuery,
+  type ReportFilters,
   type UpdateReport,
 } from "@/lib/domain/types";
 
@@ -57,18 +58,22 @@ export const DateParamSchema = z
 
 export const VerdictSchema = z.enum(VERDICTS);
 
-// ---------------------------------------------------------------------------
-// Requests
-// ---------------------------------------------------------------------------
-
-/** GET /api/search query string. `q` may be empty only when at least one filter is set (then newest first). */
-export const SearchQuerySchema = z.object({
-  q: z.string().trim().max(LIMITS.query).default(""),
+/** The report filters search and browse share (lib/domain/types ReportFilters); blank fields mean "any". */
+export const ReportFiltersSchema = z.object({
   product: optText(LIMITS.field),
   component: optText(LIMITS.field),
   status: optText(LIMITS.field),
   from: DateParamSchema.optional(),
   to: DateParamSchema.optional(),
+}) satisfies z.ZodType<ReportFilters>;
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+/** GET /api/search query string. `q` may be empty only when at least one filter is set (then newest first). */
+export const SearchQuerySchema = ReportFiltersSchema.extend({
+  q: z.string().trim().max(LIMITS.query).default(""),
   limit: z.coerce.number().int().min(1).max(LIMITS.maxSearchLimit).default(20),
   offset: z.coerce.number().int().min(0).max(1000).default(0),
   /** "1"/"true": only reports containing the query's words as a phrase (with their total). */
@@ -135,12 +140,7 @@ export const UpdateReportSchema = z
   .refine((o) => Object.keys(o).length > 0, { message: "no fields to update" }) satisfies z.ZodType<UpdateReport>;
 
 /** GET /api/reports query string (browse, newest first). */
-export const ListReportsQuerySchema = z.object({
-  product: optText(LIMITS.field),
-  component: optText(LIMITS.field),
-  status: optText(LIMITS.field),
-  from: DateParamSchema.optional(),
-  to: DateParamSchema.optional(),
+export const ListReportsQuerySchema = ReportFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).max(LIMITS.maxSearchLimit).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 }) satisfies z.ZodType<ListReportsQuery>;
@@ -178,6 +178,8 @@ export const PasswordLoginSchema = z.object({
 export const CreateTokenSchema = z.object({
   name: z.string().trim().min(1, "name is required").max(100),
   role: RoleSchema,
+  /** Optional: when the token stops working; a date alone means the start of that day (UTC). Must be in the future. */
+  expiresAt: DateParamSchema.transform((s) => new Date(s)).optional(),
 });
 
 /** POST /api/account/password body. */
@@ -288,7 +290,7 @@ export const SweepQuerySchema = z.object({
 });
 export type SweepQuery = z.infer<typeof SweepQuerySchema>;
 
-export type { ApiTokenView } from "@/lib/accounts/tokens";
+export type { ApiTokenView, OwnedApiTokenView } from "@/lib/accounts/tokens";
 export type { UserView } from "@/lib/accounts/users";
 export type { Role } from "@/lib/accounts/roles";
 

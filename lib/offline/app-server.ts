@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { config } from "@/lib/config";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DEMO_CORPUS = path.join(ROOT, "data/demo/reports.jsonl");
@@ -138,7 +139,8 @@ export async function ensureNextBuild(): Promise<void> {
  * random-weight BERT (scripts/build-bert-onnx.ts --preset tiny; mechanics only, no semantic quality).
  */
 export async function testModelDir(seedDbUrl?: string): Promise<{ dir: string; kind: "trained" | "random" }> {
-  if (process.env.TEST_MODEL_DIR) return { dir: path.resolve(process.env.TEST_MODEL_DIR), kind: "trained" };
+  const chosen = config().testModelDir;
+  if (chosen) return { dir: chosen, kind: "trained" };
   const has = (d: string) => existsSync(path.join(d, "model.onnx")) || existsSync(path.join(d, "onnx/model.onnx"));
   // Built in place (build-default-model registers its --out path as a ModelVersion, so no temp dir +
   // rename); a marker written after success tells a finished build from an interrupted one.

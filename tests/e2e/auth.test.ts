@@ -13,38 +13,33 @@
 // /api/v3/user returns the user (docs.github.com: "Authorizing OAuth apps", "Get the authenticated user").
 //
 // Screenshots: test-results/screenshots/auth-*.png.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import Provider from "oidc-provider";
-import type { Browser } from "playwright-core";
-import { freePort, startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
+import { freePort, type TestServer } from "@/lib/offline/app-server";
 import { bearer, call } from "@/tests/helpers/api-client";
-import { launchBrowser, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
+import { screenshot, useBrowserSuite } from "@/tests/e2e/browser";
 
 const CLIENT_ID = "bugsift-e2e";
 const CLIENT_SECRET = "e2e-client-secret-0123456789abcdef";
 const IDP_LOGIN = "oidc-alice";
 
-let srv: TestServer | null = null;
 let idp: Server | null = null;
 let github: Server | null = null;
 const githubSeen: { tokenRequest?: URLSearchParams; userAuth?: string } = {};
-let browser: Browser | null = null;
-let skipReason: string | null = null;
-const pages: TrackedPage[] = [];
+let idpPort = 0;
+let githubPort = 0;
 
-before(async () => {
-  browser = await launchBrowser();
-  const idpPort = await freePort();
-  const issuer = `http://127.0.0.1:${idpPort}`;
-  const githubPort = await freePort();
-  try {
-    srv = await startTestServer({
+const suite = useBrowserSuite(
+  async () => {
+    idpPort = await freePort();
+    githubPort = await freePort();
+    return {
       seed: "demo",
       timeoutMs: 120_000,
       env: {
-        OIDC_ISSUER: issuer,
+        OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
         OIDC_CLIENT_ID: CLIENT_ID,
         OIDC_CLIENT_SECRET: CLIENT_SECRET,
         OIDC_NAME: "Test IdP",
@@ -52,15 +47,23 @@ before(async () => {
         GITHUB_CLIENT_SECRET: "gh-secret",
         GITHUB_URL: `http://127.0.0.1:${githubPort}`,
       },
-    });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) {
-      skipReason = e.message;
-      return;
-    }
-    throw e;
-  }
-  const provider = new Provider(issuer, {
+    };
+  },
+  {
+    started: async (srv) => {
+      idp = await startIdp(idpPort, srv);
+      github = await startGithub(githubPort);
+    },
+    stopped: async () => {
+      await new Promise((r) => (idp ? idp.close(r) : r(undefined)));
+      await new Promise((r) => (github ? github.close(r) : r(undefined)));
+    },
+  },
+);
+
+/** The OpenID provider: oidc-provider with bugsift registered as a confidential client. */
+async function startIdp(idpPort: number, srv: TestServer): Promise<Server> {
+  const provider = new Provider(`http://127.0.0.1:${idpPort}`, {
     clients: [
       {
         client_id: CLIENT_ID,
@@ -80,9 +83,14 @@ before(async () => {
     }),
     cookies: { keys: ["e2e-cookie-key-0123456789"] },
   });
-  idp = createServer(provider.callback());
-  await new Promise<void>((resolve) => idp!.listen(idpPort, "127.0.0.1", resolve));
-  github = createServer(async (req, res) => {
+  const server = createServer(provider.callback());
+  await new Promise<void>((resolve) => server.listen(idpPort, "127.0.0.1", resolve));
+  return server;
+}
+
+/** GitHub's OAuth web flow and user API, in its Enterprise Server layout. */
+async function startGithub(githubPort: number): Promise<Server> {
+  const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${githubPort}`);
     if (req.method === "GET" && url.pathname === "/login/oauth/authorize") {
       // The user approves at once: back to redirect_uri with a code and the state.
@@ -103,22 +111,14 @@ before(async () => {
       else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: 424242, login: "octo-e2e", name: "Octo", email: null }));
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => github!.listen(githubPort, "127.0.0.1", resolve));
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  for (const p of pages) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await srv?.stop();
-  await new Promise((r) => (idp ? idp.close(r) : r(undefined)));
-  await new Promise((r) => (github ? github.close(r) : r(undefined)));
-});
+  await new Promise<void>((resolve) => server.listen(githubPort, "127.0.0.1", resolve));
+  return server;
+}
 
 test("OpenID Connect sign-in in the browser, then a verdict recorded under the signed-in account", { timeout: 5 * 60_000 }, async (t) => {
-  if (skipReason) return t.skip(skipReason);
-  const s = srv!;
-  const p = await newPage(browser!, s.baseUrl);
-  pages.push(p);
+  if (suite.skipped(t)) return;
+  const s = suite.srv;
+  const p = await suite.open();
   const { page } = p;
   try {
     const list = await call<{ reports: { id: number }[] }>(s, "/api/reports?limit=1");
@@ -202,10 +202,9 @@ test("OpenID Connect sign-in in the browser, then a verdict recorded under the s
 });
 
 test("GitHub OAuth sign-in in the browser: code exchanged with the client secret and PKCE, account keyed by GitHub's user id", { timeout: 3 * 60_000 }, async (t) => {
-  if (skipReason) return t.skip(skipReason);
-  const s = srv!;
-  const p = await newPage(browser!, s.baseUrl);
-  pages.push(p);
+  if (suite.skipped(t)) return;
+  const s = suite.srv;
+  const p = await suite.open();
   const { page } = p;
   try {
     await page.goto("/signin?returnTo=/account");

@@ -1,8 +1,13 @@
 // Shared browser plumbing for the e2e tests: launches the system Chromium (never downloads one),
-// collects page errors, and saves full-page screenshots into test-results/screenshots/.
+// collects page errors, saves full-page screenshots into test-results/screenshots/, and sets up a browser
+// suite (browser + test server per file, pages closed at the end, sessions put into a page's cookies).
 import { existsSync, mkdirSync } from "node:fs";
+import { after, before, type TestContext } from "node:test";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import type { StartOptions, TestServer } from "@/lib/offline/app-server";
+import { adminSession } from "@/tests/helpers/accounts";
+import { useTestServer, type SuiteHooks } from "@/tests/helpers/suite";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
@@ -121,4 +126,63 @@ export async function hasHorizontalScroll(page: Page): Promise<boolean> {
 /** The overflow, for failure messages. */
 export async function overflowingElements(page: Page): Promise<string> {
   return (await horizontalOverflow(page)).slice(0, 8).join("; ");
+}
+
+export interface BrowserSuite {
+  /** The running server; only inside a test that did not skip. */
+  readonly srv: TestServer;
+  /** Skips `t` with the reason when the server could not start; true when it did. */
+  skipped(t: TestContext): boolean;
+  /** A fresh tracked page (own context) on the server, closed at the end of the file. */
+  open(viewport?: { width: number; height: number }, device?: BrowserContextOptions): Promise<TrackedPage>;
+}
+
+/**
+ * Registers a browser test file's hooks: Chromium first (a missing one fails the file: a broken CI image,
+ * not missing data), then the test server as useTestServer starts it (a missing corpus or model skips the
+ * file); at the end every opened page's context, the browser and the server are closed.
+ */
+export function useBrowserSuite(opts: StartOptions | (() => Promise<StartOptions>), hooks: SuiteHooks = {}): BrowserSuite {
+  let browser: Browser | null = null;
+  let running: TestServer | null = null;
+  const opened: TrackedPage[] = [];
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  const server = useTestServer(opts, {
+    ...hooks,
+    started: async (srv) => {
+      running = srv;
+      await hooks.started?.(srv);
+    },
+  });
+  after(async () => {
+    for (const p of opened) await p.context.close().catch(() => undefined);
+    await browser?.close();
+  });
+  return {
+    get srv(): TestServer {
+      if (!running) throw new Error("the test server is not running (a test that skipped reached for it)");
+      return running;
+    },
+    skipped(t) {
+      return server(t) === null;
+    },
+    async open(viewport = DESKTOP, device = {}) {
+      const p = await newPage(browser!, this.srv.baseUrl, viewport, device);
+      opened.push(p);
+      return p;
+    },
+  };
+}
+
+/** Puts the session a Cookie header value ("bugsift_session=…") carries into the page's context. */
+export async function useSession(p: TrackedPage, srv: TestServer, cookie: string): Promise<void> {
+  const value = cookie.slice(cookie.indexOf("=") + 1);
+  await p.context.addCookies([{ name: "bugsift_session", value, url: srv.baseUrl }]);
+}
+
+/** Signs the page's context in as the bootstrap admin (the admin token's login, an httpOnly session cookie). */
+export async function signInAsAdmin(p: TrackedPage, srv: TestServer): Promise<void> {
+  await useSession(p, srv, await adminSession(srv));
 }

@@ -5,73 +5,31 @@
 // widths go to test-results/screenshots/pages-*.png.
 //
 //   node --import tsx --test tests/e2e/pages.test.ts
-import { after, before, describe, test, type TestContext } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
-import { DESKTOP, NARROW, PHONE, horizontalOverflow, launchBrowser, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
+import type { Page } from "playwright-core";
+import { DESKTOP, NARROW, PHONE, horizontalOverflow, screenshot, signInAsAdmin, useBrowserSuite } from "@/tests/e2e/browser";
 import { registerServedModel } from "@/tests/helpers/models";
 
-let srv: TestServer | null = null;
-let browser: Browser | null = null;
-let skipReason: string | null = null;
-const opened: TrackedPage[] = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  try {
-    srv = await startTestServer({ seed: "demo", timeoutMs: 120_000 });
-    // A listed model version: the admin page then renders the model table, whose widest row must fit too.
-    await registerServedModel(srv);
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  for (const p of opened) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await srv?.stop();
-});
+// A listed model version: the admin page then renders the model table, whose widest row must fit too.
+const suite = useBrowserSuite({ seed: "demo", timeoutMs: 120_000 }, { started: (srv) => registerServedModel(srv) });
 
 const WIDTHS = [
   ["desktop", DESKTOP],
   ["narrow", NARROW],
 ] as const;
 
-async function open(viewport: { width: number; height: number }, device = {}): Promise<TrackedPage> {
-  const p = await newPage(browser!, srv!.baseUrl, viewport, device);
-  opened.push(p);
-  return p;
-}
-
-/** Signs the page's context in as admin (the bootstrap token's login sets the httpOnly session cookie). */
-async function signIn(p: TrackedPage): Promise<void> {
-  const res = await srv!.api("/api/admin/login", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: srv!.adminToken }),
-  });
-  const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
-  assert.ok(cookie, "login sets the session cookie");
-  await p.context.addCookies([{ name: "bugsift_session", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
-}
 
 let reportPath = "";
 async function aReportPath(): Promise<string> {
   if (reportPath) return reportPath;
-  const res = await srv!.api("/api/search?q=notifications%20arrive%20late&limit=1");
+  const res = await suite.srv.api("/api/search?q=notifications%20arrive%20late&limit=1");
   const body = (await res.json()) as { results: { report: { id: number } }[] };
   assert.ok(body.results[0], "the demo corpus answers the search");
   reportPath = `/reports/${body.results[0].report.id}`;
   return reportPath;
 }
 
-function skipped(t: TestContext): boolean {
-  if (skipReason) t.skip(skipReason);
-  return skipReason !== null;
-}
 
 /** The nav links marked current (aria-current=page), by their text. */
 async function currentNav(page: Page): Promise<string[]> {
@@ -86,14 +44,14 @@ async function assertNoOverflow(page: Page, what: string): Promise<void> {
 describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
   for (const [name, viewport] of WIDTHS) {
     test(`${name}: the nav marks the page's section, and no section on a report page`, async (t) => {
-      if (skipped(t)) return;
-      const p = await open(viewport);
+      if (suite.skipped(t)) return;
+      const p = await suite.open(viewport);
       const { page } = p;
       // Anonymous visitors get no Admin entry at all; an admin gets it, marked on the admin page.
       await page.goto("/");
       await page.locator("h1").first().waitFor();
       assert.equal(await page.locator('nav[aria-label="Main"] a', { hasText: "Admin" }).count(), 0, "no Admin link for an anonymous visitor");
-      await signIn(p);
+      await signInAsAdmin(p, suite.srv);
       const cases: [string, string[]][] = [
         ["/", ["Search"]],
         ["/?q=sync", ["Search"]],
@@ -115,10 +73,10 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
     });
 
     test(`${name}: check, search, report and admin pages fit the width; screenshots`, async (t) => {
-      if (skipped(t)) return;
-      const p = await open(viewport);
+      if (suite.skipped(t)) return;
+      const p = await suite.open(viewport);
       const { page } = p;
-      const draft = srv!.planted[0];
+      const draft = suite.srv.planted[0];
       await page.goto("/check");
       if (draft) {
         await page.getByLabel("Title").fill(draft.title);
@@ -142,7 +100,7 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
       await page.goto("/admin");
       await page.getByLabel("Admin token").waitFor();
       await assertNoOverflow(page, "the admin sign-in");
-      await signIn(p);
+      await signInAsAdmin(p, suite.srv);
       await page.goto("/admin");
       await page.getByRole("heading", { name: "Model versions" }).waitFor();
       await page.getByRole("table", { name: /Model versions/ }).waitFor();
@@ -161,10 +119,10 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
   }
 
   test("the overflow check sees a visually hidden element that escapes its scroll box", async (t) => {
-    if (skipped(t)) return;
+    if (suite.skipped(t)) return;
     // The check itself must be able to fail: an sr-only span (position absolute) inside an overflow-x-auto
     // wrapper that is not positioned escapes the wrapper; inside a positioned one it is clipped.
-    const { page } = await open(NARROW);
+    const { page } = await suite.open(NARROW);
     await page.goto("/check");
     // After hydration only: a probe appended before React hydrates <main> is thrown away with the mismatch.
     await page.locator("html[data-shortcuts=on]").waitFor({ state: "attached" });
@@ -186,7 +144,7 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
   });
 
   test("keyboard hints show with a mouse and keyboard, not on a touch phone or tablet", async (t) => {
-    if (skipped(t)) return;
+    if (suite.skipped(t)) return;
     const hints = async (page: Page) => ({
       kbd: await page.locator("kbd").filter({ visible: true }).count(),
       text: await page.getByText(/Shortcuts:|Keys on a focused card/).filter({ visible: true }).count(),
@@ -194,16 +152,16 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
     const report = await aReportPath();
 
     // Signed in as admin, so the report page has its verdict buttons and their key hints to hide.
-    const desktop = await open(DESKTOP);
-    await signIn(desktop);
+    const desktop = await suite.open(DESKTOP);
+    await signInAsAdmin(desktop, suite.srv);
     await desktop.page.goto(report);
     await desktop.page.getByTestId("similar-list").waitFor();
     const onDesktop = await hints(desktop.page);
     assert.ok(onDesktop.kbd > 0 && onDesktop.text === 2, `a desktop shows the footer and card key hints: ${JSON.stringify(onDesktop)}`);
 
     for (const [device, viewport] of [["phone", NARROW], ["tablet", { width: 820, height: 1180 }]] as const) {
-      const touch = await open(viewport, PHONE);
-      await signIn(touch);
+      const touch = await suite.open(viewport, PHONE);
+      await signInAsAdmin(touch, suite.srv);
       const { page } = touch;
       for (const url of ["/", "/?q=sync", "/check", report]) {
         await page.goto(url);

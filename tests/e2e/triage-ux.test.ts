@@ -6,15 +6,15 @@
 // Screenshots of the check, search, report and admin pages go to test-results/screenshots/triage-ux-*.png.
 //
 //   node --import tsx --test tests/e2e/triage-ux.test.ts
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { DEMO_PLANTED, ROOT, startTestServer, TestServerUnavailable, type PlantedDraft, type TestServer } from "@/lib/offline/app-server";
+import type { Page } from "playwright-core";
+import { DEMO_PLANTED, ROOT, TestServerUnavailable, type PlantedDraft } from "@/lib/offline/app-server";
 import type { ReportResponse, SearchResponse } from "@/lib/http/schemas";
-import { createAccount, signIn } from "@/tests/helpers/accounts";
-import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, newPage, overflowingElements, screenshot, type TrackedPage } from "@/tests/e2e/browser";
+import { signedInAccount } from "@/tests/helpers/accounts";
+import { DESKTOP, NARROW, hasHorizontalScroll, overflowingElements, screenshot, signInAsAdmin, useBrowserSuite, useSession } from "@/tests/e2e/browser";
 
 const SHIPPED = path.join(ROOT, "models/all-MiniLM-L6-v2");
 // Planted draft (data/demo/planted.json): a rewording of HBR-1260, ranked first with cosine 0.72 — "Related"
@@ -23,39 +23,15 @@ const PLANTED = (JSON.parse(readFileSync(DEMO_PLANTED, "utf8")) as PlantedDraft[
 // An error code present in exactly two demo reports.
 const ERROR_CODE = "0x8007016A";
 
-let srv: TestServer | null = null;
-let browser: Browser | null = null;
-let skipReason: string | null = null;
-const pages: TrackedPage[] = [];
-
-before(async () => {
-  browser = await launchBrowser();
+const suite = useBrowserSuite(async () => {
   if (!existsSync(path.join(SHIPPED, "onnx/model.onnx")) && !existsSync(path.join(SHIPPED, "model.onnx"))) {
-    skipReason = `${SHIPPED} is missing (npm run setup fetches it)`;
-    return;
+    throw new TestServerUnavailable(`${SHIPPED} is missing (npm run setup fetches it)`);
   }
-  try {
-    srv = await startTestServer({ seed: "demo", modelDir: SHIPPED, timeoutMs: 120_000, env: { QDRANT_URL: "" } });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  for (const p of pages) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await srv?.stop();
+  return { seed: "demo", modelDir: SHIPPED, timeoutMs: 120_000, env: { QDRANT_URL: "" } };
 });
 
-async function open(viewport: { width: number; height: number }): Promise<TrackedPage> {
-  const p = await newPage(browser!, srv!.baseUrl, viewport);
-  pages.push(p);
-  return p;
-}
-
 async function getJson<T>(pathname: string): Promise<{ status: number; body: T }> {
-  const res = await srv!.api(pathname);
+  const res = await suite.srv.api(pathname);
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -73,7 +49,7 @@ const widths = [
 ] as const;
 
 test("search API: words vs meaning per result, exact=1 returns only the phrase matches with their total", async (t) => {
-  if (skipReason) return t.skip(skipReason);
+  if (suite.skipped(t)) return;
   const exact = await getJson<SearchResponse>(`/api/search?q=${ERROR_CODE}&exact=1`);
   assert.equal(exact.status, 200, JSON.stringify(exact.body));
   assert.equal(exact.body.exact, true);
@@ -104,8 +80,8 @@ test("search API: words vs meaning per result, exact=1 returns only the phrase m
 
 for (const w of widths) {
   test(`search page (${w.name}): match badges, exact toggle, no Next past the matches`, async (t) => {
-    if (skipReason) return t.skip(skipReason);
-    const p = await open(w.viewport);
+    if (suite.skipped(t)) return;
+    const p = await suite.open(w.viewport);
     const { page } = p;
     await page.goto(`/?q=${ERROR_CODE}`);
     await page.getByTestId("results").waitFor();
@@ -123,8 +99,8 @@ for (const w of widths) {
   });
 
   test(`check page (${w.name}): calibrated tiers, scores in order, why chips, one click files and links`, async (t) => {
-    if (skipReason) return t.skip(skipReason);
-    const p = await open(w.viewport);
+    if (suite.skipped(t)) return;
+    const p = await suite.open(w.viewport);
     const { page } = p;
     await page.goto("/check");
     await page.getByLabel("Title").fill(PLANTED.title);
@@ -155,9 +131,8 @@ for (const w of widths) {
     assert.match((await page.getByTestId("verdict-account").textContent()) ?? "", /Sign in with a triager account/);
     // Signed in as a triager (the draft survives the reload in sessionStorage), one click files the draft and
     // records "duplicate of" as that account.
-    const triager = await createAccount(srv!, "triager", `ux-${w.name}`);
-    const cookie = (await signIn(srv!, triager)).split("=").slice(1).join("=");
-    await p.context.addCookies([{ name: "bugsift_session", value: cookie, url: srv!.baseUrl }]);
+    const { account: triager, cookie } = await signedInAccount(suite.srv, "triager", `ux-${w.name}`);
+    await useSession(p, suite.srv, cookie);
     await page.reload();
     await page.getByTestId("group-likely").waitFor({ timeout: 30_000 });
     assert.match((await page.getByTestId("verdict-account").textContent()) ?? "", new RegExp(`as ${triager.login}`));
@@ -193,17 +168,10 @@ for (const w of widths) {
   });
 
   test(`admin page (${w.name}): thresholds per model and product with each tier's precision/recall`, async (t) => {
-    if (skipReason) return t.skip(skipReason);
-    const p = await open(w.viewport);
+    if (suite.skipped(t)) return;
+    const p = await suite.open(w.viewport);
     const { page } = p;
-    const res = await srv!.api("/api/admin/login", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: srv!.adminToken }),
-    });
-    const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
-    assert.ok(cookie, "login cookie");
-    await p.context.addCookies([{ name: "bugsift_session", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
+    await signInAsAdmin(p, suite.srv);
     await page.goto("/admin");
     const star = page.locator('tr[data-threshold-model="all-MiniLM-L6-v2"][data-threshold-scope="*"]');
     await star.waitFor();

@@ -6,18 +6,14 @@
 //
 // A missing /usr/bin/chromium fails the run (install: apt-get install -y chromium); a missing demo
 // corpus or model skips it (TestServerUnavailable), like the other integration tests.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
-import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
-import { createAccount } from "@/tests/helpers/accounts";
-import { DESKTOP, NARROW, hasHorizontalScroll, launchBrowser, overflowingElements, newPage, screenshot, type TrackedPage } from "@/tests/e2e/browser";
+import type { Page } from "playwright-core";
+import { createAccount, signedInAccount } from "@/tests/helpers/accounts";
+import { DESKTOP, NARROW, hasHorizontalScroll, overflowingElements, screenshot, signInAsAdmin, useBrowserSuite, useSession, type TrackedPage } from "@/tests/e2e/browser";
 import { registerServedModel } from "@/tests/helpers/models";
 
-let srv: TestServer | null = null;
-let browser: Browser | null = null;
-let skipReason: string | null = null;
-const opened: TrackedPage[] = [];
+const suite = useBrowserSuite({ seed: "demo", timeoutMs: 120_000 });
 
 // The expected demo report for the plain-language search, and a query that describes it in other words.
 const SEARCH_QUERY = "push notifications come late on xiaomi phone";
@@ -27,28 +23,10 @@ const OTHER_PRODUCT = "Harbor Server";
 // Planted draft "Single sign-on keeps returning me to the login screen…", a rewording of HBR-1260.
 const PLANTED_KEY = "HBR-1260";
 
-before(async () => {
-  // Fail fast (not skip) when the browser is missing: that is a broken CI image, not missing data.
-  browser = await launchBrowser();
-  try {
-    srv = await startTestServer({ seed: "demo", timeoutMs: 120_000 });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-}, { timeout: 20 * 60_000 });
-
-after(async () => {
-  for (const p of opened) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await srv?.stop();
-});
-
 let current: TrackedPage[] = [];
 
 async function open(viewport: { width: number; height: number } = DESKTOP): Promise<TrackedPage> {
-  const p = await newPage(browser!, srv!.baseUrl, viewport);
-  opened.push(p);
+  const p = await suite.open(viewport);
   current.push(p);
   return p;
 }
@@ -56,7 +34,7 @@ async function open(viewport: { width: number; height: number } = DESKTOP): Prom
 /** Runs a test body; on failure saves FAIL-<name>-<n>.png of every page it opened, then rethrows. */
 function withShots(name: string, fn: (t: import("node:test").TestContext) => Promise<void>) {
   return async (t: import("node:test").TestContext) => {
-    if (skipReason) return t.skip(skipReason);
+    if (suite.skipped(t)) return;
     current = [];
     try {
       await fn(t);
@@ -79,7 +57,7 @@ function assertNoPageErrors(p: TrackedPage) {
 async function idOf(externalId: string): Promise<number> {
   // The search API is the one public way to go from a tracker key to a report id.
   for (let offset = 0; offset < 1000; offset += 100) {
-    const res = await srv!.api(`/api/reports?limit=100&offset=${offset}`);
+    const res = await suite.srv.api(`/api/reports?limit=100&offset=${offset}`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { reports: { id: number; externalId: string }[]; total: number };
     const hit = body.reports.find((r) => r.externalId === externalId);
@@ -162,9 +140,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
   }));
 
   test("check a new report: a planted draft shows its duplicate first, as the user types", withShots("check", async (t) => {
-    assert.ok(srv!.planted.length > 0, "data/demo/planted.json should list planted drafts");
+    assert.ok(suite.srv.planted.length > 0, "data/demo/planted.json should list planted drafts");
     // A planted draft with an unambiguous duplicate (any planted draft exercises the UI the same way).
-    const draft = srv!.planted.find((d) => d.duplicateOf === PLANTED_KEY) ?? srv!.planted[0]!;
+    const draft = suite.srv.planted.find((d) => d.duplicateOf === PLANTED_KEY) ?? suite.srv.planted[0]!;
     const p = await open();
     const { page } = p;
     const requests: string[] = [];
@@ -193,8 +171,8 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await screenshot(page, "check-results-desktop");
 
     await t.test("the planted duplicate's cluster is ranked first", (st) => {
-      if (srv!.modelKind !== "trained") {
-        return st.skip(`the server runs the ${srv!.modelKind} model (no semantic quality); ranking needs the trained default model`);
+      if (suite.srv.modelKind !== "trained") {
+        return st.skip(`the server runs the ${suite.srv.modelKind} model (no semantic quality); ranking needs the trained default model`);
       }
       assert.ok(
         draft.group.includes(firstKey!) || firstMaster === draft.duplicateOf,
@@ -230,7 +208,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assert.equal(await cards.nth(0).getByRole("button", { name: /^Duplicate of/ }).count(), 0);
     assert.match((await page.getByTestId("triage-identity").textContent()) ?? "", /Sign in with a triager account/);
     // Sign in as a triager on the sign-in page; it returns to the report.
-    const triager = await createAccount(srv!, "triager", "e2e-triager");
+    const triager = await createAccount(suite.srv, "triager", "e2e-triager");
     await page.getByTestId("triage-identity").getByRole("link", { name: "Sign in" }).click();
     await page.getByLabel("Login").fill(triager.login);
     await page.getByLabel("Password").fill(triager.password);
@@ -277,7 +255,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").filter({ hasText: /token/i }).waitFor();
 
-    await page.getByLabel("Admin token").fill(srv!.adminToken);
+    await page.getByLabel("Admin token").fill(suite.srv.adminToken);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Admin", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "Model versions" }).waitFor();
@@ -345,7 +323,7 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, "search box fits the viewport");
 
     // The check page with results, and the admin dashboard, at 390 px too.
-    const draft = srv!.planted[0];
+    const draft = suite.srv.planted[0];
     if (draft) {
       await page.goto("/check");
       await page.getByLabel("Title").fill(draft.title);
@@ -354,16 +332,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
       assert.equal(await hasHorizontalScroll(page), false, `/check with results scrolls horizontally: ${await overflowingElements(page)}`);
       await screenshot(page, "check-results-narrow");
     }
-    const res = await srv!.api("/api/admin/login", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: srv!.adminToken }),
-    });
-    const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
-    assert.ok(cookie, "login sets the session cookie");
-    await p.context.addCookies([{ name: "bugsift_session", value: decodeURIComponent(cookie), url: srv!.baseUrl }]);
+    await signInAsAdmin(p, suite.srv);
     // With a listed model the page has its widest table (and its visually hidden "Actions" header).
-    await registerServedModel(srv!);
+    await registerServedModel(suite.srv);
     await page.goto("/admin");
     await page.getByRole("table", { name: /Model versions/ }).waitFor();
     assert.equal(await hasHorizontalScroll(page), false, `/admin scrolls horizontally: ${await overflowingElements(page)}`);
@@ -378,9 +349,9 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
 
   test("report text is untrusted: <script> in a title renders as text, no dialog fires", withShots("xss", async (_t) => {
     const title = "Crash when name is <script>alert(1)</script> and <img src=x onerror=alert(2)>";
-    const res = await srv!.api("/api/reports", {
+    const res = await suite.srv.api("/api/reports", {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${srv!.adminToken}` },
+      headers: { "content-type": "application/json", authorization: `Bearer ${suite.srv.adminToken}` },
       body: JSON.stringify({
         title,
         description: 'Steps: paste "><svg onload=alert(3)> into the folder name field.\n<b>bold?</b>',
@@ -407,6 +378,32 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     // Nothing was interpreted as markup.
     assert.deepEqual(p.dialogs, [], `dialogs fired: ${p.dialogs.join(", ")}`);
     assert.equal(await page.locator("main script, main img, main svg[onload], main b").count(), 0);
+    assertNoPageErrors(p);
+  }));
+
+  test("account: an API token created with an expiry date lists it; one without lists never", withShots("tokens", async (_t) => {
+    const { cookie } = await signedInAccount(suite.srv, "viewer", "e2e-tokens");
+    const p = await open();
+    await useSession(p, suite.srv, cookie);
+    const { page } = p;
+    await page.goto("/account");
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Name").fill("nightly import");
+    await page.getByLabel("Expires (optional)").fill(expires);
+    await page.getByRole("button", { name: "Create token" }).click();
+    await page.getByTestId("new-token").waitFor();
+    assert.match((await page.getByTestId("new-token").textContent()) ?? "", /^bsk_/);
+    const row = page.locator("tr", { hasText: "nightly import" });
+    await row.waitFor();
+    const shown = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(expires));
+    assert.match((await row.getByTestId("token-expires").textContent()) ?? "", new RegExp(`^${shown}`), "the expiry date is listed");
+
+    await page.getByLabel("Name").fill("forever");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const forever = page.locator("tr", { hasText: "forever" });
+    await forever.waitFor();
+    assert.equal(await forever.getByTestId("token-expires").textContent(), "never");
+    await screenshot(page, "account-tokens");
     assertNoPageErrors(p);
   }));
 });

@@ -26,7 +26,18 @@ export async function createAccount(s: TestServer, role: Role, prefix: string = 
 export async function signIn(s: TestServer, a: { login: string; password: string }): Promise<string> {
   const r = await call<SessionResponse>(s, "/api/auth/login", { method: "POST", json: { login: a.login, password: a.password } });
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  const setCookie = r.res.headers.get("set-cookie") ?? "";
+  return sessionCookie(r.res);
+}
+
+/** Signs in with the server's bootstrap admin token (POST /api/admin/login); returns the Cookie header value. */
+export async function adminSession(s: TestServer): Promise<string> {
+  const r = await call<SessionResponse>(s, "/api/admin/login", { method: "POST", json: { token: s.adminToken } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return sessionCookie(r.res);
+}
+
+function sessionCookie(res: Response): string {
+  const setCookie = res.headers.get("set-cookie") ?? "";
   const m = /bugsift_session=([^;]+)/.exec(setCookie);
   assert.ok(m, `no session cookie in ${setCookie}`);
   return `bugsift_session=${m[1]}`;
@@ -35,15 +46,21 @@ export async function signIn(s: TestServer, a: { login: string; password: string
 /** Headers for a cookie-authenticated call from the app's own pages (same Origin, as a browser sends). */
 export const sessionHeaders = (s: TestServer, cookie: string) => ({ cookie, origin: s.baseUrl });
 
-/** A personal API token created by the session's account. */
-export async function createToken(s: TestServer, cookie: string, role: Role, name = "test"): Promise<{ token: string; id: number }> {
-  const r = await call<{ token: string; info: { id: number } }>(s, "/api/account/tokens", { method: "POST", headers: sessionHeaders(s, cookie), json: { name, role } });
+/** A personal API token created by the session's account (with an expiry when `expiresAt` is given). */
+export async function createToken(s: TestServer, cookie: string, role: Role, name = "test", expiresAt?: string): Promise<{ token: string; id: number }> {
+  const json = { name, role, ...(expiresAt ? { expiresAt } : {}) };
+  const r = await call<{ token: string; info: { id: number } }>(s, "/api/account/tokens", { method: "POST", headers: sessionHeaders(s, cookie), json });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { token: r.body.token, id: r.body.info.id };
 }
 
-/** A signed-in triager: its account and Cookie header (for suites that record verdicts). */
-export async function triagerSession(s: TestServer): Promise<{ account: TestAccount; headers: Record<string, string> }> {
-  const account = await createAccount(s, "triager");
-  return { account, headers: sessionHeaders(s, await signIn(s, account)) };
+/** A new account with `role`, signed in: the account, its session's Cookie header value, and headers for cookie calls. */
+export async function signedInAccount(
+  s: TestServer,
+  role: Role,
+  prefix: string = role,
+): Promise<{ account: TestAccount; cookie: string; headers: Record<string, string> }> {
+  const account = await createAccount(s, role, prefix);
+  const cookie = await signIn(s, account);
+  return { account, cookie, headers: sessionHeaders(s, cookie) };
 }

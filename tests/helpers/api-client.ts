@@ -20,6 +20,10 @@ export async function call<T = any>(s: TestServer, p: string, init: RequestInit 
 
 export const bearer = (s: TestServer) => ({ authorization: `Bearer ${s.adminToken}` });
 
+/** fetch as the bootstrap admin with a JSON content type; the raw Response. */
+export const asAdmin = (s: TestServer, p: string, init: RequestInit = {}): Promise<Response> =>
+  s.api(p, { ...init, headers: { ...bearer(s), "content-type": "application/json", ...init.headers } });
+
 /** Polls a job until it succeeds or fails. */
 export async function waitJob(s: TestServer, id: string, timeoutMs = 120_000): Promise<JobResponse["job"]> {
   const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,7 @@
 //   PUT /rest/bug/{id} with `{ keywords: { add: [...] } }`;
 // - the API key arrives in the X-BUGZILLA-API-KEY header; a wrong one is HTTP 400 with Bugzilla's error body
 //   `{ "error": true, "code": 306, "message": "The API key you specified is invalid..." }`.
-import { FakeServer, reportTexts, type LoggedRequest, type Reply } from "@/tests/helpers/fake-http";
+import { FakeTracker, isoSeconds, reportTexts, type LoggedRequest, type Reply } from "@/tests/helpers/fake-http";
 
 export interface FakeBug {
   id: number;
@@ -27,27 +27,16 @@ export interface FakeBug {
   description: string;
 }
 
-export class FakeBugzilla {
+export class FakeBugzilla extends FakeTracker {
   readonly bugs = new Map<number, FakeBug>();
   readonly posted: { bug: number; id: number; text: string }[] = [];
-  readonly server: FakeServer;
-  private clock = Date.parse("2024-02-01T00:00:00Z");
 
   constructor(readonly apiKey = "bz_test_key_abcdef") {
-    this.server = new FakeServer((req) => this.handle(req));
+    super("2024-02-01T00:00:00Z", 60_000);
   }
 
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  tick(): string {
-    this.clock += 60_000;
-    return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, "Z");
+  protected formatTime(ms: number): string {
+    return isoSeconds(ms);
   }
 
   generate(n: number): void {
@@ -66,9 +55,7 @@ export class FakeBugzilla {
   }
 
   update(id: number, patch: Partial<FakeBug>): FakeBug {
-    const bug = { ...this.bugs.get(id)!, ...patch, last_change_time: this.tick() };
-    this.bugs.set(id, bug);
-    return bug;
+    return this.edit(this.bugs, id, patch, "last_change_time");
   }
 
   private view(b: FakeBug) {
@@ -76,7 +63,7 @@ export class FakeBugzilla {
     return rest;
   }
 
-  private handle(req: LoggedRequest): Reply {
+  protected handle(req: LoggedRequest): Reply {
     if (req.headers["x-bugzilla-api-key"] !== this.apiKey) {
       return { status: 400, body: { error: true, code: 306, message: "The API key you specified is invalid. Please check that you typed it correctly." } };
     }

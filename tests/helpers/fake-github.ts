@@ -13,7 +13,7 @@
 // body with the webhook secret, X-GitHub-Event and X-GitHub-Delivery headers
 // (docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries).
 import { createHmac, randomUUID } from "node:crypto";
-import { FakeServer, reportTexts, type LoggedRequest, type Reply } from "@/tests/helpers/fake-http";
+import { FakeTracker, isoSeconds, reportTexts, type LoggedRequest, type Reply } from "@/tests/helpers/fake-http";
 
 export interface FakeIssue {
   number: number;
@@ -37,36 +37,20 @@ export interface FakeComment {
   updated_at: string;
 }
 
-export class FakeGithub {
+export class FakeGithub extends FakeTracker {
   readonly issues = new Map<number, FakeIssue>();
   readonly comments: FakeComment[] = [];
-  readonly server: FakeServer;
   private nextCommentId = 9000;
-  private clock = Date.parse("2024-01-01T00:00:00Z");
 
   constructor(
     readonly repo = "acme/widgets",
     readonly token = "ghp_test_token_0123456789",
   ) {
-    this.server = new FakeServer((req, base) => this.handle(req, base));
+    super("2024-01-01T00:00:00Z", 60_000);
   }
 
-  get requests(): LoggedRequest[] {
-    return this.server.requests;
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  /** A strictly increasing timestamp, so "updated since" ordering is unambiguous. */
-  tick(): string {
-    this.clock += 60_000;
-    return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, "Z");
+  protected formatTime(ms: number): string {
+    return isoSeconds(ms);
   }
 
   addIssue(p: Partial<FakeIssue> & { title: string }): FakeIssue {
@@ -92,9 +76,7 @@ export class FakeGithub {
   }
 
   update(number: number, patch: Partial<FakeIssue>): FakeIssue {
-    const issue = { ...this.issues.get(number)!, ...patch, updated_at: this.tick() };
-    this.issues.set(number, issue);
-    return issue;
+    return this.edit(this.issues, number, patch, "updated_at");
   }
 
   addComment(issue: number, body: string, login = "triager"): FakeComment {
@@ -148,7 +130,7 @@ export class FakeGithub {
     };
   }
 
-  private handle(req: LoggedRequest, base: string): Reply {
+  protected handle(req: LoggedRequest, base: string): Reply {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
     }

@@ -1,6 +1,8 @@
 // Shared plumbing of the fake tracker servers (fake-github.ts, fake-bugzilla.ts, fake-jira.ts): a node:http
 // server on loopback, JSON bodies, a log of the requests received, and injectable faults (an answer to
 // serve instead of the real one, a delay before answering) so tests can play rate limits and slow pages.
+// FakeTracker is the base each fake extends: lifecycle, request log and clock live here, so a fake file
+// holds only its tracker's records and wire format.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
@@ -90,6 +92,60 @@ export class FakeServer {
       res.end(JSON.stringify({ message: (err as Error).message }));
     }
   }
+}
+
+/**
+ * The base of a tracker fake: its loopback server and a clock that only moves forward, so "updated since"
+ * queries and ordering by update time are unambiguous. A subclass supplies the wire format (`handle`) and
+ * how the tracker writes a timestamp (`formatTime`).
+ */
+export abstract class FakeTracker {
+  readonly server: FakeServer;
+  private clock: number;
+
+  constructor(
+    clockStart: string,
+    private readonly clockStepMs: number,
+  ) {
+    this.clock = Date.parse(clockStart);
+    this.server = new FakeServer((req, baseUrl) => this.handle(req, baseUrl));
+  }
+
+  /** Every request the fake received, oldest first. */
+  get requests(): LoggedRequest[] {
+    return this.server.requests;
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** A strictly increasing timestamp, in the tracker's format. */
+  tick(): string {
+    this.clock += this.clockStepMs;
+    return this.formatTime(this.clock);
+  }
+
+  /** Applies `patch` to the record under `key` and stamps its `stamp` field with a new tick, as an edit on the tracker does. */
+  protected edit<K, T>(records: Map<K, T>, key: K, patch: Partial<T>, stamp: keyof T): T {
+    const current = records.get(key);
+    if (current === undefined) throw new Error(`fake tracker: no record ${String(key)} to update`);
+    const next = { ...current, ...patch, [stamp]: this.tick() };
+    records.set(key, next);
+    return next;
+  }
+
+  protected abstract formatTime(ms: number): string;
+  protected abstract handle(req: LoggedRequest, baseUrl: string): Reply | Promise<Reply>;
+}
+
+/** ISO 8601 to the second, as GitHub and Bugzilla write times ("2024-01-01T00:01:00Z"). */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 export interface DemoReport {

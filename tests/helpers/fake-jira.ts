@@ -8,7 +8,7 @@
 // - GET /rest/api/2/issue/{key}; POST /rest/api/2/issue/{key}/comment `{ body }` -> 201 `{ id, body }`;
 //   PUT /rest/api/2/issue/{key}/comment/{id} `{ body }`; PUT /rest/api/2/issue/{key} `{ update: { labels: [{ add }] } }` -> 204;
 // - a wrong token is 401 with `{ errorMessages: [...], errors: {} }`; 429 carries Retry-After.
-import { FakeServer, reportTexts, type LoggedRequest, type Reply } from "@/tests/helpers/fake-http";
+import { FakeTracker, reportTexts, type LoggedRequest, type Reply } from "@/tests/helpers/fake-http";
 
 export interface FakeJiraIssue {
   id: string;
@@ -25,32 +25,20 @@ export interface FakeJiraIssue {
   comments: { id: string; body: string; author: string }[];
 }
 
-const jiraDate = (ms: number) => new Date(ms).toISOString().replace("Z", "+0000");
-
-export class FakeJira {
+export class FakeJira extends FakeTracker {
   readonly issues = new Map<string, FakeJiraIssue>();
-  readonly server: FakeServer;
-  private clock = Date.parse("2024-03-01T00:00:00Z");
   private nextComment = 70000;
 
   constructor(
     readonly project = "HBR",
     readonly token = "jira_pat_test_42",
   ) {
-    this.server = new FakeServer((req, base) => this.handle(req, base));
+    super("2024-03-01T00:00:00Z", 90_000);
   }
 
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  tick(): string {
-    this.clock += 90_000;
-    return jiraDate(this.clock);
+  /** Jira's "2024-03-01T10:00:00.000+0000". */
+  protected formatTime(ms: number): string {
+    return new Date(ms).toISOString().replace("Z", "+0000");
   }
 
   generate(n: number): void {
@@ -69,9 +57,7 @@ export class FakeJira {
   }
 
   update(key: string, patch: Partial<FakeJiraIssue>): FakeJiraIssue {
-    const issue = { ...this.issues.get(key)!, ...patch, updated: this.tick() };
-    this.issues.set(key, issue);
-    return issue;
+    return this.edit(this.issues, key, patch, "updated");
   }
 
   view(i: FakeJiraIssue, base: string) {
@@ -103,7 +89,7 @@ export class FakeJira {
     };
   }
 
-  private handle(req: LoggedRequest, base: string): Reply {
+  protected handle(req: LoggedRequest, base: string): Reply {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       return { status: 401, body: { errorMessages: ["You are not authenticated. Authentication required to perform this operation."], errors: {} } };
     }

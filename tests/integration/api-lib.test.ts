@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { readBodyBytes, readJson } from "@/lib/http/body";
 import { ApiError } from "@/lib/http/errors";
-import { clientKey, TokenBucketLimiter } from "@/lib/http/ratelimit";
+import { clientKey, RequestLimits, TokenBucketLimiter } from "@/lib/http/ratelimit";
 import { errorResponse } from "@/lib/http/respond";
 import { DuplicatesRequestSchema } from "@/lib/http/schemas";
 import { adminToken, bearerToken, checkToken, cookieValue, resetAuthCache, safeEqual } from "@/lib/http/auth";
@@ -80,6 +80,38 @@ test("token bucket: burst, refill, Retry-After, bounded keys", () => {
   assert.equal(clientKey(h, false), "203.0.113.9");
   assert.equal(clientKey(h, true), "10.0.0.1");
   assert.equal(clientKey(new Headers(), false), "unknown");
+});
+
+test("request limits: public API per client IP, sign-in per account name (any case) and per IP", () => {
+  const limits = RequestLimits.fromConfig({ rateLimitPerMin: 60, rateLimitBurst: 2, trustProxy: false, auth: { loginAttemptsPerMin: 2 } });
+  const from = (ip: string) => new Headers({ "x-forwarded-for": ip });
+  const refusal = (fn: () => void): ApiError | null => {
+    try {
+      fn();
+      return null;
+    } catch (err) {
+      assert.ok(err instanceof ApiError, String(err));
+      return err;
+    }
+  };
+  assert.equal(refusal(() => limits.checkRequest(from("198.51.100.1"))), null);
+  assert.equal(refusal(() => limits.checkRequest(from("198.51.100.1"))), null);
+  const api = refusal(() => limits.checkRequest(from("198.51.100.1")));
+  assert.equal(api?.status, 429);
+  assert.equal(api?.code, "rate_limited");
+  assert.match(api!.message, /too many requests; retry in \d+s/);
+  assert.ok(Number(api?.headers?.["retry-after"]) >= 1);
+  assert.equal(refusal(() => limits.checkRequest(from("198.51.100.2"))), null, "another client has its own bucket");
+
+  assert.equal(refusal(() => limits.checkLogin(from("203.0.113.1"), "Alice")), null);
+  assert.equal(refusal(() => limits.checkLogin(from("203.0.113.2"), "alice")), null);
+  assert.match(refusal(() => limits.checkLogin(from("203.0.113.3"), "ALICE"))?.message ?? "", /too many sign-in attempts/, "one bucket per account name, any case");
+  // Spraying accounts from one address: 10 × LOGIN_ATTEMPTS_PER_MIN per IP, whatever the names.
+  const sprayed = Array.from({ length: 21 }, (_, i) => refusal(() => limits.checkLogin(from("203.0.113.9"), `user${i}`)));
+  assert.deepEqual(sprayed.map((e) => e?.status ?? 200), [...Array(20).fill(200), 429]);
+
+  const unlimited = RequestLimits.fromConfig({ rateLimitPerMin: 0, rateLimitBurst: 1, trustProxy: false, auth: { loginAttemptsPerMin: 5 } });
+  for (let i = 0; i < 50; i++) unlimited.checkRequest(from("198.51.100.1"));
 });
 
 test("admin auth: constant-time token check, token file", () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TestServer } from "@/lib/offline/app-server";
 import { useTestServer } from "@/tests/helpers/suite";
-import { triagerSession, type TestAccount } from "@/tests/helpers/accounts";
+import { signedInAccount, type TestAccount } from "@/tests/helpers/accounts";
 import type {
   ApiErrorBody,
   DecisionsResponse,
@@ -19,7 +19,7 @@ const server = useTestServer({ seed: "demo" });
 
 // Verdicts and new reports need a triager: one signed-in account for the file.
 let triager: Promise<{ account: TestAccount; headers: Record<string, string> }> | null = null;
-const asTriager = (s: TestServer) => (triager ??= triagerSession(s));
+const asTriager = (s: TestServer) => (triager ??= signedInAccount(s, "triager"));
 
 async function getJson<T>(s: TestServer, p: string, init?: RequestInit): Promise<{ status: number; body: T; res: Response }> {
   const res = await s.api(p, init);

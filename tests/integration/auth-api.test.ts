@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import type { DecisionsResponse, ReportResponse, TriageResponse } from "@/lib/http/schemas";
 import { bearer, call } from "@/tests/helpers/api-client";
-import { createAccount, createToken, sessionHeaders, signIn } from "@/tests/helpers/accounts";
+import { createAccount, createToken, sessionHeaders, signedInAccount, signIn } from "@/tests/helpers/accounts";
 import { useTestServer } from "@/tests/helpers/suite";
 
 const server = useTestServer({ seed: "demo", env: { LOGIN_ATTEMPTS_PER_MIN: "5" } });
@@ -36,10 +36,8 @@ test("a verdict's actor is the signed-in account; a typed actor is refused; reve
   const s = server(t);
   if (!s) return;
   const [a, b] = await twoReports(s);
-  const alice = await createAccount(s, "triager", "alice");
-  const bob = await createAccount(s, "triager", "bob");
-  const aliceH = sessionHeaders(s, await signIn(s, alice));
-  const bobH = sessionHeaders(s, await signIn(s, bob));
+  const { account: alice, headers: aliceH } = await signedInAccount(s, "triager", "alice");
+  const { account: bob, headers: bobH } = await signedInAccount(s, "triager", "bob");
 
   const typed = await call(s, "/api/triage", { method: "POST", headers: aliceH, json: { reportId: a, otherId: b, verdict: "duplicate", actor: "mallory" } });
   assert.equal(typed.status, 400);
@@ -70,8 +68,7 @@ test("a verdict's actor is the signed-in account; a typed actor is refused; reve
   // Bob records the opposite verdict; an admin reverts it; the history holds all of it, with accounts.
   const bobV = await call<TriageResponse>(s, "/api/triage", { method: "POST", headers: bobH, json: { reportId: b, otherId: a, verdict: "not_duplicate" } });
   assert.equal(bobV.status, 201);
-  const admin = await createAccount(s, "admin");
-  const adminH = sessionHeaders(s, await signIn(s, admin));
+  const { account: admin, headers: adminH } = await signedInAccount(s, "admin");
   assert.equal((await call(s, `/api/triage/${bobV.body.decision.id}/revert`, { method: "POST", headers: adminH })).status, 200);
   const after = await call<DecisionsResponse>(s, `/api/reports/${a}/decisions`);
   assert.deepEqual(
@@ -87,8 +84,7 @@ test("a viewer may read but not record verdicts (403), and cannot mint a token a
   const s = server(t);
   if (!s) return;
   const [a, b] = await twoReports(s);
-  const viewer = await createAccount(s, "viewer");
-  const h = sessionHeaders(s, await signIn(s, viewer));
+  const { headers: h } = await signedInAccount(s, "viewer");
   const r = await call(s, "/api/triage", { method: "POST", headers: h, json: { reportId: a, otherId: b, verdict: "related" } });
   assert.equal(r.status, 403);
   assert.match(r.body.error.message, /triager role/);
@@ -152,8 +148,7 @@ test("API tokens: shown once, stored hashed, scoped, last use recorded, refused 
   const s = server(t);
   if (!s) return;
   const [a, b] = await twoReports(s);
-  const acct = await createAccount(s, "triager");
-  const cookie = await signIn(s, acct);
+  const { account: acct, cookie } = await signedInAccount(s, "triager");
   const viewerTok = await createToken(s, cookie, "viewer", "reader");
   const triagerTok = await createToken(s, cookie, "triager", "bot");
   assert.match(triagerTok.token, /^bsk_[A-Za-z0-9_-]{43}$/);
@@ -218,11 +213,43 @@ test("password sign-in is rate limited per login with a clear 429", async (t) =>
   assert.equal((await call(s, "/api/auth/login", { method: "POST", json: { login: acct.login, password: acct.password } })).status, 429);
 });
 
+test("API tokens with an expiry: a past one is refused at creation, the list shows it, and after it the token gets a 401 that says it expired", async (t) => {
+  const s = server(t);
+  if (!s) return;
+  const { cookie } = await signedInAccount(s, "viewer");
+  const h = sessionHeaders(s, cookie);
+  const past = await call(s, "/api/account/tokens", { method: "POST", headers: h, json: { name: "old", role: "viewer", expiresAt: "2020-01-01" } });
+  assert.equal(past.status, 400);
+  assert.match(past.body.error.message, /expiresAt must be in the future/);
+  const bad = await call(s, "/api/account/tokens", { method: "POST", headers: h, json: { name: "bad", role: "viewer", expiresAt: "next week" } });
+  assert.equal(bad.status, 400);
+  assert.match(JSON.stringify(bad.body.error), /expiresAt/);
+
+  // Long enough for creation and one use on a loaded machine, short enough to wait out.
+  const expiresAt = new Date(Date.now() + 6_000).toISOString();
+  const made = await call<{ token: string; info: { id: number; expiresAt: string | null } }>(s, "/api/account/tokens", {
+    method: "POST",
+    headers: h,
+    json: { name: "short-lived", role: "viewer", expiresAt },
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  assert.equal(made.body.info.expiresAt, expiresAt);
+  const list = await call<{ tokens: { id: number; expiresAt: string | null }[] }>(s, "/api/account/tokens", { headers: { cookie } });
+  assert.equal(list.body.tokens.find((x) => x.id === made.body.info.id)?.expiresAt, expiresAt);
+
+  const auth = { authorization: `Bearer ${made.body.token}` };
+  const before = await call(s, "/api/account/tokens", { headers: auth });
+  assert.equal(before.status, 200, "works until it expires");
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiresAt) - Date.now()) + 200));
+  const after = await call(s, "/api/account/tokens", { headers: auth });
+  assert.equal(after.status, 401);
+  assert.match(after.body.error.message, new RegExp(`the API token expired at ${expiresAt.replace(/[.]/g, "\\.")}`));
+});
+
 test("a local account changes its password: the current one is checked, other sessions end, the new one signs in", async (t) => {
   const s = server(t);
   if (!s) return;
-  const acct = await createAccount(s, "viewer");
-  const here = await signIn(s, acct);
+  const { account: acct, cookie: here } = await signedInAccount(s, "viewer");
   const elsewhere = await signIn(s, acct);
   const wrong = await call(s, "/api/account/password", { method: "POST", headers: sessionHeaders(s, here), json: { current: "not-it-at-all", password: "a-new-password-123" } });
   assert.equal(wrong.status, 400);

@@ -1,6 +1,7 @@
 // What a new user meets over plain HTTP, against a real `next start` server on the demo corpus: page statuses
 // (unknown reports are 404, not a 200 "not found" page), page titles, home-page examples taken from the loaded
-// corpus, admin routes refusing unauthenticated callers before anything else, and the keys of filed reports.
+// corpus, admin routes refusing unauthenticated callers before anything else, the keys of filed reports, and the
+// admin's overview of live API tokens.
 //
 //   node --import tsx --test tests/integration/pages-http.test.ts
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import { describe, test } from "node:test";
 import { ROOT } from "@/lib/offline/app-server";
 import type { ApiErrorBody, ListReportsResponse, ReportResponse } from "@/lib/http/schemas";
 import { bearer, call } from "@/tests/helpers/api-client";
+import { adminSession, createToken, sessionHeaders, signedInAccount } from "@/tests/helpers/accounts";
 import { useTestServer } from "@/tests/helpers/suite";
 
 // No rate limit: the key test files reports concurrently from one address.
@@ -173,5 +175,28 @@ describe("reports filed in bugsift", () => {
     const next = await file(99);
     assert.equal(next.status, 201, JSON.stringify(next.body));
     assert.equal(next.body.report.externalId, `BS-${start + N + 2}`);
+  });
+});
+
+describe("the admin's users page", () => {
+  test("lists every account's live API tokens with owner and expiry; revoked ones are not listed", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    const { account, cookie } = await signedInAccount(s, "triager", "tokens-page");
+    const expiresAt = "2031-03-15T12:30:00Z";
+    const dated = await createToken(s, cookie, "viewer", "with-expiry", expiresAt);
+    const plain = await createToken(s, cookie, "triager", "no-expiry");
+    const gone = await createToken(s, cookie, "viewer", "revoked-one");
+    const revoked = await call(s, `/api/account/tokens/${gone.id}`, { method: "DELETE", headers: sessionHeaders(s, cookie) });
+    assert.equal(revoked.status, 200);
+
+    const admin = await adminSession(s);
+    const { status, html } = await page({ api: (p, init) => s.api(p, { ...init, headers: { cookie: admin } }) }, "/admin/users");
+    assert.equal(status, 200);
+    const row = (id: number) => new RegExp(`<tr data-token-id="${id}">(.*?)</tr>`).exec(html)?.[1] ?? "";
+    const cells = (id: number) => [...row(id).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]!.replace(/<!-- -->/g, ""));
+    assert.deepEqual(cells(dated.id).filter((_, i) => i !== 2 && i !== 4), [account.login, "with-expiry", "viewer", "Mar 15, 2031, 12:30 UTC"]);
+    assert.deepEqual(cells(plain.id).filter((_, i) => i !== 2 && i !== 4), [account.login, "no-expiry", "triager", "never"]);
+    assert.equal(row(gone.id), "", "a revoked token is not listed");
   });
 });

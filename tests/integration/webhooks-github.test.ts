@@ -5,75 +5,33 @@
 // Covers: bad signature (401, nothing stored), bot disabled, dry-run, the first comment (+ label), a replayed
 // delivery (no second comment), an edit (the comment is updated), "/bugsift not-duplicate", closed as
 // duplicate in the tracker (link created), and a browser rendering of the posted Markdown.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { marked } from "marked";
-import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { startTestServer, TestServerUnavailable, DEMO_PLANTED, type TestServer, type PlantedDraft } from "@/lib/offline/app-server";
+import type { TestServer } from "@/lib/offline/app-server";
+import { asAdmin as admin } from "@/tests/helpers/api-client";
 import { FakeGithub, deliverGithub, type FakeIssue } from "@/tests/helpers/fake-github";
-import { demoReports } from "@/tests/helpers/fake-http";
-import { syncTestModel } from "@/tests/helpers/sync-model";
+import { PLANTED as planted, trackerCorpus, useWebhookServer } from "@/tests/helpers/webhook-suite";
 import { hasHorizontalScroll, launchBrowser, NARROW, newPage, overflowingElements, screenshot } from "@/tests/e2e/browser";
-import { readFileSync } from "node:fs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const model = syncTestModel();
 const SECRET = "whsec_test_6f1c0e";
 const gh = new FakeGithub();
 const numberOf = new Map<string, number>(); // demo externalId -> fake issue number
-let planted: PlantedDraft[] = [];
-let srv: TestServer | null = null;
-let skipReason = "";
-let prisma: PrismaClient;
-
-before(async () => {
-  planted = (JSON.parse(readFileSync(DEMO_PLANTED, "utf8")) as PlantedDraft[]).slice(0, 3);
-  const wanted = new Set(planted.flatMap((p) => p.group));
-  const demo = demoReports();
-  for (const [i, r] of demo.entries()) {
-    if (!wanted.has(r.externalId) && i >= 20) continue;
-    const issue = gh.addIssue({ title: r.title, body: r.description, labels: r.component ? [{ name: `component: ${r.component}` }] : [] });
-    numberOf.set(r.externalId, issue.number);
-  }
-  await gh.start();
-  if ("missing" in model) {
-    skipReason = model.missing;
-    return;
-  }
-  try {
-    srv = await startTestServer({
-      seed: "none",
-      modelDir: model.dir,
-      env: {
-        GITHUB_REPO: gh.repo,
-        GITHUB_API_URL: gh.server.baseUrl,
-        GITHUB_TOKEN: gh.token,
-        GITHUB_WEBHOOK_SECRET: SECRET,
-        SYNC_PAGE_SIZE: "10",
-      },
-    });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-  if (srv) prisma = createPrisma(srv.dbUrl);
-});
-
-after(async () => {
-  await prisma?.$disconnect();
-  await srv?.stop();
-  await gh.stop();
-});
-
-function server(t: { skip: (m: string) => void }): TestServer | null {
-  if (!srv) t.skip(`no test server: ${skipReason}`);
-  return srv;
+for (const r of trackerCorpus(20)) {
+  const issue = gh.addIssue({ title: r.title, body: r.description, labels: r.component ? [{ name: `component: ${r.component}` }] : [] });
+  numberOf.set(r.externalId, issue.number);
 }
 
-const admin = (s: TestServer, p: string, init: RequestInit = {}) =>
-  s.api(p, { ...init, headers: { authorization: `Bearer ${s.adminToken}`, "content-type": "application/json", ...init.headers } });
+const suite = useWebhookServer([gh], () => ({
+  GITHUB_REPO: gh.repo,
+  GITHUB_API_URL: gh.server.baseUrl,
+  GITHUB_TOKEN: gh.token,
+  GITHUB_WEBHOOK_SECRET: SECRET,
+  SYNC_PAGE_SIZE: "10",
+}));
 
 const hook = (s: TestServer) => `${s.baseUrl}/api/webhooks/github`;
 
@@ -89,7 +47,7 @@ async function settings(s: TestServer, patch: Record<string, unknown>) {
 }
 
 test("first sync through the admin API; status per tracker", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   assert.equal((await s.api("/api/admin/sync")).status, 401, "admin only");
   const start = await admin(s, "/api/admin/sync/github", { method: "POST", body: "{}" });
@@ -114,10 +72,10 @@ test("first sync through the admin API; status per tracker", async (t) => {
 });
 
 test("a delivery with a bad signature is refused (401) and stores nothing", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   const issue = gh.addIssue({ title: planted[0]!.title, body: planted[0]!.description });
-  const reports = await prisma.report.count();
+  const reports = await suite.prisma.report.count();
   const wrongKey = await deliverGithub(hook(s), "issues", payload("opened", issue), { secret: "not-the-secret" });
   assert.equal(wrongKey.status, 401);
   const body = (await wrongKey.json()) as { error: { code: string; message: string } };
@@ -125,26 +83,26 @@ test("a delivery with a bad signature is refused (401) and stores nothing", asyn
   assert.ok(!JSON.stringify(body).includes(SECRET));
   const missing = await deliverGithub(hook(s), "issues", payload("opened", issue), { secret: SECRET, signature: "" });
   assert.equal(missing.status, 401);
-  assert.equal(await prisma.report.count(), reports);
-  assert.equal(await prisma.webhookDelivery.count(), 0);
+  assert.equal(await suite.prisma.report.count(), reports);
+  assert.equal(await suite.prisma.webhookDelivery.count(), 0);
   assert.equal(botComments().length, 0);
 });
 
 test("bot disabled (the default): the report is stored and indexed, nothing is posted", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   const issue = gh.issues.get(gh.issues.size)!;
   const r = await deliverGithub(hook(s), "issues", payload("opened", issue), { secret: SECRET });
   assert.equal(r.status, 200, await r.clone().text());
   const out = (await r.json()) as { bot: { action: string } };
   assert.equal(out.bot.action, "disabled");
-  const row = await prisma.report.findFirst({ where: { source: "github:acme/widgets", externalId: String(issue.number) } });
+  const row = await suite.prisma.report.findFirst({ where: { source: "github:acme/widgets", externalId: String(issue.number) } });
   assert.ok(row && row.indexedHash === row.contentHash, "stored and indexed");
   assert.equal(botComments().length, 0);
 });
 
 test("dry-run logs the comment it would post and posts nothing", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   await settings(s, { enabled: true, dryRun: true, threshold: 0.5 });
   const issue = gh.addIssue({ title: planted[1]!.title, body: planted[1]!.description });
@@ -161,7 +119,7 @@ test("dry-run logs the comment it would post and posts nothing", async (t) => {
 let posted: { issue: FakeIssue; master: string } | null = null;
 
 test("enabled: one comment with the likely duplicates, and the label", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   await settings(s, { dryRun: false, label: "possible-duplicate" });
   const issue = gh.addIssue({ title: planted[0]!.title, body: planted[0]!.description });
@@ -201,7 +159,7 @@ test("enabled: one comment with the likely duplicates, and the label", async (t)
 });
 
 test("a replayed delivery does nothing: still one comment", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   assert.ok(posted, "needs the comment posted by the previous test");
   const r = await deliverGithub(hook(s), "issues", payload("opened", posted.issue), { secret: SECRET, deliveryId: "delivery-opened-1" });
@@ -211,7 +169,7 @@ test("a replayed delivery does nothing: still one comment", async (t) => {
 });
 
 test("an edit updates the same comment instead of posting again", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   assert.ok(posted, "needs the comment posted by the previous test");
   const before = botComments().find((c) => c.issue === posted!.issue.number)!.body;
@@ -227,7 +185,7 @@ test("an edit updates the same comment instead of posting again", async (t) => {
 });
 
 test("'/bugsift not-duplicate #N' records the verdict and drops the candidate from the comment", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   assert.ok(posted, "needs the comment posted by the previous test");
   const body = botComments().find((c) => c.issue === posted!.issue.number)!.body;
@@ -237,9 +195,9 @@ test("'/bugsift not-duplicate #N' records the verdict and drops the candidate fr
   const r = await deliverGithub(hook(s), "issue_comment", payload("created", gh.issues.get(posted.issue.number)!, { comment: c }), { secret: SECRET });
   const out = (await r.json()) as { notDuplicate: number; bot: { action: string } };
   assert.equal(out.notDuplicate, 1, JSON.stringify(out));
-  const self = await prisma.report.findFirstOrThrow({ where: { source: "github:acme/widgets", externalId: String(posted.issue.number) } });
-  const other = await prisma.report.findFirstOrThrow({ where: { source: "github:acme/widgets", externalId: first } });
-  const d = await prisma.triageDecision.findFirst({ where: { reportId: self.id, otherId: other.id } });
+  const self = await suite.prisma.report.findFirstOrThrow({ where: { source: "github:acme/widgets", externalId: String(posted.issue.number) } });
+  const other = await suite.prisma.report.findFirstOrThrow({ where: { source: "github:acme/widgets", externalId: first } });
+  const d = await suite.prisma.triageDecision.findFirst({ where: { reportId: self.id, otherId: other.id } });
   assert.equal(d?.verdict, "not_duplicate");
   assert.equal(d?.actor, "github.octo-triager");
   const after = botComments().filter((x) => x.issue === posted!.issue.number);
@@ -251,7 +209,7 @@ test("'/bugsift not-duplicate #N' records the verdict and drops the candidate fr
 });
 
 test("two events for one new issue at the same moment still make one comment", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   const issue = gh.addIssue({ title: planted[2]!.title, body: planted[2]!.description });
   const both = await Promise.all([
@@ -264,7 +222,7 @@ test("two events for one new issue at the same moment still make one comment", a
 });
 
 test("closing as duplicate in the tracker creates the link", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   const dup = gh.addIssue({ title: planted[1]!.title, body: planted[1]!.description });
   await deliverGithub(hook(s), "issues", payload("opened", dup), { secret: SECRET });
@@ -274,14 +232,14 @@ test("closing as duplicate in the tracker creates the link", async (t) => {
   const r = await deliverGithub(hook(s), "issues", payload("closed", closed, { sender: { login: "maintainer" } }), { secret: SECRET });
   const out = (await r.json()) as { linked: number };
   assert.equal(out.linked, 1, JSON.stringify(out));
-  const row = await prisma.report.findFirstOrThrow({ where: { source: "github:acme/widgets", externalId: String(dup.number) } });
+  const row = await suite.prisma.report.findFirstOrThrow({ where: { source: "github:acme/widgets", externalId: String(dup.number) } });
   const res = (await (await s.api(`/api/reports/${row.id}`)).json()) as { report: { duplicateOf: { other: { externalId: string }; actor: string }[] } };
   assert.deepEqual(res.report.duplicateOf.map((l) => [l.other.externalId, l.actor]), [[String(master), "github.maintainer"]]);
   assert.equal(gh.issues.get(dup.number)!.state, "closed");
 });
 
 test("admin page: the sync panel shows the tracker's last run and the bot settings, desktop and narrow", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   const res = await s.api("/api/admin/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: s.adminToken }) });
   const cookie = /bugsift_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];

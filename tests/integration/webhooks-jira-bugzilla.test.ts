@@ -4,106 +4,68 @@
 // `comment`, and the X-Atlassian-Webhook-Identifier header; Bugzilla: `event.routing_key` bug.create /
 // bug.modify / comment.create with `bug.id`, `event.user.login`, `comment.body`), authenticated by the shared
 // secret (?secret= or X-Bugsift-Secret).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createPrisma, type PrismaClient } from "@/lib/db/client";
-import { startTestServer, TestServerUnavailable, DEMO_PLANTED, type TestServer, type PlantedDraft } from "@/lib/offline/app-server";
+import type { TestServer } from "@/lib/offline/app-server";
+import { asAdmin as admin } from "@/tests/helpers/api-client";
 import { FakeJira } from "@/tests/helpers/fake-jira";
 import { FakeBugzilla } from "@/tests/helpers/fake-bugzilla";
 import { demoReports } from "@/tests/helpers/fake-http";
-import { syncTestModel } from "@/tests/helpers/sync-model";
+import { PLANTED as planted, trackerCorpus, useWebhookServer } from "@/tests/helpers/webhook-suite";
 
-const model = syncTestModel();
 const SECRET = "shared-secret-9d2";
 const jira = new FakeJira();
 const bz = new FakeBugzilla();
-let planted: PlantedDraft[] = [];
-let srv: TestServer | null = null;
-let skipReason = "";
-let prisma: PrismaClient;
-
-before(async () => {
-  planted = (JSON.parse(readFileSync(DEMO_PLANTED, "utf8")) as PlantedDraft[]).slice(0, 3);
-  const wanted = new Set(planted.flatMap((p) => p.group));
-  for (const [i, r] of demoReports().entries()) {
-    if (!wanted.has(r.externalId) && i >= 12) continue;
-    jira.add({ summary: r.title, description: r.description });
-    bz.add({ summary: r.title, description: r.description, component: r.component ?? "General" });
-  }
-  await jira.start();
-  await bz.start();
-  if ("missing" in model) {
-    skipReason = model.missing;
-    return;
-  }
-  try {
-    srv = await startTestServer({
-      seed: "none",
-      modelDir: model.dir,
-      env: {
-        JIRA_URL: jira.server.baseUrl,
-        JIRA_PROJECT: jira.project,
-        JIRA_TOKEN: jira.token,
-        JIRA_WEBHOOK_SECRET: SECRET,
-        BUGZILLA_URL: bz.server.baseUrl,
-        BUGZILLA_API_KEY: bz.apiKey,
-        BUGZILLA_WEBHOOK_SECRET: SECRET,
-      },
-    });
-  } catch (e) {
-    if (e instanceof TestServerUnavailable) skipReason = e.message;
-    else throw e;
-  }
-  if (!srv) return;
-  prisma = createPrisma(srv.dbUrl);
-  for (const name of ["jira", "bugzilla"]) {
-    const r: Response = await admin(srv, `/api/admin/sync/${name}`, { method: "POST", body: "{}" }).catch((e: Error) => {
-      throw new Error(`${e.message} (${String((e as { cause?: unknown }).cause)}); server log:\n${srv!.logs().slice(-3000)}`);
-    });
-    assert.equal(r.status, 202, await r.text());
-  }
-  for (let i = 0; i < 240; i++) {
-    const rows = await prisma.syncSource.findMany();
-    if (rows.length === 2 && rows.every((r) => r.state !== "running")) break;
-    await new Promise((res) => setTimeout(res, 500));
-  }
-  for (const name of ["jira", "bugzilla"]) {
-    await admin(srv, `/api/admin/sync/${name}/settings`, { method: "PUT", body: JSON.stringify({ enabled: true, threshold: 0.5, label: "dupe-candidate" }) });
-  }
-});
-
-after(async () => {
-  await prisma?.$disconnect();
-  await srv?.stop();
-  await jira.stop();
-  await bz.stop();
-});
-
-function server(t: { skip: (m: string) => void }): TestServer | null {
-  if (!srv) t.skip(`no test server: ${skipReason}`);
-  return srv;
+for (const r of trackerCorpus(12)) {
+  jira.add({ summary: r.title, description: r.description });
+  bz.add({ summary: r.title, description: r.description, component: r.component ?? "General" });
 }
 
-function admin(s: TestServer, p: string, init: RequestInit = {}) {
-  return s.api(p, { ...init, headers: { authorization: `Bearer ${s.adminToken}`, "content-type": "application/json" } });
-}
+const suite = useWebhookServer(
+  [jira, bz],
+  () => ({
+    JIRA_URL: jira.server.baseUrl,
+    JIRA_PROJECT: jira.project,
+    JIRA_TOKEN: jira.token,
+    JIRA_WEBHOOK_SECRET: SECRET,
+    BUGZILLA_URL: bz.server.baseUrl,
+    BUGZILLA_API_KEY: bz.apiKey,
+    BUGZILLA_WEBHOOK_SECRET: SECRET,
+  }),
+  // Both trackers synced once, then the bot enabled on both.
+  async (srv, prisma) => {
+    for (const name of ["jira", "bugzilla"]) {
+      const r: Response = await admin(srv, `/api/admin/sync/${name}`, { method: "POST", body: "{}" }).catch((e: Error) => {
+        throw new Error(`${e.message} (${String((e as { cause?: unknown }).cause)}); server log:\n${srv.logs().slice(-3000)}`);
+      });
+      assert.equal(r.status, 202, await r.text());
+    }
+    for (let i = 0; i < 240; i++) {
+      const rows = await prisma.syncSource.findMany();
+      if (rows.length === 2 && rows.every((r) => r.state !== "running")) break;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    for (const name of ["jira", "bugzilla"]) {
+      await admin(srv, `/api/admin/sync/${name}/settings`, { method: "PUT", body: JSON.stringify({ enabled: true, threshold: 0.5, label: "dupe-candidate" }) });
+    }
+  },
+);
 
 const post = (s: TestServer, p: string, body: unknown, headers: Record<string, string> = {}) =>
   s.api(p, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 test("Jira: shared secret, created -> one wiki-markup comment + label, replay, edit, not-duplicate, Duplicate link", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
-  const rows = await prisma.syncSource.findMany({ orderBy: { name: "asc" } });
+  const rows = await suite.prisma.syncSource.findMany({ orderBy: { name: "asc" } });
   assert.deepEqual(rows.map((r) => [r.name, r.state]), [["bugzilla", "succeeded"], ["jira", "succeeded"]]);
 
   const issue = jira.add({ summary: planted[0]!.title, description: planted[0]!.description });
   const created = (key: string) => ({ timestamp: Date.now(), webhookEvent: "jira:issue_created", user: { name: "rita" }, issue: jira.view(jira.issues.get(key)!, jira.server.baseUrl) });
-  const reports = await prisma.report.count();
+  const reports = await suite.prisma.report.count();
   const refused = await post(s, "/api/webhooks/jira?secret=wrong", created(issue.key));
   assert.equal(refused.status, 401);
-  assert.equal(await prisma.report.count(), reports, "nothing stored");
+  assert.equal(await suite.prisma.report.count(), reports, "nothing stored");
 
   const r = await post(s, `/api/webhooks/jira?secret=${SECRET}`, created(issue.key), { "x-atlassian-webhook-identifier": "jira-1" });
   const out = (await r.json()) as { bot: { action: string } };
@@ -139,13 +101,13 @@ test("Jira: shared secret, created -> one wiki-markup comment + label, replay, e
   jira.update(dup.key, { resolution: "Duplicate", status: "Closed", duplicates: [masterKey] });
   const linkEv = await post(s, `/api/webhooks/jira?secret=${SECRET}`, { webhookEvent: "jira:issue_updated", user: { name: "tom" }, issue: jira.view(jira.issues.get(dup.key)!, jira.server.baseUrl) });
   assert.equal(((await linkEv.json()) as { linked: number }).linked, 1);
-  const link = await prisma.duplicateLink.findFirst({ where: { duplicate: { externalId: dup.key } }, include: { master: true } });
+  const link = await suite.prisma.duplicateLink.findFirst({ where: { duplicate: { externalId: dup.key } }, include: { master: true } });
   assert.equal(link?.master.externalId, masterKey);
   assert.equal(link?.actor, "jira.tom");
 });
 
 test("Bugzilla: header secret, bug.create -> comment, same body replayed, edits cannot repost, dupe_of links", async (t) => {
-  const s = server(t);
+  const s = suite.server(t);
   if (!s) return;
   const bug = bz.add({ summary: planted[0]!.title, description: planted[0]!.description });
   const ev = (routing: string, extra: Record<string, unknown> = {}) => ({
@@ -175,7 +137,7 @@ test("Bugzilla: header secret, bug.create -> comment, same body replayed, edits 
   bz.update(bug.id, { status: "RESOLVED", resolution: "DUPLICATE", dupe_of: master.id });
   const dupe = await post(s, "/api/webhooks/bugzilla", ev("bug.modify"), { "x-bugsift-secret": SECRET });
   assert.equal(((await dupe.json()) as { linked: number }).linked, 1);
-  const link = await prisma.duplicateLink.findFirst({ where: { duplicate: { externalId: String(bug.id) } }, include: { master: true } });
+  const link = await suite.prisma.duplicateLink.findFirst({ where: { duplicate: { externalId: String(bug.id) } }, include: { master: true } });
   assert.equal(link?.master.externalId, String(master.id));
   assert.equal(link?.actor, "bugzilla.ann.example.com");
 });

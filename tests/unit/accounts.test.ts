@@ -10,7 +10,7 @@ import { migrate } from "@/lib/offline/migrate/runner";
 import { ensureFirstAdmin } from "@/lib/accounts/bootstrap";
 import { createLocalUser, signInExternal, updateUser, verifyLocalLogin } from "@/lib/accounts/users";
 import { createSession, endAllSessions, sessionActor } from "@/lib/accounts/sessions";
-import { createApiToken, revokeApiToken, tokenActor } from "@/lib/accounts/tokens";
+import { createApiToken, listApiTokens, revokeApiToken, tokenActor } from "@/lib/accounts/tokens";
 import { systemActor } from "@/lib/accounts/actor";
 
 let dir = "";
@@ -73,9 +73,13 @@ test("sessions end everywhere; disabled accounts lose sessions and tokens; the l
   const owner = { userId: t.id, login: t.login, role: t.role };
   await assert.rejects(createApiToken(db, owner, { name: "x", role: "admin" }), /cannot create a token with role admin/);
   const tok = await createApiToken(db, owner, { name: "bot", role: "triager" });
-  assert.equal((await tokenActor(db, tok.token))?.role, "triager");
+  const roleOf = async (token: string) => {
+    const r = await tokenActor(db, token);
+    return r && "role" in r ? r.role : r;
+  };
+  assert.equal(await roleOf(tok.token), "triager");
   await updateUser(db, t.id, { role: "viewer" });
-  assert.equal((await tokenActor(db, tok.token))?.role, "viewer", "a token never exceeds its owner's current role");
+  assert.equal(await roleOf(tok.token), "viewer", "a token never exceeds its owner's current role");
   await updateUser(db, t.id, { disabled: true });
   assert.equal(await tokenActor(db, tok.token), null);
   await updateUser(db, t.id, { disabled: false });
@@ -84,6 +88,30 @@ test("sessions end everywhere; disabled accounts lose sessions and tokens; the l
 
   const admin = await db.user.findUniqueOrThrow({ where: { login: "admin" } });
   await assert.rejects(updateUser(db, admin.id, { role: "triager" }), /last enabled admin/);
+});
+
+test("a token created with an expiry works until then and is refused after it with the time; a past expiry is refused at creation", async () => {
+  const u = await createLocalUser(db, { login: "expiring", password: "long-enough-pw", role: "triager" });
+  const owner = { userId: u.id, login: u.login, role: u.role };
+  const now = new Date("2030-01-01T12:00:00Z");
+  await assert.rejects(createApiToken(db, owner, { name: "late", role: "viewer", expiresAt: new Date("2030-01-01T11:59:59Z") }, now), /expiresAt must be in the future/);
+  const expiresAt = new Date("2030-01-02T00:00:00Z");
+  const tok = await createApiToken(db, owner, { name: "ci", role: "viewer", expiresAt }, now);
+  assert.equal(tok.info.expiresAt, expiresAt.toISOString());
+  const forever = await createApiToken(db, owner, { name: "forever", role: "viewer" }, now);
+  assert.equal(forever.info.expiresAt, null);
+  assert.deepEqual(
+    (await listApiTokens(db, u.id)).map((t) => [t.name, t.expiresAt]),
+    [["forever", null], ["ci", expiresAt.toISOString()]],
+  );
+
+  const before = await tokenActor(db, tok.token, new Date("2030-01-01T23:59:59Z"));
+  assert.ok(before && "login" in before && before.login === "expiring", JSON.stringify(before));
+  assert.deepEqual(await tokenActor(db, tok.token, expiresAt), { refused: "the API token expired at 2030-01-02T00:00:00.000Z; create a new one" });
+  const later = await tokenActor(db, forever.token, new Date("2031-01-01T00:00:00Z"));
+  assert.ok(later && "login" in later, "a token without expiry keeps working");
+  await revokeApiToken(db, tok.info.id, u.id);
+  assert.equal(await tokenActor(db, tok.token, expiresAt), null, "revoked and expired: unknown to the caller");
 });
 
 test("system accounts for bots are created once and keep their role", async () => {

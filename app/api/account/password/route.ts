@@ -1,7 +1,8 @@
 import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { readJson } from "@/lib/http/body";
-import { checkLoginRate, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
+import { serverRequestLimits } from "@/lib/http/ratelimit";
 import { requestActor } from "@/lib/http/actor";
 import { ChangePasswordSchema } from "@/lib/http/schemas";
 import { changePassword } from "@/lib/accounts/users";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (req, _params, auth) => {
   const actor = requestActor(auth);
   const body = ChangePasswordSchema.parse(await readJson(req, 4096));
-  checkLoginRate(req, actor.login);
+  serverRequestLimits().checkLogin(req.headers, actor.login);
   const db = serverCore().db;
   await changePassword(db, actor.userId, body.current, body.password, auth.sessionId ?? null);
   await recordEvent(db, actor, "password.change", actor.login);

@@ -18,7 +18,7 @@ export const POST = route(async (req, _params, auth) => {
   const body = CreateTokenSchema.parse(await readJson(req, 4096));
   const db = serverCore().db;
   const { token, info } = await createApiToken(db, actor, body);
-  await recordEvent(db, actor, "token.create", info.id, { name: info.name, role: info.role });
+  await recordEvent(db, actor, "token.create", info.id, { name: info.name, role: info.role, ...(info.expiresAt ? { expiresAt: info.expiresAt } : {}) });
   return json({ token, info }, 201);
 });
 

@@ -4,7 +4,8 @@ import { ApiError } from "@/lib/http/errors";
 import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { readJson } from "@/lib/http/body";
-import { checkLoginRate, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
+import { serverRequestLimits } from "@/lib/http/ratelimit";
 import { LoginRequestSchema } from "@/lib/http/schemas";
 import { checkToken } from "@/lib/http/auth";
 import { startSession } from "@/lib/http/session";
@@ -15,7 +16,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(async (req) => {
   const { token } = LoginRequestSchema.parse(await readJson(req, 4096));
-  checkLoginRate(req, BOOTSTRAP_ADMIN_LOGIN);
+  serverRequestLimits().checkLogin(req.headers, BOOTSTRAP_ADMIN_LOGIN);
   if (!checkToken(token)) throw new ApiError(401, "unauthorized", "wrong admin token");
   const db = serverCore().db;
   const s = await startSession(db, req, await systemActor(db, BOOTSTRAP_ADMIN_LOGIN, "admin"));

@@ -2,7 +2,8 @@ import { ApiError } from "@/lib/http/errors";
 import { json } from "@/lib/http/respond";
 import { otherMethods } from "@/lib/http/methods";
 import { readJson } from "@/lib/http/body";
-import { checkLoginRate, route } from "@/lib/http/handler";
+import { route } from "@/lib/http/handler";
+import { serverRequestLimits } from "@/lib/http/ratelimit";
 import { PasswordLoginSchema } from "@/lib/http/schemas";
 import { startSession } from "@/lib/http/session";
 import { verifyLocalLogin } from "@/lib/accounts/users";
@@ -12,7 +13,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const POST = route(async (req) => {
   const { login, password } = PasswordLoginSchema.parse(await readJson(req, 4096));
-  checkLoginRate(req, login);
+  serverRequestLimits().checkLogin(req.headers, login);
   const db = serverCore().db;
   const user = await verifyLocalLogin(db, login, password);
   if (!user) throw new ApiError(401, "unauthorized", "wrong login or password (or the account is disabled)");
