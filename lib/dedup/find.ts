@@ -6,11 +6,10 @@
 import type { Report } from "@/lib/db/client";
 import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/domain/views";
 import { NotFoundError } from "@/lib/domain/errors";
-import type { HybridHit } from "@/lib/vector/types";
 import { toSummary } from "@/lib/corpus/rows";
 import { embeddingText } from "@/lib/corpus/vectors";
-import { dot, hasDirection } from "@/lib/math";
-import { collapseClusters, duplicatePoolSize, orderByShownScore, rankDuplicateCandidates } from "@/lib/ranking/policy";
+import { collapseClusters, duplicatePoolSize, orderByShownScore } from "@/lib/ranking/policy";
+import { rankCandidates, type CandidateQuery, type RankedCandidates } from "@/lib/ranking/candidates";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
 import { localGraph } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
@@ -27,6 +26,22 @@ export interface FindOptions {
   includeBelow?: boolean;
   /** The stored report being checked (excluded, and its not_duplicate verdicts apply). */
   reportId?: number;
+}
+
+/**
+ * The candidates from the Core's check pool (worker threads), or null when it has no worker up: the caller
+ * computes them in thread. A worker that fails on a check is retried in thread too (its error is logged):
+ * a bad request then fails there with the in-thread error.
+ */
+async function runOnPool(core: Core, modelDir: string, query: CandidateQuery): Promise<RankedCandidates | null> {
+  const pool = core.checkPool();
+  if (!pool) return null;
+  try {
+    return await pool.run(modelDir, query);
+  } catch (e) {
+    console.warn(`[dedup] check worker failed, checking in thread: ${(e as Error).message}`);
+    return null;
+  }
 }
 
 export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindOptions = {}): Promise<DuplicatesResponse> {
@@ -47,7 +62,6 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
     for (const m of own) for (const other of ownGraph.notDuplicateOf(m)) ruledOut.add(other);
   }
 
-  const [vector] = await encoder.encode([embeddingText(draft)]);
   const fetchK = duplicatePoolSize(k, own.size);
   const filter = {
     ...(opts.sameProductOnly && product ? { product } : {}),
@@ -56,19 +70,16 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   // The fused score (order of `hits`) picks the k clusters; the cosine is the displayed score, sets the tier
   // (thresholds are calibrated on cosine) and orders the k shown. Re-ordering the whole pool by cosine
   // instead made the keyword side a mere recall aid and lost R@10 on held-out duplicates (docs/evaluation.md).
-  // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
-  const hits: HybridHit[] = await rankDuplicateCandidates(index, hasDirection(vector) ? vector : null, draft, fetchK, filter);
+  const query = { text: embeddingText(draft), report: { title: draft.title, description: draft.description }, limit: fetchK, filter };
+  const found = (await runOnPool(core, model.dir, query)) ?? (await rankCandidates(encoder, index, query));
   const scores = new Map<number, number>();
   const fused = new Map<number, number>();
-  for (const h of hits) {
-    if (own.has(h.id)) continue;
+  found.hits.forEach((h, i) => {
+    if (own.has(h.id)) return;
     fused.set(h.id, h.score);
-    if (h.denseScore !== undefined) scores.set(h.id, h.denseScore);
-    else {
-      const p = await index.get(h.id);
-      if (p) scores.set(h.id, dot(vector!, p.vector));
-    }
-  }
+    const cosine = found.cosines[i];
+    if (cosine !== null && cosine !== undefined) scores.set(h.id, cosine);
+  });
 
   const ids = [...scores.keys()];
   const graph = await localGraph(prisma, ids);
