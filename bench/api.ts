@@ -15,7 +15,9 @@
 // MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (lib/offline/app-server.ts).
 // BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s,
 // errors and server RSS per corpus, and the in-process p50/p99 (BENCH_INPROCESS=0 skips it). Loopback only,
-// bounded duration.
+// bounded duration. The server runs checks on its check workers (CHECK_WORKERS, default one per core);
+// CHECK_WORKERS=0 keeps them on the main thread, for comparison. BENCH_WARMUP (seconds, default 5) of
+// one-at-a-time requests precede the measured run, long enough for the workers to start.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
@@ -39,6 +41,8 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (opts: Record
 const REPORTS = envInt("BENCH_REPORTS", 100_000, 0);
 const DURATION = envInt("BENCH_DURATION", 10, 0);
 const CONNECTIONS = envInt("BENCH_CONNECTIONS", 8, 0);
+/** Seconds of one-at-a-time warm-up requests before the measured run (at least 5 requests). */
+const WARMUP = envInt("BENCH_WARMUP", 5, 0);
 const CORPORA = (process.env.BENCH_CORPORA || "demo,synthetic").split(",").map((c) => c.trim()).filter(Boolean);
 for (const c of CORPORA) if (!["demo", "synthetic", "apache-jira"].includes(c)) throw new Error(`BENCH_CORPORA: unknown corpus "${c}" (demo, synthetic, apache-jira)`);
 const IN_PROCESS = process.env.BENCH_INPROCESS !== "0";
@@ -206,8 +210,10 @@ interface InProcessResult {
 }
 
 async function load(srv: TestServer, label: string, reports: number, bodies: Draft[]): Promise<Result> {
-  // Warm-up: model load, index open, statement caches, document-frequency table.
-  for (let i = 0; i < 5; i++) {
+  // Warm-up: model load, index open, statement caches, document-frequency table, and the check workers'
+  // start (CHECK_WORKERS: each loads the model and the ANN graph; until then checks run on the main thread).
+  const warmUntil = performance.now() + WARMUP * 1000;
+  for (let i = 0; i < 5 || performance.now() < warmUntil; i++) {
     const r = await srv.api("/api/duplicates", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...bodies[i % bodies.length], k: 10 }) });
     if (r.status !== 200) throw new Error(`warm-up request failed: ${r.status} ${await r.text()}`);
     await r.arrayBuffer();
@@ -281,7 +287,7 @@ function print(r: Result): void {
   console.log(
     `${r.corpus.padEnd(11)} reports=${String(r.reports).padStart(7)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
       `mean=${r.mean.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  (${r.requests} requests, ${r.errors} errors, ` +
-      `${CONNECTIONS} connections, ${DURATION}s)  server RSS ${r.rssMb.toFixed(0)} MB` +
+      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server RSS ${r.rssMb.toFixed(0)} MB` +
       (r.inProcess ? `  | in-process p50=${r.inProcess.p50.toFixed(1)} ms p99=${r.inProcess.p99.toFixed(1)} ms (${r.inProcess.calls} calls, 1 at a time)` : ""),
   );
 }

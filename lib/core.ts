@@ -50,11 +50,11 @@ export class Core {
   /**
    * The worker threads duplicate checks run on, started on first use; null when they are off (CoreOptions,
    * CHECK_WORKERS=0) or the index is Qdrant's. Until a worker is up (and if none can start) its run() gives
-   * null and the check runs in thread.
+   * null and the check runs in thread. `modelDir` (the serving model) is what the workers warm up with.
    */
-  checkPool(): CheckPool | null {
+  checkPool(modelDir: string): CheckPool | null {
     if (!this.opts.checkPool || this.config.checkWorkers === 0 || this.config.qdrant) return null;
-    this.pool ??= new CheckPool({ workers: this.config.checkWorkers, sqlitePath: this.config.indexSqlitePath, ann: this.config.ann });
+    this.pool ??= new CheckPool({ workers: this.config.checkWorkers, sqlitePath: this.config.indexSqlitePath, ann: this.config.ann, modelDir });
     return this.pool;
   }
 

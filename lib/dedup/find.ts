@@ -34,7 +34,7 @@ export interface FindOptions {
  * a bad request then fails there with the in-thread error.
  */
 async function runOnPool(core: Core, modelDir: string, query: CandidateQuery): Promise<RankedCandidates | null> {
-  const pool = core.checkPool();
+  const pool = core.checkPool(modelDir);
   if (!pool) return null;
   try {
     return await pool.run(modelDir, query);

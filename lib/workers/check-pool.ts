@@ -29,12 +29,15 @@ export interface CheckPoolOptions {
   /** The embedded index's SQLite file (config().indexSqlitePath). */
   sqlitePath: string;
   ann: AnnOptions;
+  /** The serving model when the pool starts: workers load it (and the index's graph) before taking checks. */
+  modelDir: string;
 }
 
 /** What a worker receives at start (lib/workers/check-worker.ts). */
 export interface CheckWorkerInit {
   sqlitePath: string;
   ann: AnnOptions;
+  modelDir: string;
 }
 export type CheckRequest = { id: number; modelDir: string; query: CandidateQuery } | { id: number; close: true };
 export type CheckReply = { id: number; result?: RankedCandidates; error?: string; closed?: boolean };
@@ -70,7 +73,7 @@ export class CheckPool {
 
   constructor(opts: CheckPoolOptions) {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error(`check pool: workers must be an integer >= 1, got ${opts.workers}`);
-    const init: CheckWorkerInit = { sqlitePath: opts.sqlitePath, ann: opts.ann };
+    const init: CheckWorkerInit = { sqlitePath: opts.sqlitePath, ann: opts.ann, modelDir: opts.modelDir };
     const starts: Promise<void>[] = [];
     let boot: string;
     try {
@@ -120,7 +123,7 @@ export class CheckPool {
     });
   }
 
-  /** Workers up and taking requests. */
+  /** Workers up (warmed) and taking requests. */
   get size(): number {
     return this.slots.filter((s) => s.ready).length;
   }

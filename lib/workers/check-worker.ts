@@ -4,6 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { getEncoder } from "@/lib/embedding/encoder";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
+import { hasDirection } from "@/lib/math";
 import { rankCandidates } from "@/lib/ranking/candidates";
 import type { CheckReply, CheckRequest, CheckWorkerInit } from "@/lib/workers/check-pool";
 
@@ -32,4 +33,16 @@ port.on("message", async (m: CheckRequest) => {
     port.postMessage({ id: m.id, error: (e as Error).message } satisfies CheckReply);
   }
 });
+// Warm up before taking requests: load the serving model, open the index and load its ANN graph (tens of MB
+// at 100k reports), so the first checks sent here do not wait for them. A failure here is not fatal: the
+// same error comes back with the first request, which the caller then runs in thread.
+try {
+  const encoder = await getEncoder(init.modelDir);
+  index = new SqliteVecIndex({ path: init.sqlitePath, dims: encoder.dims, ann: init.ann });
+  const [v] = await encoder.encode(["warm up"]);
+  if (hasDirection(v) && v.length === index.dims) await index.search(v, 1);
+  await index.keywordSearch("warm up", 1);
+} catch (e) {
+  console.warn(`[dedup] check worker warm-up failed: ${(e as Error).message}`);
+}
 port.postMessage({ ready: true });

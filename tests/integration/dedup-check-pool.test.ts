@@ -6,6 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import type { Core } from "@/lib/core";
+import type { CheckPool } from "@/lib/workers/check-pool";
 import type { DuplicatesResponse } from "@/lib/domain/views";
 import { findDuplicates } from "@/lib/dedup/find";
 import { indexStale } from "@/lib/corpus/index-sync";
@@ -18,6 +19,7 @@ let db: TempDb;
 let prisma: PrismaClient;
 let pooled: Core;
 let inThread: Core;
+let pool: CheckPool;
 const REPORTS = synthReports(160, 5);
 
 before(async () => {
@@ -29,12 +31,14 @@ before(async () => {
   const { openCore } = await import("@/lib/runtime/cli");
   // ANN_MIN_POINTS below the corpus size: the workers' dense side goes through their own copy of the graph,
   // which must replay the change log to see what the main thread wrote.
-  const env = { DATABASE_URL: db.url, MODEL_DIR: tinyModelDir(), ANN_MIN_POINTS: "100", CHECK_WORKERS: "2" };
+  const modelDir = tinyModelDir();
+  const env = { DATABASE_URL: db.url, MODEL_DIR: modelDir, ANN_MIN_POINTS: "100", CHECK_WORKERS: "2" };
   pooled = openCore(loadConfig(env), { checkPool: true });
   inThread = openCore(loadConfig(env));
   assert.equal(await indexStale(inThread), REPORTS.length);
-  const pool = pooled.checkPool();
-  assert.ok(pool, "the pool is on for the embedded index");
+  const started = pooled.checkPool(modelDir);
+  assert.ok(started, "the pool is on for the embedded index");
+  pool = started;
   await pool.started;
   assert.equal(pool.size, 2, "both workers started");
 });
@@ -54,7 +58,6 @@ const drafts = [
 
 /** A check through the pool, asserting a worker answered it. */
 async function viaPool(draft: (typeof drafts)[number], opts: Parameters<typeof findDuplicates>[2] = {}): Promise<DuplicatesResponse> {
-  const pool = pooled.checkPool()!;
   const before = pool.served;
   const res = await findDuplicates(pooled, draft, opts);
   assert.equal(pool.served, before + 1, "a worker served the check");
