@@ -190,6 +190,22 @@ function serverRssMb(pgid: number): number {
   }
 }
 
+/**
+ * The server's proportional set size (Linux): RSS counts a file page once per mapping, and every SQLite
+ * connection (the main thread's and each check worker's) maps the database file on its own, so RSS counts the
+ * pages they share several times; PSS counts each once.
+ */
+function serverPssMb(pgid: number): number {
+  try {
+    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
+    let kb = 0;
+    for (const pid of pids) kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? NaN);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 interface Result {
   corpus: string;
   reports: number;
@@ -200,6 +216,7 @@ interface Result {
   requests: number;
   errors: number;
   rssMb: number;
+  pssMb: number;
   inProcess?: InProcessResult;
 }
 
@@ -233,6 +250,7 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     ],
   });
   const rssMb = serverRssMb(srv.pid);
+  const pssMb = serverPssMb(srv.pid);
   return {
     corpus: label,
     reports,
@@ -243,6 +261,7 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     requests: result.requests.total,
     errors: result.errors + result.non2xx + result.timeouts,
     rssMb,
+    pssMb,
   };
 }
 
@@ -287,7 +306,7 @@ function print(r: Result): void {
   console.log(
     `${r.corpus.padEnd(11)} reports=${String(r.reports).padStart(7)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
       `mean=${r.mean.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  (${r.requests} requests, ${r.errors} errors, ` +
-      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server RSS ${r.rssMb.toFixed(0)} MB` +
+      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server RSS ${r.rssMb.toFixed(0)} MB (PSS ${r.pssMb.toFixed(0)} MB)` +
       (r.inProcess ? `  | in-process p50=${r.inProcess.p50.toFixed(1)} ms p99=${r.inProcess.p99.toFixed(1)} ms (${r.inProcess.calls} calls, 1 at a time)` : ""),
   );
 }

@@ -13,7 +13,8 @@ import { indexStale } from "@/lib/corpus/index-sync";
 import { INDEXABLE_SELECT, toPoints } from "@/lib/corpus/vectors";
 import { parseInput } from "@/lib/ingest/formats";
 import { importRecords } from "@/lib/ingest/import";
-import { synthReports, tempDb, tinyModelDir, toJsonl, type TempDb } from "@/tests/integration/fault-fixture";
+import { corpusDf } from "@/lib/dedup/df";
+import { synthReports, tempDb, tinyModelDir, toJsonl, waitFor, type TempDb } from "@/tests/integration/fault-fixture";
 
 let db: TempDb;
 let prisma: PrismaClient;
@@ -41,6 +42,9 @@ before(async () => {
   pool = started;
   await pool.started;
   assert.equal(pool.size, 2, "both workers started");
+  // Both Cores explain with their corpus term frequencies (built in the background on first use), so that the
+  // whole responses can be compared.
+  await waitFor(() => corpusDf(pooled) && corpusDf(inThread), "the corpus frequency tables");
 });
 
 after(async () => {
@@ -113,4 +117,31 @@ test("a new generation switched in by a re-index is what the workers search next
   assert.ok(afterSwitch.candidates.length > 0);
   for (const c of afterSwitch.candidates) assert.ok(!shown.has(c.report.id), `report ${c.report.id} is not in the new generation`);
   assert.deepEqual(withoutTiming(afterSwitch), withoutTiming(await findDuplicates(inThread, draft, { k: 10 })));
+});
+
+test("when no worker can start, checks run in thread and answer the same", async (t) => {
+  const { loadConfig } = await import("@/lib/config");
+  const { openCore } = await import("@/lib/runtime/cli");
+  // The worker entry is found from the working directory (the repository root); elsewhere none can start.
+  const cwd = process.cwd();
+  process.chdir(db.dir);
+  t.after(() => process.chdir(cwd));
+  const env = { DATABASE_URL: db.url, MODEL_DIR: tinyModelDir(), ANN_MIN_POINTS: "100", CHECK_WORKERS: "2" };
+  const orphan = openCore(loadConfig(env), { checkPool: true });
+  try {
+    const p = orphan.checkPool(env.MODEL_DIR)!;
+    await p.started;
+    assert.equal(p.size, 0, "no worker is up");
+    process.chdir(cwd);
+    const d = drafts[1]!;
+    const res = await findDuplicates(orphan, d, { k: 10 });
+    assert.equal(p.served, 0);
+    assert.ok(res.candidates.length > 0);
+    // A new Core explains with the candidates' own term frequencies until its corpus table is built in the
+    // background, so the ranking is compared here, not the explanations.
+    const ranking = (r: DuplicatesResponse) => r.candidates.map((c) => [c.report.id, c.clusterId, c.score, c.fusedScore, c.tier]);
+    assert.deepEqual(ranking(res), ranking(await findDuplicates(inThread, d, { k: 10 })));
+  } finally {
+    await orphan.close();
+  }
 });
