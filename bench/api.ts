@@ -190,6 +190,23 @@ function serverRssMb(pgid: number): number {
   }
 }
 
+/** CPU time (user + system, all threads) the server's processes have used so far (Linux /proc). */
+function serverCpuMs(pgid: number): number {
+  try {
+    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
+    const tick = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    let ms = 0;
+    for (const pid of pids) {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ms += (Number(f[11]) + Number(f[12])) * tick;
+    }
+    return ms;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * The server's proportional set size (Linux): RSS counts a file page once per mapping, and every SQLite
  * connection (the main thread's and each check worker's) maps the database file on its own, so RSS counts the
@@ -217,6 +234,8 @@ interface Result {
   errors: number;
   rssMb: number;
   pssMb: number;
+  /** Server CPU time (every thread) per answered request: what a check costs, whatever the machine's load. */
+  cpuMsPerRequest: number;
   inProcess?: InProcessResult;
 }
 
@@ -237,6 +256,7 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
   }
   await new Promise((r) => setTimeout(r, 1000));
   let n = 0;
+  const cpuBefore = serverCpuMs(srv.pid);
   const result = await autocannon({
     url: `${srv.baseUrl}/api/duplicates`,
     connections: CONNECTIONS,
@@ -249,6 +269,7 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
       },
     ],
   });
+  const cpuMs = serverCpuMs(srv.pid) - cpuBefore;
   const rssMb = serverRssMb(srv.pid);
   const pssMb = serverPssMb(srv.pid);
   return {
@@ -262,6 +283,7 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     errors: result.errors + result.non2xx + result.timeouts,
     rssMb,
     pssMb,
+    cpuMsPerRequest: cpuMs / Math.max(1, result.requests.total),
   };
 }
 
@@ -306,7 +328,7 @@ function print(r: Result): void {
   console.log(
     `${r.corpus.padEnd(11)} reports=${String(r.reports).padStart(7)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
       `mean=${r.mean.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  (${r.requests} requests, ${r.errors} errors, ` +
-      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server RSS ${r.rssMb.toFixed(0)} MB (PSS ${r.pssMb.toFixed(0)} MB)` +
+      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server CPU ${r.cpuMsPerRequest.toFixed(0)} ms/request, RSS ${r.rssMb.toFixed(0)} MB (PSS ${r.pssMb.toFixed(0)} MB)` +
       (r.inProcess ? `  | in-process p50=${r.inProcess.p50.toFixed(1)} ms p99=${r.inProcess.p99.toFixed(1)} ms (${r.inProcess.calls} calls, 1 at a time)` : ""),
   );
 }

@@ -50,11 +50,11 @@ export class Core {
   /**
    * The worker threads duplicate checks run on, started on first use; null when they are off (CoreOptions,
    * CHECK_WORKERS=0) or the index is Qdrant's. Until a worker is up (and if none can start) its run() gives
-   * null and the check runs in thread. `modelDir` (the serving model) is what the workers warm up with.
+   * null and the check runs in thread.
    */
-  checkPool(modelDir: string): CheckPool | null {
+  checkPool(): CheckPool | null {
     if (!this.opts.checkPool || this.config.checkWorkers === 0 || this.config.qdrant) return null;
-    this.pool ??= new CheckPool({ workers: this.config.checkWorkers, sqlitePath: this.config.indexSqlitePath, ann: this.config.ann, modelDir });
+    this.pool ??= new CheckPool({ workers: this.config.checkWorkers, config: this.config });
     return this.pool;
   }
 
@@ -75,6 +75,14 @@ export class Core {
     const value = await servingModelOf(this.db, this.config.modelDir);
     this.serving = { at: Date.now(), value };
     return value;
+  }
+
+  /**
+   * Serve `model` from now on (until the cache's next expiry): a check worker's Core takes the model the main
+   * thread's Core serves with every request, so an activation reaches the workers with the next check.
+   */
+  useServingModel(model: ServingModel): void {
+    this.serving = { at: Date.now(), value: model };
   }
 
   /** Forget the cached serving model (after activating a model). */

@@ -9,13 +9,13 @@ import { NotFoundError } from "@/lib/domain/errors";
 import { toSummary } from "@/lib/corpus/rows";
 import { embeddingText } from "@/lib/corpus/vectors";
 import { collapseClusters, duplicatePoolSize, orderByShownScore } from "@/lib/ranking/policy";
-import { rankCandidates, type CandidateQuery, type RankedCandidates } from "@/lib/ranking/candidates";
+import { rankCandidates } from "@/lib/ranking/candidates";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
 import { localGraph } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
 import { documentFrequency, explain, prepareSide, type ExplainSide } from "@/lib/dedup/explain";
-import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
-import type { Core } from "@/lib/core";
+import { thresholdsFor, tierOf, type Thresholds } from "@/lib/dedup/thresholds";
+import type { Core, ServingModel } from "@/lib/core";
 
 export interface FindOptions {
   /** Clusters to return. */
@@ -28,23 +28,46 @@ export interface FindOptions {
   reportId?: number;
 }
 
-/**
- * The candidates from the Core's check pool (worker threads), or null when it has no worker up: the caller
- * computes them in thread. A worker that fails on a check is retried in thread too (its error is logged):
- * a bad request then fails there with the in-thread error.
- */
-async function runOnPool(core: Core, modelDir: string, query: CandidateQuery): Promise<RankedCandidates | null> {
-  const pool = core.checkPool(modelDir);
-  if (!pool) return null;
-  try {
-    return await pool.run(modelDir, query);
-  } catch (e) {
-    console.warn(`[dedup] check worker failed, checking in thread: ${(e as Error).message}`);
-    return null;
-  }
+/** What findDuplicates sends a check worker (lib/dedup/check-worker.ts). */
+export interface CheckPayload {
+  draft: ExplainSide;
+  opts: FindOptions;
+  model: ServingModel;
+  thresholds: Thresholds;
 }
 
+/**
+ * The duplicate check. In the server it runs on a check worker (lib/workers/check-pool.ts) with the serving
+ * model and the thresholds this Core holds; in thread when there is no pool or no worker is up. A check a worker
+ * fails is run again in thread (its error is logged), so a bad request fails there with its domain error
+ * (404, 503, ...) as it would without workers.
+ */
 export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindOptions = {}): Promise<DuplicatesResponse> {
+  const pool = core.checkPool();
+  if (pool) {
+    // What a worker's Core would otherwise read from its own caches, which this Core's invalidations do not reach.
+    const model = await core.servingModel();
+    const thresholds = await thresholdsFor(core, opts.product ?? draft.product ?? null);
+    // Only the fields a check reads (a stored report's row also holds its vector hash, dates, ...).
+    const { title, description, product = null, component = null, version = null, platform = null } = draft;
+    const side: ExplainSide = { title, description, product, component, version, platform };
+    try {
+      const res = await pool.run({ draft: side, opts, model, thresholds } satisfies CheckPayload);
+      if (res !== null) return res as DuplicatesResponse;
+    } catch (e) {
+      console.warn(`[dedup] check worker failed, checking in thread: ${(e as Error).message}`);
+    }
+  }
+  return findDuplicatesHere(core, draft, opts);
+}
+
+/** The duplicate check on this thread; `thresholds` (else the Core's own) tier the candidates. */
+export async function findDuplicatesHere(
+  core: Core,
+  draft: ExplainSide,
+  opts: FindOptions = {},
+  given?: Thresholds,
+): Promise<DuplicatesResponse> {
   const prisma = core.db;
   const t0 = performance.now();
   const k = opts.k ?? 10;
@@ -71,7 +94,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   // (thresholds are calibrated on cosine) and orders the k shown. Re-ordering the whole pool by cosine
   // instead made the keyword side a mere recall aid and lost R@10 on held-out duplicates (docs/evaluation.md).
   const query = { text: embeddingText(draft), report: { title: draft.title, description: draft.description }, limit: fetchK, filter };
-  const found = (await runOnPool(core, model.dir, query)) ?? (await rankCandidates(encoder, index, query));
+  const found = await rankCandidates(encoder, index, query);
   const scores = new Map<number, number>();
   const fused = new Map<number, number>();
   found.hits.forEach((h, i) => {
@@ -86,7 +109,7 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   const clusters = new Map(ids.map((id) => [id, graph.clusterOf(id)]));
   // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
   const best = collapseClusters(ids, (id) => clusters.get(id)!, (m) => ruledOut.has(m) || own.has(m));
-  const thresholds = await thresholdsFor(core, product);
+  const thresholds = given ?? (await thresholdsFor(core, product));
   let ranked = best.map((b) => {
     const score = scores.get(b.id)!;
     return { clusterId: b.cluster.id, id: b.id, score, rank: b.rank, tier: tierOf(score, thresholds) };

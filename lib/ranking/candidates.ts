@@ -1,8 +1,6 @@
 // The index-bound half of a duplicate check: encode the draft, rank candidates (dense + BM25, the shared
 // ranking policy) and give every candidate its cosine, reading the stored vector of the ones only the keyword
-// side found. It is all synchronous native work (onnxruntime, SQLite, the ANN graph), so the server runs it on
-// the check pool's worker threads (lib/workers/check-pool.ts); this one function is what both the workers and
-// the in-thread fallback run, so a check answers the same wherever it ran.
+// side found.
 import type { Encoder } from "@/lib/embedding/types";
 import type { HybridHit, SearchFilter, VectorIndex } from "@/lib/vector/types";
 import { dot, hasDirection } from "@/lib/math";

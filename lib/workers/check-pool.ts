@@ -1,50 +1,48 @@
-// Worker threads that run the index-bound half of duplicate checks (lib/ranking/candidates.ts) so that a server
-// with two or more cores answers that many checks at once. Everything in that half is synchronous native work
-// (tokenizer + onnxruntime, SQLite FTS5 and vector reads, the usearch graph): on the main thread, concurrent
-// checks queue behind one another on the one event loop, and the main thread is also the one that parses
-// requests and writes responses.
+// Worker threads that run whole duplicate checks (findDuplicates, through lib/dedup/check-worker.ts) so that
+// a server with two or more cores answers that many checks at once. Nearly all of a check is synchronous
+// work: the tokenizer and onnxruntime, SQLite FTS5 and vector reads, the usearch graph, and Prisma's queries
+// (better-sqlite3 runs them on the calling thread), then explanations and snippets. On the main thread,
+// concurrent checks queue behind one another on the one event loop, which also parses every request and
+// writes every response.
 //
-// Each worker owns its encoder (per model directory, loaded on first use) and its own SqliteVecIndex
-// connection to the same file (WAL: readers do not block each other or the writer). They see what other
-// connections write exactly as another process would (lib/vector/sqlite-vec.ts, lib/vector/ann.ts): every
-// query reads the live generation from ix_meta inside its read transaction, so a re-index's atomic switch is
-// seen by the next query, and the ANN graph replays the change log (ix_annlog_<gen>) before searching, so a
-// report imported or re-triaged through the main thread (or a CLI) is found by the next check. The model
-// directory comes with each request, so activating another model needs nothing either.
+// Each worker owns a Core of its own: its encoder (loaded per model directory), its own Prisma client and its
+// own SqliteVecIndex connection to the same files (WAL: readers block neither each other nor the writer).
+// They see what other connections write exactly as another process would (lib/vector/sqlite-vec.ts,
+// lib/vector/ann.ts): every index query reads the live generation from ix_meta inside its read transaction, so
+// a re-index's atomic switch is seen by the next check, and the ANN graph replays the change log
+// (ix_annlog_<gen>) before searching, so a report imported or re-triaged through the main thread (or a CLI) is
+// found by the next check; duplicate links and verdicts are read per check (localGraph). What the main
+// thread's Core caches and invalidates at once (the serving model, the tier thresholds) travels with each
+// request, so an activation or a calibration applies to the very next check wherever it runs.
 //
 // Requests go to the worker with the fewest in flight. When no worker is up (still starting, or none could
-// start: no tsx, the file missing, a crash), run() returns null and the caller runs the same function in
-// thread, so a check never fails for want of a worker.
+// start: no tsx, the file missing, a crash), run() returns null and the caller checks in thread, so a check
+// never fails for want of a worker. The pool knows nothing of what it carries (lib/dedup/check-worker.ts and
+// lib/dedup/find.ts agree on the messages): the Core that owns it sits below the use cases.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { AnnOptions } from "@/lib/config";
-import type { CandidateQuery, RankedCandidates } from "@/lib/ranking/candidates";
+import type { AppConfig } from "@/lib/config";
 
 export interface CheckPoolOptions {
   /** Worker threads to start (>= 1). */
   workers: number;
-  /** The embedded index's SQLite file (config().indexSqlitePath). */
-  sqlitePath: string;
-  ann: AnnOptions;
-  /** The serving model when the pool starts: workers load it (and the index's graph) before taking checks. */
-  modelDir: string;
+  /** The configuration the workers build their Core from. */
+  config: AppConfig;
 }
 
-/** What a worker receives at start (lib/workers/check-worker.ts). */
+/** What a worker receives at start (lib/dedup/check-worker.ts). */
 export interface CheckWorkerInit {
-  sqlitePath: string;
-  ann: AnnOptions;
-  modelDir: string;
+  config: AppConfig;
 }
-export type CheckRequest = { id: number; modelDir: string; query: CandidateQuery } | { id: number; close: true };
-export type CheckReply = { id: number; result?: RankedCandidates; error?: string; closed?: boolean };
+export type CheckRequest = { id: number; payload: unknown } | { id: number; close: true };
+export type CheckReply = { id: number; result?: unknown; error?: string; closed?: boolean };
 
 /** The worker entry is TypeScript source, loaded through tsx's loader (also inside the Next.js server). */
 function workerFile(): string {
-  const f = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "lib", "workers", "check-worker.ts");
+  const f = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "lib", "dedup", "check-worker.ts");
   if (!existsSync(f)) throw new Error(`check pool: ${f} not found (the server must run from the repository root)`);
   return f;
 }
@@ -73,7 +71,7 @@ export class CheckPool {
 
   constructor(opts: CheckPoolOptions) {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error(`check pool: workers must be an integer >= 1, got ${opts.workers}`);
-    const init: CheckWorkerInit = { sqlitePath: opts.sqlitePath, ann: opts.ann, modelDir: opts.modelDir };
+    const init: CheckWorkerInit = { config: opts.config };
     const starts: Promise<void>[] = [];
     let boot: string;
     try {
@@ -129,10 +127,10 @@ export class CheckPool {
   }
 
   /**
-   * The candidates of one check, computed on the least busy worker; null when no worker is up (the caller
-   * runs rankCandidates in thread). Rejects with the worker's error message when the check itself failed.
+   * Runs one check on the least busy worker and gives its result; null when no worker is up (the caller runs
+   * the check in thread). Rejects with the worker's error message when the check itself failed.
    */
-  async run(modelDir: string, query: CandidateQuery): Promise<RankedCandidates | null> {
+  async run(payload: unknown): Promise<unknown> {
     if (this.closed) return null;
     let slot: Slot | undefined;
     for (const s of this.slots) if (s.ready && (!slot || s.inFlight < slot.inFlight)) slot = s;
@@ -142,11 +140,11 @@ export class CheckPool {
     const reply = await new Promise<CheckReply>((resolve, reject) => {
       target.pending.set(id, { resolve, reject });
       target.inFlight++;
-      target.worker.postMessage({ id, modelDir, query } satisfies CheckRequest);
+      target.worker.postMessage({ id, payload } satisfies CheckRequest);
     });
     if (reply.error !== undefined) throw new Error(reply.error);
     this.served++;
-    return reply.result!;
+    return reply.result;
   }
 
   async close(): Promise<void> {

@@ -37,7 +37,7 @@ before(async () => {
   pooled = openCore(loadConfig(env), { checkPool: true });
   inThread = openCore(loadConfig(env));
   assert.equal(await indexStale(inThread), REPORTS.length);
-  const started = pooled.checkPool(modelDir);
+  const started = pooled.checkPool();
   assert.ok(started, "the pool is on for the embedded index");
   pool = started;
   await pool.started;
@@ -129,7 +129,7 @@ test("when no worker can start, checks run in thread and answer the same", async
   const env = { DATABASE_URL: db.url, MODEL_DIR: tinyModelDir(), ANN_MIN_POINTS: "100", CHECK_WORKERS: "2" };
   const orphan = openCore(loadConfig(env), { checkPool: true });
   try {
-    const p = orphan.checkPool(env.MODEL_DIR)!;
+    const p = orphan.checkPool()!;
     await p.started;
     assert.equal(p.size, 0, "no worker is up");
     process.chdir(cwd);
