@@ -254,6 +254,14 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     if (r.status !== 200) throw new Error(`warm-up request failed: ${r.status} ${await r.text()}`);
     await r.arrayBuffer();
   }
+  // Until every check worker is up (each loads the model, the ANN graph and the corpus term frequencies), checks
+  // run on the main thread: wait for them, so that the run measures one configuration.
+  for (const until = performance.now() + 300_000; ; ) {
+    const h = (await (await srv.api("/api/health")).json()) as { checkWorkers?: { configured: number; ready: number } };
+    if (!h.checkWorkers || h.checkWorkers.ready >= h.checkWorkers.configured) break;
+    if (performance.now() > until) throw new Error(`check workers not up after 300 s: ${JSON.stringify(h.checkWorkers)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
   await new Promise((r) => setTimeout(r, 1000));
   let n = 0;
   const cpuBefore = serverCpuMs(srv.pid);
