@@ -14,6 +14,7 @@ import { INDEXABLE_SELECT, toPoints } from "@/lib/corpus/vectors";
 import { parseInput } from "@/lib/ingest/formats";
 import { importRecords } from "@/lib/ingest/import";
 import { corpusDf } from "@/lib/dedup/df";
+import { invalidateThresholds } from "@/lib/dedup/thresholds";
 import { synthReports, tempDb, tinyModelDir, toJsonl, waitFor, type TempDb } from "@/tests/integration/fault-fixture";
 
 let db: TempDb;
@@ -117,6 +118,30 @@ test("a new generation switched in by a re-index is what the workers search next
   assert.ok(afterSwitch.candidates.length > 0);
   for (const c of afterSwitch.candidates) assert.ok(!shown.has(c.report.id), `report ${c.report.id} is not in the new generation`);
   assert.deepEqual(withoutTiming(afterSwitch), withoutTiming(await findDuplicates(inThread, draft, { k: 10 })));
+});
+
+test("a calibration reaches the workers with the next check (thresholds travel with the request)", async () => {
+  const draft = drafts[2]!;
+  const before = await viaPool(draft, { k: 10 });
+  assert.equal(before.thresholds.calibrated, false);
+  const { name } = await pooled.servingModel();
+  // Thresholds no cosine reaches, then every candidate "below"; the workers' own caches never saw this row.
+  await prisma.tierCalibration.create({
+    data: { model: name, scope: "*", likely: 1.5, related: 1.4, likelyPrecision: 1, likelyRecall: 0, relatedPrecision: 1, relatedRecall: 0, positives: 1, negatives: 1 },
+  });
+  try {
+    invalidateThresholds(pooled);
+    invalidateThresholds(inThread);
+    const after = await viaPool(draft, { k: 10 });
+    assert.deepEqual(after.thresholds, { scope: "*", likely: 1.5, related: 1.4, calibrated: true });
+    assert.ok(after.candidates.length > 0);
+    for (const c of after.candidates) assert.equal(c.tier, "below");
+    assert.deepEqual(withoutTiming(after), withoutTiming(await findDuplicates(inThread, draft, { k: 10 })));
+  } finally {
+    await prisma.tierCalibration.deleteMany({ where: { model: name } });
+    invalidateThresholds(pooled);
+    invalidateThresholds(inThread);
+  }
 });
 
 test("when no worker can start, checks run in thread and answer the same", async (t) => {
