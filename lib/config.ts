@@ -86,8 +86,8 @@ export interface AppConfig {
   /** ANN graph beside the embedded index: size from which dense search uses it, and its scalar type. */
   ann: AnnOptions;
   /**
-   * Worker threads the server runs duplicate checks' encoding and index reads on (CHECK_WORKERS; 0 = on the
-   * main thread). Embedded index only: with Qdrant the index reads are remote.
+   * Worker threads the server runs duplicate checks on (CHECK_WORKERS; 0 = on the main thread). Embedded
+   * index only: with Qdrant the index reads are remote.
    */
   checkWorkers: number;
   /** Encoder directory used when no ModelVersion is active. */
