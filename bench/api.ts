@@ -15,7 +15,9 @@
 // MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (lib/offline/app-server.ts).
 // BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s,
 // errors and server RSS per corpus, and the in-process p50/p99 (BENCH_INPROCESS=0 skips it). Loopback only,
-// bounded duration.
+// bounded duration. The server runs checks on its check workers (CHECK_WORKERS, default one per core);
+// CHECK_WORKERS=0 keeps them on the main thread, for comparison. BENCH_WARMUP (seconds, default 5) of
+// one-at-a-time requests precede the measured run, long enough for the workers to start.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
@@ -39,6 +41,8 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (opts: Record
 const REPORTS = envInt("BENCH_REPORTS", 100_000, 0);
 const DURATION = envInt("BENCH_DURATION", 10, 0);
 const CONNECTIONS = envInt("BENCH_CONNECTIONS", 8, 0);
+/** Seconds of one-at-a-time warm-up requests before the measured run (at least 5 requests). */
+const WARMUP = envInt("BENCH_WARMUP", 5, 0);
 const CORPORA = (process.env.BENCH_CORPORA || "demo,synthetic").split(",").map((c) => c.trim()).filter(Boolean);
 for (const c of CORPORA) if (!["demo", "synthetic", "apache-jira"].includes(c)) throw new Error(`BENCH_CORPORA: unknown corpus "${c}" (demo, synthetic, apache-jira)`);
 const IN_PROCESS = process.env.BENCH_INPROCESS !== "0";
@@ -186,6 +190,39 @@ function serverRssMb(pgid: number): number {
   }
 }
 
+/** CPU time (user + system, all threads) the server's processes have used so far (Linux /proc). */
+function serverCpuMs(pgid: number): number {
+  try {
+    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
+    const tick = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    let ms = 0;
+    for (const pid of pids) {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ms += (Number(f[11]) + Number(f[12])) * tick;
+    }
+    return ms;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The server's proportional set size (Linux): RSS counts a file page once per mapping, and every SQLite
+ * connection (the main thread's and each check worker's) maps the database file on its own, so RSS counts the
+ * pages they share several times; PSS counts each once.
+ */
+function serverPssMb(pgid: number): number {
+  try {
+    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
+    let kb = 0;
+    for (const pid of pids) kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? NaN);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 interface Result {
   corpus: string;
   reports: number;
@@ -196,6 +233,9 @@ interface Result {
   requests: number;
   errors: number;
   rssMb: number;
+  pssMb: number;
+  /** Server CPU time (every thread) per answered request: what a check costs, whatever the machine's load. */
+  cpuMsPerRequest: number;
   inProcess?: InProcessResult;
 }
 
@@ -206,14 +246,25 @@ interface InProcessResult {
 }
 
 async function load(srv: TestServer, label: string, reports: number, bodies: Draft[]): Promise<Result> {
-  // Warm-up: model load, index open, statement caches, document-frequency table.
-  for (let i = 0; i < 5; i++) {
+  // Warm-up: model load, index open, statement caches, document-frequency table, and the check workers'
+  // start (CHECK_WORKERS: each loads the model and the ANN graph; until then checks run on the main thread).
+  const warmUntil = performance.now() + WARMUP * 1000;
+  for (let i = 0; i < 5 || performance.now() < warmUntil; i++) {
     const r = await srv.api("/api/duplicates", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...bodies[i % bodies.length], k: 10 }) });
     if (r.status !== 200) throw new Error(`warm-up request failed: ${r.status} ${await r.text()}`);
     await r.arrayBuffer();
   }
+  // Until every check worker is up (each loads the model, the ANN graph and the corpus term frequencies), checks
+  // run on the main thread: wait for them, so that the run measures one configuration.
+  for (const until = performance.now() + 300_000; ; ) {
+    const h = (await (await srv.api("/api/health")).json()) as { checkWorkers?: { configured: number; ready: number } };
+    if (!h.checkWorkers || h.checkWorkers.ready >= h.checkWorkers.configured) break;
+    if (performance.now() > until) throw new Error(`check workers not up after 300 s: ${JSON.stringify(h.checkWorkers)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
   await new Promise((r) => setTimeout(r, 1000));
   let n = 0;
+  const cpuBefore = serverCpuMs(srv.pid);
   const result = await autocannon({
     url: `${srv.baseUrl}/api/duplicates`,
     connections: CONNECTIONS,
@@ -226,7 +277,9 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
       },
     ],
   });
+  const cpuMs = serverCpuMs(srv.pid) - cpuBefore;
   const rssMb = serverRssMb(srv.pid);
+  const pssMb = serverPssMb(srv.pid);
   return {
     corpus: label,
     reports,
@@ -237,6 +290,8 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     requests: result.requests.total,
     errors: result.errors + result.non2xx + result.timeouts,
     rssMb,
+    pssMb,
+    cpuMsPerRequest: cpuMs / Math.max(1, result.requests.total),
   };
 }
 
@@ -281,7 +336,7 @@ function print(r: Result): void {
   console.log(
     `${r.corpus.padEnd(11)} reports=${String(r.reports).padStart(7)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
       `mean=${r.mean.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  (${r.requests} requests, ${r.errors} errors, ` +
-      `${CONNECTIONS} connections, ${DURATION}s)  server RSS ${r.rssMb.toFixed(0)} MB` +
+      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server CPU ${r.cpuMsPerRequest.toFixed(0)} ms/request, RSS ${r.rssMb.toFixed(0)} MB (PSS ${r.pssMb.toFixed(0)} MB)` +
       (r.inProcess ? `  | in-process p50=${r.inProcess.p50.toFixed(1)} ms p99=${r.inProcess.p99.toFixed(1)} ms (${r.inProcess.calls} calls, 1 at a time)` : ""),
   );
 }

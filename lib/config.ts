@@ -1,6 +1,7 @@
 // The one configuration: every environment variable bugsift reads is named, parsed and validated here with
 // zod, once per process, so a typo in a limit fails loudly at start-up instead of silently disabling it.
 // Nothing else in the code reads process.env; it reads config() (or is handed an AppConfig).
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { isSqlite, sqlitePathFromUrl } from "@/lib/db/url";
@@ -84,6 +85,11 @@ export interface AppConfig {
   indexSqlitePath: string;
   /** ANN graph beside the embedded index: size from which dense search uses it, and its scalar type. */
   ann: AnnOptions;
+  /**
+   * Worker threads the server runs duplicate checks on (CHECK_WORKERS; 0 = on the main thread). Embedded
+   * index only: with Qdrant the index reads are remote.
+   */
+  checkWorkers: number;
   /** Encoder directory used when no ModelVersion is active. */
   modelDir: string;
   /** ADMIN_TOKEN; null means "read data/admin-token". */
@@ -144,6 +150,12 @@ export interface AuthConfig {
   oidc: OidcConfig | null;
   github: GithubOAuthConfig | null;
 }
+
+/**
+ * One duplicate-check worker per core, at most 4: a check is CPU-bound native work, so more workers than cores
+ * only queue inside the OS, and each worker holds its own copy of the encoder and the ANN graph.
+ */
+const defaultCheckWorkers = (): number => Math.min(4, os.availableParallelism());
 
 /** Unset and blank both mean "use the default". */
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
@@ -251,6 +263,7 @@ const EnvSchema = z.object({
     (v) => (typeof blank(v) === "string" ? (blank(v) as string).toLowerCase() : undefined),
     z.enum(ANN_QUANTIZATIONS, { error: (i) => `ANN_QUANTIZATION must be f32, f16 or i8 (got "${String(i.input)}")` }).default("f16"),
   ),
+  CHECK_WORKERS: int("CHECK_WORKERS", defaultCheckWorkers(), 0, 64),
   SWEEP_MAX_REPORTS: int("SWEEP_MAX_REPORTS", 200_000, 1, 10_000_000),
   ORT_ALLOW_SPINNING: z.preprocess(blank, z.string().optional()).transform((v) => v === "1"),
   REPORT_KEY_PREFIX: z.preprocess(
@@ -396,6 +409,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : null,
     indexSqlitePath: indexSqlitePath(databaseUrl, e.INDEX_SQLITE_PATH, cwd),
     ann: { minPoints: e.ANN_MIN_POINTS, quantization: e.ANN_QUANTIZATION },
+    checkWorkers: e.CHECK_WORKERS,
     modelDir: path.resolve(/*turbopackIgnore: true*/ cwd, e.MODEL_DIR ?? "models/default"),
     adminToken: e.ADMIN_TOKEN ?? null,
     adminTokenFile: path.resolve(/*turbopackIgnore: true*/ cwd, e.ADMIN_TOKEN_FILE ?? "data/admin-token"),

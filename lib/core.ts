@@ -10,6 +10,7 @@ import { UnavailableError } from "@/lib/domain/errors";
 import { getEncoder, OnnxEncoder } from "@/lib/embedding/encoder";
 import type { Encoder } from "@/lib/embedding/types";
 import { WorkerEncoder } from "@/lib/embedding/worker-encoder";
+import { CheckPool } from "@/lib/workers/check-pool";
 import { servingModelOf, type ServingModel } from "@/lib/models/registry";
 import { openVectorIndex, type ManagedVectorIndex } from "@/lib/vector/open";
 
@@ -24,7 +25,16 @@ export interface QueryServices {
 /** Re-read the active ModelVersion at most this often (another process may switch it). */
 const SERVING_TTL_MS = 3000;
 
+export interface CoreOptions {
+  /**
+   * Run duplicate checks on worker threads (config.checkWorkers of them, lib/workers/check-pool.ts). The server
+   * turns it on; a CLI runs a check or two, which would not repay starting the workers.
+   */
+  checkPool?: boolean;
+}
+
 export class Core {
+  private pool?: CheckPool;
   private indexEntry?: { promise: Promise<ManagedVectorIndex>; value?: ManagedVectorIndex };
   private serving?: { at: number; value: ServingModel };
   private readonly states = new Map<symbol, unknown>();
@@ -34,7 +44,19 @@ export class Core {
   constructor(
     readonly config: AppConfig,
     readonly db: PrismaClient,
+    private readonly opts: CoreOptions = {},
   ) {}
+
+  /**
+   * The worker threads duplicate checks run on, started on first use; null when they are off (CoreOptions,
+   * CHECK_WORKERS=0) or the index is Qdrant's. Until a worker is up (and if none can start) its run() gives
+   * null and the check runs in thread.
+   */
+  checkPool(): CheckPool | null {
+    if (!this.opts.checkPool || this.config.checkWorkers === 0 || this.config.qdrant) return null;
+    this.pool ??= new CheckPool({ workers: this.config.checkWorkers, config: this.config });
+    return this.pool;
+  }
 
   /**
    * State a module keeps between calls for this Core (its caches: the duplicate graph, thresholds, corpus
@@ -53,6 +75,14 @@ export class Core {
     const value = await servingModelOf(this.db, this.config.modelDir);
     this.serving = { at: Date.now(), value };
     return value;
+  }
+
+  /**
+   * Serve `model` from now on (until the cache's next expiry): a check worker's Core takes the model the main
+   * thread's Core serves with every request, so an activation reaches the workers with the next check.
+   */
+  useServingModel(model: ServingModel): void {
+    this.serving = { at: Date.now(), value: model };
   }
 
   /** Forget the cached serving model (after activating a model). */
@@ -145,6 +175,9 @@ export class Core {
   async close({ withDb = true } = {}): Promise<void> {
     const entry = this.indexEntry;
     this.indexEntry = undefined;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
     this.serving = undefined;
     this.states.clear();
     if (entry) await (await entry.promise.catch(() => null))?.close();

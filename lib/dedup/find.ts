@@ -6,17 +6,16 @@
 import type { Report } from "@/lib/db/client";
 import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/domain/views";
 import { NotFoundError } from "@/lib/domain/errors";
-import type { HybridHit } from "@/lib/vector/types";
 import { toSummary } from "@/lib/corpus/rows";
 import { embeddingText } from "@/lib/corpus/vectors";
-import { dot, hasDirection } from "@/lib/math";
-import { collapseClusters, duplicatePoolSize, orderByShownScore, rankDuplicateCandidates } from "@/lib/ranking/policy";
+import { collapseClusters, duplicatePoolSize, orderByShownScore } from "@/lib/ranking/policy";
+import { rankCandidates } from "@/lib/ranking/candidates";
 import { highlightTerms, makeSnippet } from "@/lib/search/highlight";
 import { localGraph } from "@/lib/dedup/clusters";
 import { corpusDf } from "@/lib/dedup/df";
 import { documentFrequency, explain, prepareSide, type ExplainSide } from "@/lib/dedup/explain";
-import { thresholdsFor, tierOf } from "@/lib/dedup/thresholds";
-import type { Core } from "@/lib/core";
+import { thresholdsFor, tierOf, type Thresholds } from "@/lib/dedup/thresholds";
+import type { Core, ServingModel } from "@/lib/core";
 
 export interface FindOptions {
   /** Clusters to return. */
@@ -29,7 +28,46 @@ export interface FindOptions {
   reportId?: number;
 }
 
+/** What findDuplicates sends a check worker (lib/dedup/check-worker.ts). */
+export interface CheckPayload {
+  draft: ExplainSide;
+  opts: FindOptions;
+  model: ServingModel;
+  thresholds: Thresholds;
+}
+
+/**
+ * The duplicate check. In the server it runs on a check worker (lib/workers/check-pool.ts) with the serving
+ * model and the thresholds this Core holds; in thread when there is no pool or no worker is up. A check a worker
+ * fails is run again in thread (its error is logged), so a bad request fails there with its domain error
+ * (404, 503, ...) as it would without workers.
+ */
 export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindOptions = {}): Promise<DuplicatesResponse> {
+  const pool = core.checkPool();
+  if (pool) {
+    // What a worker's Core would otherwise read from its own caches, which this Core's invalidations do not reach.
+    const model = await core.servingModel();
+    const thresholds = await thresholdsFor(core, opts.product ?? draft.product ?? null);
+    // Only the fields a check reads (a stored report's row also holds its vector hash, dates, ...).
+    const { title, description, product = null, component = null, version = null, platform = null } = draft;
+    const side: ExplainSide = { title, description, product, component, version, platform };
+    try {
+      const res = await pool.run({ draft: side, opts, model, thresholds } satisfies CheckPayload);
+      if (res !== null) return res as DuplicatesResponse;
+    } catch (e) {
+      console.warn(`[dedup] check worker failed, checking in thread: ${(e as Error).message}`);
+    }
+  }
+  return findDuplicatesHere(core, draft, opts);
+}
+
+/** The duplicate check on this thread; `thresholds` (else the Core's own) tier the candidates. */
+export async function findDuplicatesHere(
+  core: Core,
+  draft: ExplainSide,
+  opts: FindOptions = {},
+  given?: Thresholds,
+): Promise<DuplicatesResponse> {
   const prisma = core.db;
   const t0 = performance.now();
   const k = opts.k ?? 10;
@@ -47,7 +85,6 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
     for (const m of own) for (const other of ownGraph.notDuplicateOf(m)) ruledOut.add(other);
   }
 
-  const [vector] = await encoder.encode([embeddingText(draft)]);
   const fetchK = duplicatePoolSize(k, own.size);
   const filter = {
     ...(opts.sameProductOnly && product ? { product } : {}),
@@ -56,26 +93,23 @@ export async function findDuplicates(core: Core, draft: ExplainSide, opts: FindO
   // The fused score (order of `hits`) picks the k clusters; the cosine is the displayed score, sets the tier
   // (thresholds are calibrated on cosine) and orders the k shown. Re-ordering the whole pool by cosine
   // instead made the keyword side a mere recall aid and lost R@10 on held-out duplicates (docs/evaluation.md).
-  // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
-  const hits: HybridHit[] = await rankDuplicateCandidates(index, hasDirection(vector) ? vector : null, draft, fetchK, filter);
+  const query = { text: embeddingText(draft), report: { title: draft.title, description: draft.description }, limit: fetchK, filter };
+  const found = await rankCandidates(encoder, index, query);
   const scores = new Map<number, number>();
   const fused = new Map<number, number>();
-  for (const h of hits) {
-    if (own.has(h.id)) continue;
+  found.hits.forEach((h, i) => {
+    if (own.has(h.id)) return;
     fused.set(h.id, h.score);
-    if (h.denseScore !== undefined) scores.set(h.id, h.denseScore);
-    else {
-      const p = await index.get(h.id);
-      if (p) scores.set(h.id, dot(vector!, p.vector));
-    }
-  }
+    const cosine = found.cosines[i];
+    if (cosine !== null && cosine !== undefined) scores.set(h.id, cosine);
+  });
 
   const ids = [...scores.keys()];
   const graph = await localGraph(prisma, ids);
   const clusters = new Map(ids.map((id) => [id, graph.clusterOf(id)]));
   // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
   const best = collapseClusters(ids, (id) => clusters.get(id)!, (m) => ruledOut.has(m) || own.has(m));
-  const thresholds = await thresholdsFor(core, product);
+  const thresholds = given ?? (await thresholdsFor(core, product));
   let ranked = best.map((b) => {
     const score = scores.get(b.id)!;
     return { clusterId: b.cluster.id, id: b.id, score, rank: b.rank, tier: tierOf(score, thresholds) };

@@ -214,6 +214,8 @@ export interface HealthResponse {
   index: { ok: boolean; backend: string | null; count: number | null; dims: number | null; error?: string };
   /** `dir`: relative to the app directory, or "…/<name>" when outside it (no absolute paths on this public route). */
   model: { name: string | null; dir: string; dims: number | null; loaded: boolean; error?: string };
+  /** Duplicate-check worker threads (CHECK_WORKERS) and how many are up; checks run in thread until one is. */
+  checkWorkers: { configured: number; ready: number };
   uptimeSec: number;
 }
 

@@ -1,12 +1,12 @@
 // Composition root of the command-line tools: each CLI opens its own Core from config() and closes it
 // when done, so a script never shares state with another process's services.
 import { config, type AppConfig } from "@/lib/config";
-import { Core } from "@/lib/core";
+import { Core, type CoreOptions } from "@/lib/core";
 import { createPrisma } from "@/lib/db/client";
 
 /** A Core for a CLI run (or a test); the caller closes it. */
-export function openCore(cfg: AppConfig = config()): Core {
-  return new Core(cfg, createPrisma(cfg.databaseUrl));
+export function openCore(cfg: AppConfig = config(), opts: CoreOptions = {}): Core {
+  return new Core(cfg, createPrisma(cfg.databaseUrl), opts);
 }
 
 /**

@@ -13,7 +13,7 @@ export function serverCore(): Core {
   if (g.__bugsiftCore && g.__bugsiftCore.url !== cfg.databaseUrl) {
     throw new Error("DATABASE_URL changed after serverCore() was first called; call closeServerCore() first");
   }
-  g.__bugsiftCore ??= { url: cfg.databaseUrl, core: new Core(cfg, createPrisma(cfg.databaseUrl)) };
+  g.__bugsiftCore ??= { url: cfg.databaseUrl, core: new Core(cfg, createPrisma(cfg.databaseUrl), { checkPool: true }) };
   return g.__bugsiftCore.core;
 }
 

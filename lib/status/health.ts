@@ -21,8 +21,12 @@ export async function health(core: Core): Promise<HealthResponse> {
     db: { ok: false, provider: isPostgres(core.config.databaseUrl) ? "postgres" : "sqlite" },
     index: { ok: false, backend: null, count: null, dims: null },
     model: { name: null, dir: displayPath(core.config.modelDir), dims: null, loaded: false },
+    checkWorkers: { configured: 0, ready: 0 },
     uptimeSec: Math.round((Date.now() - started) / 1000),
   };
+  // The first health probe starts the check workers, so they warm up before the first checks arrive.
+  const pool = core.checkPool();
+  if (pool) out.checkWorkers = { configured: core.config.checkWorkers, ready: pool.size };
   try {
     await prisma.report.count({ take: 1 });
     out.db.ok = true;
