@@ -365,7 +365,10 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const p = await open();
     const { page } = p;
     await page.goto(`/reports/${report.id}`);
-    assert.equal(await page.locator("h1").textContent(), title, "the title is shown verbatim");
+    // Visible, not just present: a streamed page's content first arrives in a hidden node beside the loading
+    // fallback, and <main> still holds the fallback until React swaps them.
+    await page.locator("#report-title").waitFor();
+    assert.equal(await page.locator("#report-title").textContent(), title, "the title is shown verbatim");
     assert.match((await page.locator("main").textContent()) ?? "", /"><svg onload=alert\(3\)>/);
     await page.goto(`/?q=${encodeURIComponent("script alert crash name")}`);
     await page.getByTestId("results").waitFor();
