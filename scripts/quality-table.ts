@@ -13,7 +13,8 @@
 // encoded once for all splits and an interrupted run picks up where it stopped; trained models are kept in
 // <work>/split-<f>/ and reused when present. `--ft-serve int8` trains the fine-tuned rows with `--int8` and
 // evaluates the quantised variant (<model>-int8), the way the winner is served: on a 30k-report corpus the fp32
-// encoding pass would cost more than the fine-tuning itself.
+// encoding pass would cost more than the fine-tuning itself. A fine-tuned model found without its int8 variant
+// is quantised from its checkpoint rather than trained again.
 //
 // Progress goes to stderr; the Markdown table (and per-split tables) to stdout.
 import { spawnSync } from "node:child_process";
@@ -27,6 +28,7 @@ import { aggregateAcrossSplits, formatAcrossSplits, type SplitRun } from "@/lib/
 import { loadEvalEncoder } from "@/lib/offline/eval/backend";
 import { evaluateModels, formatTable } from "@/lib/offline/eval/compare";
 import { withEmbeddingCache } from "@/lib/offline/eval/embedding-cache";
+import { convertCheckpoint } from "@/lib/offline/onnx/from-checkpoint";
 import type { EvalModel } from "@/lib/offline/eval/protocol";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -159,6 +161,10 @@ async function main(argv: string[]): Promise<number> {
         const evalDir = served === "int8" ? `${out}-int8` : out;
         if (isModelDir(out) && isModelDir(evalDir)) {
           say(`${row} @ ${split}: reusing ${evalDir}`);
+        } else if (isModelDir(out) && row.startsWith("minilm-ft-")) {
+          // Trained earlier without --int8: quantising the checkpoint takes seconds, training again an hour.
+          say(`${row} @ ${split}: reusing ${out}, quantising it to ${evalDir}`);
+          convertCheckpoint(out, evalDir, { quantize: "int8", log: say });
         } else {
           const extra = served === "int8" ? ["--int8"] : [];
           const s = cli(dbUrl, "train.ts", [...args, ...extra, "--split", split, "--text-scope", "train", "--out", out, "--name", `${path.basename(out)}@${split}`, "--no-gate"]);

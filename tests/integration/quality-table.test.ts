@@ -1,7 +1,7 @@
 // The quality-table CLI end to end on the demo corpus with a tiny random BERT as the base: `--ft-serve int8`
 // trains the fine-tuned row with --int8 and evaluates the quantised variant, and a second run reuses the trained
 // model and the cached vectors instead of training and encoding again (on Apache Jira each of those costs tens of
-// minutes). Needs the Python venv (training/setup.sh creates it) and ../shared/tokenizers/bert-base-uncased.
+// minutes), also when only the fp32 model was kept. Needs the Python venv (training/setup.sh creates it) and ../shared/tokenizers/bert-base-uncased.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -57,7 +57,7 @@ function table(args: string[]) {
   });
 }
 
-test("evaluate:table --ft-serve int8: trains with --int8, evaluates the int8 variant, and a rerun reuses model and vectors", async (t) => {
+test("evaluate:table --ft-serve int8: trains with --int8, evaluates the int8 variant, and reruns reuse model and vectors (quantising a kept fp32 model)", async (t) => {
   if (skip) return t.skip(skip);
   const work = path.join(dir, "work");
   const json = path.join(dir, "table.json");
@@ -83,6 +83,15 @@ test("evaluate:table --ft-serve int8: trains with --int8, evaluates the int8 var
   const secondJson = JSON.parse(fs.readFileSync(json, "utf8")) as TableJson;
   assert.deepEqual(secondJson.trainingSeconds, {});
   assert.deepEqual(secondJson.rows, firstJson.rows);
+  assert.deepEqual(fs.readdirSync(path.join(work, "embeddings")).filter((f) => f.endsWith(".db")), vectorFiles);
+
+  // A fine-tuned model without its int8 variant (trained before --ft-serve int8) is quantised, not retrained:
+  // the same graph as train.ts --int8 writes, so the cached vectors still apply.
+  fs.rmSync(`${ft}-int8`, { recursive: true });
+  const third = await table(args);
+  assert.doesNotMatch(third.stderr, /\$ train\.ts/);
+  assert.match(third.stderr, new RegExp(`minilm-ft-mnrl @ time:0\\.5: reusing ${ft}, quantising it to ${ft}-int8`));
+  assert.deepEqual((JSON.parse(fs.readFileSync(json, "utf8")) as TableJson).rows, firstJson.rows);
   assert.deepEqual(fs.readdirSync(path.join(work, "embeddings")).filter((f) => f.endsWith(".db")), vectorFiles);
 });
 
