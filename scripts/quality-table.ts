@@ -4,14 +4,17 @@
 //        [--rows bm25,static,minilm,minilm-int8,minilm-head,minilm-ft-mnrl,minilm-ft-<loss>]
 //        [--base models/all-MiniLM-L6-v2] [--base-int8 models/all-MiniLM-L6-v2-int8]
 //        [--work /tmp/bugsift-quality/<corpus>] [--epochs 1] [--max-seq-length N] [--pairs all|duplicates]
-//        [--json out.json]
+//        [--ft-serve fp32|int8] [--json out.json]
 //
 // Strict protocol: for every split, each trained row (static, head, fine-tuned) is trained by the train CLI on
 // that split's training period only (`--split time:<f> --text-scope train`), then every row is evaluated on
 // the split's held-out queries. Rows are averaged over splits with stratified-bootstrap intervals
 // (lib/eval/across-splits.ts). Vectors are cached per model under <work>/embeddings, so the zero-shot rows are
 // encoded once for all splits and an interrupted run picks up where it stopped; trained models are kept in
-// <work>/split-<f>/ and reused when present.
+// <work>/split-<f>/ and reused when present. `--ft-serve int8` trains the fine-tuned rows with `--int8` and
+// evaluates the quantised variant (<model>-int8), the way the winner is served: on a 30k-report corpus the fp32
+// encoding pass would cost more than the fine-tuning itself. A fine-tuned model found without its int8 variant
+// is quantised from its checkpoint rather than trained again.
 //
 // Progress goes to stderr; the Markdown table (and per-split tables) to stdout.
 import { spawnSync } from "node:child_process";
@@ -25,6 +28,7 @@ import { aggregateAcrossSplits, formatAcrossSplits, type SplitRun } from "@/lib/
 import { loadEvalEncoder } from "@/lib/offline/eval/backend";
 import { evaluateModels, formatTable } from "@/lib/offline/eval/compare";
 import { withEmbeddingCache } from "@/lib/offline/eval/embedding-cache";
+import { convertCheckpoint } from "@/lib/offline/onnx/from-checkpoint";
 import type { EvalModel } from "@/lib/offline/eval/protocol";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -56,7 +60,7 @@ const ALL_ROWS = ["bm25", "static", "minilm", "minilm-int8", "minilm-head", "min
 
 const USAGE = `usage: npm run evaluate:table -- --corpus ${Object.keys(CORPORA).join("|")} [--splits 0.3,0.5,0.7]
        [--rows ${ALL_ROWS.join(",")},minilm-ft-<loss>] [--base DIR] [--base-int8 DIR] [--work DIR]
-       [--epochs N] [--max-seq-length N] [--pairs all|duplicates] [--json FILE]`;
+       [--epochs N] [--max-seq-length N] [--pairs all|duplicates] [--ft-serve fp32|int8] [--json FILE]`;
 
 function say(line: string): void {
   console.error(line);
@@ -97,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
       epochs: { type: "string", default: "1" },
       "max-seq-length": { type: "string" },
       pairs: { type: "string", default: "all" },
+      "ft-serve": { type: "string", default: "fp32" },
       json: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -119,6 +124,8 @@ async function main(argv: string[]): Promise<number> {
     if (!ALL_ROWS.includes(r) && !/^minilm-ft-[a-z]+$/.test(r)) throw new Error(`unknown row "${r}"\n${USAGE}`);
   }
   if (values.pairs !== "all" && values.pairs !== "duplicates") throw new Error(`--pairs must be all or duplicates (got "${values.pairs}")\n${USAGE}`);
+  const ftServe = values["ft-serve"];
+  if (ftServe !== "fp32" && ftServe !== "int8") throw new Error(`--ft-serve must be fp32 or int8 (got "${ftServe}")\n${USAGE}`);
   // Fine-tuned rows trained on duplicate pairs only are cached under their own name, never mixed with "all" runs.
   const ftSuffix = values.pairs === "duplicates" ? "-dups" : "";
   const base = path.resolve(values.base);
@@ -148,15 +155,22 @@ async function main(argv: string[]): Promise<number> {
       const split = `time:${f}`;
       const dir = path.join(work, `split-${f}`);
       const models: EvalModel[] = [];
-      const train = (row: string, args: string[]) => {
+      const train = (row: string, args: string[], served: "fp32" | "int8" = "fp32") => {
         const out = path.join(dir, row.startsWith("minilm-ft-") ? row + ftSuffix : row);
-        if (isModelDir(out)) {
-          say(`${row} @ ${split}: reusing ${out}`);
+        // train.ts --int8 writes the quantised variant beside the fp32 model, as <out>-int8.
+        const evalDir = served === "int8" ? `${out}-int8` : out;
+        if (isModelDir(out) && isModelDir(evalDir)) {
+          say(`${row} @ ${split}: reusing ${evalDir}`);
+        } else if (isModelDir(out) && row.startsWith("minilm-ft-")) {
+          // Trained earlier without --int8: quantising the checkpoint takes seconds, training again an hour.
+          say(`${row} @ ${split}: reusing ${out}, quantising it to ${evalDir}`);
+          convertCheckpoint(out, evalDir, { quantize: "int8", log: say });
         } else {
-          const s = cli(dbUrl, "train.ts", [...args, "--split", split, "--text-scope", "train", "--out", out, "--name", `${path.basename(out)}@${split}`, "--no-gate"]);
+          const extra = served === "int8" ? ["--int8"] : [];
+          const s = cli(dbUrl, "train.ts", [...args, ...extra, "--split", split, "--text-scope", "train", "--out", out, "--name", `${path.basename(out)}@${split}`, "--no-gate"]);
           (seconds[row] ??= []).push(s);
         }
-        models.push({ name: path.basename(out), dir: out });
+        models.push({ name: path.basename(evalDir), dir: evalDir });
       };
       for (const row of rows) {
         if (row === "bm25") continue;
@@ -167,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
         else if (row.startsWith("minilm-ft-")) {
           const extra = values["max-seq-length"] ? ["--max-seq-length", values["max-seq-length"]] : [];
           extra.push("--pairs", values.pairs);
-          train(row, ["--kind", "transformer", "--base", base, "--loss", row.slice("minilm-ft-".length), "--epochs", values.epochs, ...extra]);
+          train(row, ["--kind", "transformer", "--base", base, "--loss", row.slice("minilm-ft-".length), "--epochs", values.epochs, ...extra], ftServe);
         }
       }
       const { table, results } = await evaluateModels(prisma, {

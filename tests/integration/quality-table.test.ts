@@ -1,0 +1,105 @@
+// The quality-table CLI end to end on the demo corpus with a tiny random BERT as the base: `--ft-serve int8`
+// trains the fine-tuned row with --int8 and evaluates the quantised variant, and a second run reuses the trained
+// model and the cached vectors instead of training and encoding again (on Apache Jira each of those costs tens of
+// minutes), also when only the fp32 model was kept. Needs the Python venv (training/setup.sh creates it) and ../shared/tokenizers/bert-base-uncased.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { convertCheckpoint } from "@/lib/offline/onnx/from-checkpoint";
+import { ensureTrainingPython, pythonEnv, TRAINING_DIR } from "@/lib/offline/train/transformer";
+
+const exec = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SHARED = path.resolve(process.env.BUGSIFT_SHARED_DIR ?? path.join(ROOT, "..", "shared"));
+const TOKENIZER = path.join(SHARED, "tokenizers", "bert-base-uncased");
+
+let skip: string | undefined;
+let dir: string;
+let tiny: string;
+
+before(async () => {
+  if (!fs.existsSync(path.join(TOKENIZER, "tokenizer.json"))) {
+    skip = `the bert-base-uncased tokenizer is absent (${TOKENIZER})`;
+    return;
+  }
+  try {
+    await ensureTrainingPython();
+  } catch (e) {
+    skip = `the Python training venv cannot be created: ${(e as Error).message.split("\n")[0]}`;
+    return;
+  }
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bugsift-quality-table-"));
+  tiny = path.join(dir, "tiny");
+  await exec(path.join(TRAINING_DIR, ".venv", "bin", "python"),
+    [path.join(TRAINING_DIR, "make_tiny_model.py"), "--tokenizer", TOKENIZER, "--out", tiny, "--max-seq-length", "32"],
+    { env: pythonEnv() });
+  // The table refuses a --base that is not a model dir: give the checkpoint its ONNX graph in place.
+  convertCheckpoint(tiny, tiny);
+});
+
+after(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+interface TableJson {
+  rows: Array<{ ranker: string; splits: string[]; mean: Record<string, number> }>;
+  trainingSeconds: Record<string, number[]>;
+}
+
+function table(args: string[]) {
+  return exec(process.execPath, ["--import", "tsx", "scripts/quality-table.ts", "--corpus", "demo", "--splits", "0.5", ...args], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+test("evaluate:table --ft-serve int8: trains with --int8, evaluates the int8 variant, and reruns reuse model and vectors (quantising a kept fp32 model)", async (t) => {
+  if (skip) return t.skip(skip);
+  const work = path.join(dir, "work");
+  const json = path.join(dir, "table.json");
+  const args = ["--rows", "bm25,minilm-ft-mnrl", "--base", tiny, "--max-seq-length", "32", "--ft-serve", "int8", "--work", work, "--json", json];
+
+  const first = await table(args);
+  assert.match(first.stderr, /\$ train\.ts --kind transformer .*--int8 --split time:0\.5/);
+  const ft = path.join(work, "split-0.5", "minilm-ft-mnrl");
+  const stamp = JSON.parse(fs.readFileSync(path.join(`${ft}-int8`, "bugsift-onnx.json"), "utf8"));
+  assert.equal(stamp.quantize, "int8", "the evaluated dir is the quantised variant");
+  assert.match(first.stdout, /^\| dense:minilm-ft-mnrl-int8 \|/m);
+  assert.match(first.stdout, /^\| hybrid:minilm-ft-mnrl-int8 \|/m);
+  assert.doesNotMatch(first.stdout, /minilm-ft-mnrl \|/, "the fp32 model is not evaluated");
+  const firstJson = JSON.parse(fs.readFileSync(json, "utf8")) as TableJson;
+  assert.equal(firstJson.trainingSeconds["minilm-ft-mnrl"]?.length, 1);
+  const vectorFiles = fs.readdirSync(path.join(work, "embeddings")).filter((f) => f.endsWith(".db"));
+  assert.equal(vectorFiles.length, 1, "one cache file: the int8 model's vectors");
+
+  // Second run: nothing trained, nothing encoded, same figures.
+  const second = await table(args);
+  assert.doesNotMatch(second.stderr, /\$ train\.ts/);
+  assert.match(second.stderr, new RegExp(`minilm-ft-mnrl @ time:0\\.5: reusing ${ft}-int8`));
+  const secondJson = JSON.parse(fs.readFileSync(json, "utf8")) as TableJson;
+  assert.deepEqual(secondJson.trainingSeconds, {});
+  assert.deepEqual(secondJson.rows, firstJson.rows);
+  assert.deepEqual(fs.readdirSync(path.join(work, "embeddings")).filter((f) => f.endsWith(".db")), vectorFiles);
+
+  // A fine-tuned model without its int8 variant (trained before --ft-serve int8) is quantised, not retrained:
+  // the same graph as train.ts --int8 writes, so the cached vectors still apply.
+  fs.rmSync(`${ft}-int8`, { recursive: true });
+  const third = await table(args);
+  assert.doesNotMatch(third.stderr, /\$ train\.ts/);
+  assert.match(third.stderr, new RegExp(`minilm-ft-mnrl @ time:0\\.5: reusing ${ft}, quantising it to ${ft}-int8`));
+  assert.deepEqual((JSON.parse(fs.readFileSync(json, "utf8")) as TableJson).rows, firstJson.rows);
+  assert.deepEqual(fs.readdirSync(path.join(work, "embeddings")).filter((f) => f.endsWith(".db")), vectorFiles);
+});
+
+test("evaluate:table: a bad --ft-serve is refused before any work", async () => {
+  await assert.rejects(table(["--ft-serve", "int4", "--work", path.join(os.tmpdir(), "bugsift-quality-table-never")]), (e: { code: number; stderr: string }) => {
+    assert.notEqual(e.code, 0);
+    assert.match(e.stderr, /--ft-serve must be fp32 or int8 \(got "int4"\)/);
+    return true;
+  });
+  assert.equal(fs.existsSync(path.join(os.tmpdir(), "bugsift-quality-table-never")), false);
+});
