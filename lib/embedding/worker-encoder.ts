@@ -2,26 +2,11 @@
 // long background work (re-index) inside the API server: the main thread only posts texts and receives
 // vectors, so queries keep being answered while the job encodes. Same model dir + same code => the same
 // vectors as the serving encoder.
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { EncoderOptions } from "@/lib/embedding/encoder";
 import type { EncodeOptions, Encoder, PoolingMode } from "@/lib/embedding/types";
-
-/** The worker entry is TypeScript source, loaded through tsx's loader (also inside the Next.js server). */
-function workerFile(): string {
-  const f = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "lib", "embedding", "encode-worker.ts");
-  if (!existsSync(f)) throw new Error(`worker encoder: ${f} not found (the server must run from the repository root)`);
-  return f;
-}
-
-function tsxApiUrl(): string {
-  const req = createRequire(path.join(/*turbopackIgnore: true*/ process.cwd(), "package.json"));
-  // require.resolve gives the CJS build; the worker bootstrap imports the ESM one next to it.
-  return pathToFileURL(req.resolve("tsx/esm/api")).href.replace(/index\.cjs$/, "index.mjs");
-}
+import { startTsWorker, tsWorkerSource } from "@/lib/workers/ts-worker";
 
 type Reply = { id: number; vectors?: Float32Array[]; error?: string; closed?: boolean };
 
@@ -56,9 +41,7 @@ export class WorkerEncoder implements Encoder {
 
   /** Loads `dir` in a new worker thread. Rejects with the load error (bad model dir, no tsx, ...). */
   static async load(dir: string, opts: EncoderOptions = {}): Promise<WorkerEncoder> {
-    const entry = pathToFileURL(workerFile()).href;
-    const boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    const worker = new Worker(boot, { eval: true, workerData: { dir: path.resolve(dir), opts } });
+    const worker = startTsWorker(tsWorkerSource("lib/embedding/encode-worker.ts", "worker encoder"), { workerData: { dir: path.resolve(dir), opts } });
     type Ready = { ready: boolean; error?: string; dims: number; maxLength: number; pooling: PoolingMode };
     const ready = await new Promise<Ready>((resolve, reject) => {
       worker.once("message", resolve);

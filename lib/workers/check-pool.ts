@@ -19,12 +19,9 @@
 // start: no tsx, the file missing, a crash), run() returns null and the caller checks in thread, so a check
 // never fails for want of a worker. The pool knows nothing of what it carries (lib/dedup/check-worker.ts and
 // lib/dedup/find.ts agree on the messages): the Core that owns it sits below the use cases.
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { AppConfig } from "@/lib/config";
+import { startTsWorker, tsWorkerSource } from "@/lib/workers/ts-worker";
 
 export interface CheckPoolOptions {
   /** Worker threads to start (>= 1). */
@@ -39,19 +36,6 @@ export interface CheckWorkerInit {
 }
 export type CheckRequest = { id: number; payload: unknown } | { id: number; close: true };
 export type CheckReply = { id: number; result?: unknown; error?: string; closed?: boolean };
-
-/** The worker entry is TypeScript source, loaded through tsx's loader (also inside the Next.js server). */
-function workerFile(): string {
-  const f = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "lib", "dedup", "check-worker.ts");
-  if (!existsSync(f)) throw new Error(`check pool: ${f} not found (the server must run from the repository root)`);
-  return f;
-}
-
-function tsxApiUrl(): string {
-  const req = createRequire(path.join(/*turbopackIgnore: true*/ process.cwd(), "package.json"));
-  // require.resolve gives the CJS build; the worker bootstrap imports the ESM one next to it.
-  return pathToFileURL(req.resolve("tsx/esm/api")).href.replace(/index\.cjs$/, "index.mjs");
-}
 
 interface Slot {
   worker: Worker;
@@ -75,8 +59,7 @@ export class CheckPool {
     const starts: Promise<void>[] = [];
     let boot: string;
     try {
-      const entry = pathToFileURL(workerFile()).href;
-      boot = `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+      boot = tsWorkerSource("lib/dedup/check-worker.ts", "check pool");
     } catch (e) {
       console.warn(`[dedup] check pool unavailable, checks run on the main thread: ${(e as Error).message}`);
       this.started = Promise.resolve();
@@ -87,7 +70,7 @@ export class CheckPool {
   }
 
   private startWorker(boot: string, init: CheckWorkerInit): Promise<void> {
-    const worker = new Worker(boot, { eval: true, workerData: init });
+    const worker = startTsWorker(boot, { workerData: init });
     const slot: Slot = { worker, ready: false, inFlight: 0, pending: new Map() };
     this.slots.push(slot);
     const drop = (why: string) => {
