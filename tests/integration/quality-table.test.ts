@@ -10,32 +10,23 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { convertCheckpoint } from "@/lib/offline/onnx/from-checkpoint";
-import { ensureTrainingPython, pythonEnv, TRAINING_DIR } from "@/lib/offline/train/transformer";
+import { pythonEnv, TRAINING_DIR } from "@/lib/offline/train/transformer";
+import { BERT_TOKENIZER_DIR, trainingUnavailable } from "@/tests/helpers/tiny-training";
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const SHARED = path.resolve(process.env.BUGSIFT_SHARED_DIR ?? path.join(ROOT, "..", "shared"));
-const TOKENIZER = path.join(SHARED, "tokenizers", "bert-base-uncased");
 
 let skip: string | undefined;
 let dir: string;
 let tiny: string;
 
 before(async () => {
-  if (!fs.existsSync(path.join(TOKENIZER, "tokenizer.json"))) {
-    skip = `the bert-base-uncased tokenizer is absent (${TOKENIZER})`;
-    return;
-  }
-  try {
-    await ensureTrainingPython();
-  } catch (e) {
-    skip = `the Python training venv cannot be created: ${(e as Error).message.split("\n")[0]}`;
-    return;
-  }
+  skip = await trainingUnavailable();
+  if (skip) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "bugsift-quality-table-"));
   tiny = path.join(dir, "tiny");
   await exec(path.join(TRAINING_DIR, ".venv", "bin", "python"),
-    [path.join(TRAINING_DIR, "make_tiny_model.py"), "--tokenizer", TOKENIZER, "--out", tiny, "--max-seq-length", "32"],
+    [path.join(TRAINING_DIR, "make_tiny_model.py"), "--tokenizer", BERT_TOKENIZER_DIR, "--out", tiny, "--max-seq-length", "32"],
     { env: pythonEnv() });
   // The table refuses a --base that is not a model dir: give the checkpoint its ONNX graph in place.
   convertCheckpoint(tiny, tiny);

@@ -16,12 +16,11 @@ import { migrate } from "@/lib/offline/migrate/runner";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
 import { importRecords } from "@/lib/ingest/import";
 import { parseInput } from "@/lib/ingest/formats";
-import { ensureTrainingPython, pythonEnv, TRAINING_DIR, workDirFor } from "@/lib/offline/train/transformer";
+import { pythonEnv, TRAINING_DIR, workDirFor } from "@/lib/offline/train/transformer";
+import { BERT_TOKENIZER_DIR, trainingUnavailable } from "@/tests/helpers/tiny-training";
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const SHARED = path.resolve(process.env.BUGSIFT_SHARED_DIR ?? path.join(ROOT, "..", "shared"));
-const TOKENIZER = path.join(SHARED, "tokenizers", "bert-base-uncased");
 const DEMO = path.join(ROOT, "data", "demo", "reports.jsonl");
 // Enough reports for a few batches per epoch (and some duplicate pairs), few enough to train in seconds.
 const REPORTS = 150;
@@ -43,16 +42,8 @@ function cli(args: string[]) {
 }
 
 before(async () => {
-  if (!fs.existsSync(path.join(TOKENIZER, "tokenizer.json"))) {
-    skip = `the bert-base-uncased tokenizer is absent (${TOKENIZER})`;
-    return;
-  }
-  try {
-    await ensureTrainingPython();
-  } catch (e) {
-    skip = `the Python training venv cannot be created: ${(e as Error).message.split("\n")[0]}`;
-    return;
-  }
+  skip = await trainingUnavailable();
+  if (skip) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "bugsift-train-transformer-"));
   url = `file:${path.join(dir, "t.db")}`;
   await migrate(url);
@@ -61,7 +52,7 @@ before(async () => {
   await importRecords(prisma, parseInput("jsonl", Readable.from([lines.join("\n") + "\n"]), { source: "demo" }));
   tiny = path.join(dir, "tiny");
   await exec(path.join(TRAINING_DIR, ".venv", "bin", "python"),
-    [path.join(TRAINING_DIR, "make_tiny_model.py"), "--tokenizer", TOKENIZER, "--out", tiny, "--max-seq-length", "32"],
+    [path.join(TRAINING_DIR, "make_tiny_model.py"), "--tokenizer", BERT_TOKENIZER_DIR, "--out", tiny, "--max-seq-length", "32"],
     { env: pythonEnv() });
 });
 
