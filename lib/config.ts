@@ -160,74 +160,51 @@ const defaultCheckWorkers = (): number => Math.min(4, os.availableParallelism())
 /** Unset and blank both mean "use the default". */
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
 const text = () => z.preprocess(blank, z.string().optional());
+/**
+ * One env variable: unset or blank gives `def`; otherwise `parse` returns the value, or an error message naming
+ * the variable and what it must be (reported by loadConfig with every other bad variable).
+ */
+function envValue<T>(def: T, parse: (raw: string) => { value: T } | { error: string }) {
+  return z.preprocess(
+    blank,
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx): T => {
+        if (raw === undefined) return def;
+        const r = parse(raw);
+        if ("error" in r) {
+          ctx.addIssue({ code: "custom", message: r.error });
+          return z.NEVER;
+        }
+        return r.value;
+      }),
+  );
+}
 const int = (name: string, def: number, min: number, max: number) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return def;
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < min || n > max) {
-          ctx.addIssue({ code: "custom", message: `${name} must be an integer in ${min}..${max} (got "${raw}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  );
-const httpUrl = (name: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return undefined;
-        let u: URL;
-        try {
-          u = new URL(raw);
-        } catch {
-          u = new URL("invalid:");
-        }
-        if (u.protocol !== "http:" && u.protocol !== "https:") {
-          ctx.addIssue({ code: "custom", message: `${name} must be an http(s) URL (got "${raw}")` });
-          return z.NEVER;
-        }
-        return raw.replace(/\/+$/, "");
-      }),
-  );
+  envValue<typeof def>(def, (raw) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min && n <= max ? { value: n } : { error: `${name} must be an integer in ${min}..${max} (got "${raw}")` };
+  });
 const optInt = (name: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return undefined;
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < 1) {
-          ctx.addIssue({ code: "custom", message: `${name} must be a positive integer, got "${raw}"` });
-          return z.NEVER;
-        }
-        return n;
-      }),
-  );
+  envValue<number | undefined>(undefined, (raw) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= 1 ? { value: n } : { error: `${name} must be a positive integer, got "${raw}"` };
+  });
+const httpUrl = (name: string) =>
+  envValue<string | undefined>(undefined, (raw) => {
+    const protocol = URL.canParse(raw) ? new URL(raw).protocol : "";
+    return protocol === "http:" || protocol === "https:"
+      ? { value: raw.replace(/\/+$/, "") }
+      : { error: `${name} must be an http(s) URL (got "${raw}")` };
+  });
 const bool = (name: string, def: boolean) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined) return def;
-        const v = raw.toLowerCase();
-        if (["1", "true", "yes", "on"].includes(v)) return true;
-        if (["0", "false", "no", "off"].includes(v)) return false;
-        ctx.addIssue({ code: "custom", message: `${name} must be 1/0/true/false (got "${raw}")` });
-        return z.NEVER;
-      }),
-  );
+  envValue<typeof def>(def, (raw) => {
+    const v = raw.toLowerCase();
+    if (["1", "true", "yes", "on"].includes(v)) return { value: true };
+    if (["0", "false", "no", "off"].includes(v)) return { value: false };
+    return { error: `${name} must be 1/0/true/false (got "${raw}")` };
+  });
 
 const EnvSchema = z.object({
   DATABASE_URL: text(),
