@@ -32,7 +32,7 @@ import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationI
 import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/vector/hybrid";
 import { FTS5_TOKENIZER, ftsDocument, ftsMatchOf, queryTerms } from "@/lib/vector/tokenize";
 import { boundQueryTerms } from "@/lib/vector/keyword-terms";
-import { AnnSidecar, annLogTable, type AnnOptions, type AnnStatus } from "@/lib/vector/ann";
+import { AnnSidecar, annBeam, annLogTable, type AnnOptions, type AnnStatus } from "@/lib/vector/ann";
 import {
   assertDims,
   assertIds,
@@ -585,7 +585,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     const score = s.stmt("annscore", () => `SELECT vec_distance_cosine(embedding, ?) AS d FROM ${s.vec} WHERE id = ?`).pluck();
     const size = this.ann.size(graph);
     const need = k + ANN_RERANK_EXTRA;
-    let pool = Math.min(size, filtered ? 4 * need + f.excludeIds.length : need);
+    let pool = Math.min(size, annBeam(size, filtered ? 4 * need + f.excludeIds.length : need));
     for (;;) {
       const cands = this.ann.search(graph, vector, pool);
       let ids = cands.map((h) => h.id);
