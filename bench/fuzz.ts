@@ -7,6 +7,7 @@
 //   FUZZ_CASES=50000 FUZZ_SEED=7 FUZZ_CONCURRENCY=4 npm run bench:fuzz
 import { startTestServer } from "@/lib/offline/app-server";
 import { runFuzz, statusHistogram } from "@/lib/offline/fuzz-api";
+import { ACCESS } from "@/lib/http/access";
 import { envInt } from "@/bench/env";
 
 
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
   try {
     console.error(`fuzz: ${CASES} cases, seed ${SEED}, ${CONCURRENCY} in flight, model ${srv.modelKind}`);
     const run = await runFuzz(srv, {
+      routes: ACCESS,
       cases: CASES,
       seed: SEED,
       concurrency: CONCURRENCY,

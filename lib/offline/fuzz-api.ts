@@ -160,30 +160,33 @@ const VALID: Record<string, () => Record<string, unknown>> = {
   calibrate: () => ({ targetPrecision: 0.9 }),
 };
 
-/** Every API route with the methods it implements ([id] is filled in per case). */
-const ROUTE_METHODS: [string, string[]][] = [
-  ["/api/health", ["GET"]],
-  ["/api/search", ["GET"]],
-  ["/api/facets", ["GET"]],
-  ["/api/reports", ["GET", "POST"]],
-  ["/api/reports/[id]", ["GET", "PATCH", "DELETE"]],
-  ["/api/reports/[id]/similar", ["GET"]],
-  ["/api/reports/[id]/decisions", ["GET"]],
-  ["/api/duplicates", ["POST"]],
-  ["/api/triage", ["POST"]],
-  ["/api/admin/login", ["POST"]],
-  ["/api/admin/logout", ["POST"]],
-  ["/api/admin/import", ["POST"]],
-  ["/api/admin/reindex", ["POST"]],
-  ["/api/admin/thresholds/calibrate", ["POST"]],
-  ["/api/admin/jobs", ["GET"]],
-  ["/api/admin/jobs/[id]", ["GET"]],
-  ["/api/admin/models", ["GET"]],
-  ["/api/admin/models/[id]/activate", ["POST"]],
-  ["/api/admin/evaluation", ["GET"]],
-  ["/api/admin/stats", ["GET"]],
-  ["/api/admin/sweep", ["GET"]],
-];
+/**
+ * Every API route (folder path under app/, with [param] segments) and the methods it implements: the access table
+ * (lib/http/access.ts, which the access-table test keeps equal to the route files on disk), handed in by the
+ * caller since offline tooling does not import the HTTP edge. Catch-all routes are left out.
+ */
+export type RouteTable = Readonly<Record<string, Readonly<Partial<Record<string, unknown>>>>>;
+
+interface Route {
+  pattern: string;
+  methods: string[];
+  /** Matches a concrete path (any query) of this route. */
+  re: RegExp;
+}
+
+function routesOf(table: RouteTable): Route[] {
+  return Object.entries(table)
+    .filter(([p]) => !p.includes("[..."))
+    .map(([pattern, rules]) => ({
+      pattern,
+      methods: Object.keys(rules),
+      re: new RegExp(`^${pattern.replace(/\[[^\]/]+\]/g, "[^/?]+")}(\\?|$)`),
+    }));
+}
+
+/** A route's concrete path with every [param] set to `id`. */
+const fill = (pattern: string, id: string) => pattern.replace(/\[[^\]/]+\]/g, id);
+
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const UNKNOWN_PATHS = ["/api/nope", "/api/admin/nope", "/api/reports/1/nope", "/api/search/x", "/api/nope/..%2f..%2fetc%2fpasswd", "/api/%F0%9F%92%A5"];
 
@@ -239,7 +242,7 @@ function query(r: R, keys: string[]): string {
   return s ? `?${s}` : "";
 }
 
-export function makeCase(r: R, token: string): Case {
+export function makeCase(r: R, token: string, table: Route[]): Case {
   const id = pick(r, NASTY_IDS);
   const admin = r() < 0.5 ? { authorization: `Bearer ${token}` } : r() < 0.5 ? { authorization: "Bearer nope" } : {};
   const body = (valid: keyof typeof VALID): Pick<Case, "body" | "headers" | "kind" | "expect"> => {
@@ -304,18 +307,29 @@ export function makeCase(r: R, token: string): Case {
     () => ({ method: "GET", path: `/api/admin/sweep${query(r, ["threshold", "limit", "product", "k"])}`, headers: admin, kind: "sweep" }),
     () => {
       // A method the route does not implement: 405 (OPTIONS: 204 with the Allow list).
-      const [p, allowed] = pick(r, ROUTE_METHODS);
+      const { pattern, methods: allowed } = pick(r, table);
       const wrong = METHODS.filter((m) => !allowed.includes(m) && !(m === "HEAD" && allowed.includes("GET")));
       const method = pick(r, wrong);
       // Only a caller the route admits hears the method list; anyone else gets that route's 401/403 first.
       const admitted = admin.authorization === `Bearer ${token}`;
-      return { method, path: p.replace("[id]", id), headers: admin, kind: "wrong method", ...(admitted ? { expect: method === "OPTIONS" ? 204 : 405 } : {}) };
+      return { method, path: fill(pattern, id), headers: admin, kind: "wrong method", ...(admitted ? { expect: method === "OPTIONS" ? 204 : 405 } : {}) };
+    },
+    () => {
+      // Any route and method it implements, including those with no generator above (accounts, tokens, users,
+      // sync, webhooks, reverts): hostile ids and query strings, and bodies that are malformed or random, never
+      // a valid one (a valid PATCH of a user could demote the fuzzer's own account).
+      const { pattern, methods } = pick(r, table);
+      const method = pick(r, methods);
+      const path = `${fill(pattern, id)}${pick(r, ["", `?${pick(r, RAW_QUERIES)}`, query(r, ["q", "limit", "offset", "kind", "state", "cursor"])])}`;
+      if (method === "GET" || method === "DELETE") return { method, path, headers: admin, kind: "any route" };
+      const m = r() < 0.7 ? malformedBody(r) : { body: JSON.stringify(randomObject(r)), headers: JSON_CT, kind: "random object" };
+      return { method, path, body: m.body, headers: { ...m.headers, ...admin }, kind: `any route: ${m.kind}` };
     },
     () => ({ method: pick(r, ["GET", "POST", "PUT", "PATCH", "DELETE"]), path: pick(r, UNKNOWN_PATHS), headers: admin, kind: "unknown path", expect: 404 }),
   ];
   const c = pick(r, routes)();
   // Unauthenticated admin requests are refused before anything else.
-  const known = ROUTE_METHODS.some(([p]) => new RegExp(`^${p.replace("[id]", "[^/?]+")}(\\?|$)`).test(c.path));
+  const known = table.some((t) => t.re.test(c.path));
   if (known && c.path.startsWith("/api/admin/") && !/login|logout/.test(c.path) && c.headers.authorization !== `Bearer ${token}`) c.expect = 401;
   // Editing a report is for admins too (the other methods of /api/reports/[id] are public).
   const reportPatch = c.method === "PATCH" && /^\/api\/reports\/[^/?]+$/.test(c.path);
@@ -337,12 +351,14 @@ export function leaks(status: number, text: string, token: string, dir: string):
   return null;
 }
 
-/** A route's label in the per-route counts: the method and path with ids replaced by [id]. */
-export function routeKey(c: Case): string {
-  return `${c.method} ${c.path.split("?")[0]!.replace(/^(\/api\/reports\/)[^/]+/, "$1[id]").replace(/(jobs|models)\/[^/]+/, "$1/[id]")}`;
+/** A case's label in the per-route counts: the method and the route's pattern (the path itself when unknown). */
+function routeKey(c: Case, table: Route[]): string {
+  return `${c.method} ${table.find((t) => t.re.test(c.path))?.pattern ?? c.path.split("?")[0]}`;
 }
 
 export interface FuzzOptions {
+  /** The API's routes and their methods: lib/http/access.ts's ACCESS. */
+  routes: RouteTable;
   cases: number;
   seed: number;
   /** Requests in flight at once (default 1). */
@@ -391,6 +407,7 @@ function problemsOf(c: Case, res: Response, text: string, token: string, dir: st
 /** Sends `cases` generated requests to the server and checks every answer. */
 export async function runFuzz(srv: TestServer, opts: FuzzOptions): Promise<FuzzSummary> {
   const r = mulberry32(opts.seed);
+  const table = routesOf(opts.routes);
   // Each case is generated when a worker takes it (huge bodies are not all held at once); the i-th case taken is
   // the i-th generated, so a seed means the same requests whatever the concurrency.
   const summary: FuzzSummary = { cases: opts.cases, seed: opts.seed, seconds: 0, byStatus: new Map(), byRoute: new Map(), serverErrors: 0, failures: [] };
@@ -399,8 +416,8 @@ export async function runFuzz(srv: TestServer, opts: FuzzOptions): Promise<FuzzS
   let done = 0;
   const worker = async () => {
     for (let i = next++; i < opts.cases; i = next++) {
-      const c = makeCase(r, srv.adminToken);
-      const key = routeKey(c);
+      const c = makeCase(r, srv.adminToken, table);
+      const key = routeKey(c, table);
       summary.byRoute.set(key, (summary.byRoute.get(key) ?? 0) + 1);
       const label = `#${i} ${c.method} ${c.path.slice(0, 120)} (${c.kind})`;
       try {

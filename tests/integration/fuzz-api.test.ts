@@ -6,6 +6,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTestServer, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { runFuzz, statusHistogram } from "@/lib/offline/fuzz-api";
+import { ACCESS } from "@/lib/http/access";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1337);
 const CASES = Number(process.env.FUZZ_CASES ?? 400);
@@ -22,7 +23,7 @@ test("fuzz every API route: only 2xx/4xx JSON answers, no leaks, server healthy 
     if (e instanceof TestServerUnavailable) return t.skip(e.message);
     throw e;
   }
-  const run = await runFuzz(srv, { cases: CASES, seed: SEED });
+  const run = await runFuzz(srv, { routes: ACCESS, cases: CASES, seed: SEED });
   console.log(`fuzz: ${CASES} cases (seed ${SEED}, model ${srv.modelKind}) in ${run.seconds.toFixed(1)} s; statuses ${JSON.stringify(statusHistogram(run))}`);
 
   // Still serving.
