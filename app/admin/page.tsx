@@ -49,6 +49,9 @@ export default async function AdminPage() {
           <Link href="/admin/users" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
             Users
           </Link>
+          <Link href="/admin/audit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
+            Audit log
+          </Link>
           <LogoutButton />
         </div>
       </div>

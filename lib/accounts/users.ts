@@ -160,18 +160,27 @@ export async function getUser(db: PrismaClient, id: number): Promise<UserView> {
 }
 
 /** Change an account's role or disable it. Disabling ends its sessions; its tokens stop working with it. */
-export async function updateUser(db: PrismaClient, id: number, patch: { role?: Role; disabled?: boolean }): Promise<UserView> {
+/**
+ * An admin changes an account: role, disabled, or (local accounts) a new password, for someone who lost theirs.
+ * Disabling or setting a password ends the account's sessions; the user signs in again with the new password and
+ * can change it on the Account page.
+ */
+export async function updateUser(db: PrismaClient, id: number, patch: { role?: Role; disabled?: boolean; password?: string }): Promise<UserView> {
   const u = await db.user.findUnique({ where: { id } });
   if (!u) throw new NotFoundError(`user ${id} not found`);
   if (u.kind === "system") throw new ConflictError(`user ${id} (${u.login}) is a system account; its role is fixed`);
+  if (patch.password !== undefined && (u.provider !== "local" || !u.passwordHash)) {
+    throw new ConflictError(`user ${id} (${u.login}) signs in through ${u.provider}; its password is managed there`);
+  }
+  const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
   const demotesAdmin = u.role === "admin" && ((patch.role !== undefined && patch.role !== "admin") || patch.disabled === true);
   if (demotesAdmin) {
     const admins = await db.user.count({ where: { role: "admin", disabled: false, kind: "person" } });
     if (admins <= 1) throw new ConflictError(`user ${id} (${u.login}) is the last enabled admin`);
   }
   const updated = await db.$transaction(async (tx) => {
-    const row = await tx.user.update({ where: { id }, data: { role: patch.role, disabled: patch.disabled } });
-    if (patch.disabled) await tx.session.deleteMany({ where: { userId: id } });
+    const row = await tx.user.update({ where: { id }, data: { role: patch.role, disabled: patch.disabled, passwordHash } });
+    if (patch.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
     return row;
   });
   return toUserView(updated);

@@ -4,6 +4,7 @@
 // Next.js or server-only imports here, so this module is safe to import from client components.
 import { z } from "zod";
 import { ROLES } from "@/lib/accounts/roles";
+import { AUDIT_ACTIONS } from "@/lib/accounts/audit";
 import {
   IMPORT_FORMATS,
   JOB_KINDS,
@@ -199,9 +200,9 @@ export const CreateUserSchema = z.object({
 
 /** PATCH /api/admin/users/[id] body. */
 export const UpdateUserSchema = z
-  .object({ role: RoleSchema.optional(), disabled: z.boolean().optional() })
+  .object({ role: RoleSchema.optional(), disabled: z.boolean().optional(), password: z.string().min(1).max(1000).optional() })
   .strict()
-  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "send role or disabled" });
+  .refine((v) => v.role !== undefined || v.disabled !== undefined || v.password !== undefined, { message: "send role, disabled or password" });
 
 /** Sign-in start query: where to return afterwards (a path on this site). */
 export const SignInStartQuerySchema = z.object({
@@ -265,6 +266,14 @@ export const BotSettingsPatchSchema = z
   .strict();
 
 /** GET /api/admin/jobs query string. */
+/** GET /api/admin/audit (and the Audit log page's filters). */
+export const AuditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: IdSchema.optional(),
+  action: z.enum(AUDIT_ACTIONS, { message: `action must be one of ${AUDIT_ACTIONS.join(", ")}` }).optional(),
+  actor: z.string().trim().min(1).max(200).optional(),
+});
+
 export const ListJobsQuerySchema = z.object({
   kind: z.enum(JOB_KINDS).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -157,6 +157,10 @@ test("OpenID Connect sign-in in the browser, then a verdict recorded under the s
     assert.equal(me.email, `${IDP_LOGIN}@example.org`);
     const promoted = await call(s, `/api/admin/users/${me.id}`, { method: "PATCH", headers: bearer(s), json: { role: "triager" } });
     assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
+    // Its password lives at the provider: an admin cannot set one here.
+    const setPassword = await call(s, `/api/admin/users/${me.id}`, { method: "PATCH", headers: bearer(s), json: { password: "a-long-enough-password" } });
+    assert.equal(setPassword.status, 409, JSON.stringify(setPassword.body));
+    assert.match(setPassword.body.error.message, /signs in through oidc/);
 
     await page.reload();
     await page.getByTestId("similar-list").waitFor();

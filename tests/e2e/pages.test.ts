@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { DESKTOP, NARROW, PHONE, horizontalOverflow, screenshot, signInAsAdmin, useBrowserSuite } from "@/tests/e2e/browser";
 import { registerServedModel } from "@/tests/helpers/models";
+import { createAccount, signIn } from "@/tests/helpers/accounts";
 
 // A listed model version: the admin page then renders the model table, whose widest row must fit too.
 const suite = useBrowserSuite({ seed: "demo", timeoutMs: 120_000 }, { started: (srv) => registerServedModel(srv) });
@@ -106,6 +107,31 @@ describe("pages at 1280 and 390 px", { timeout: 20 * 60_000 }, () => {
       await page.getByRole("table", { name: /Model versions/ }).waitFor();
       await assertNoOverflow(page, "the signed-in admin page");
       await screenshot(page, `pages-admin-${name}`);
+      // The admin's sub-pages. Users: an admin sets a new password for a local account that lost it; the account
+      // signs in with it.
+      const lost = await createAccount(suite.srv, "viewer", `lost-${name}`);
+      await page.goto("/admin/users");
+      await page.getByTestId("users-table").waitFor();
+      const reset = page.getByRole("form", { name: "Set a password" });
+      await reset.getByLabel("Account").selectOption({ label: lost.login });
+      await reset.getByLabel(/New password/).fill(`${lost.password}-new`);
+      await reset.getByRole("button", { name: "Set password" }).click();
+      await page.getByRole("status").filter({ hasText: `New password set for ${lost.login}` }).waitFor();
+      await signIn(suite.srv, { login: lost.login, password: `${lost.password}-new` });
+      await assertNoOverflow(page, "the users page");
+      await screenshot(page, `pages-users-${name}`);
+      // The audit log lists that change under the admin who made it, saying a password was set and never what.
+      await page.goto("/admin");
+      await page.getByRole("link", { name: "Audit log" }).click();
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
+      // A table on the desktop, one card per event on a phone: either way the event is on screen.
+      const row = page.locator("[data-event-id]:visible").filter({ hasText: "user.update" }).first();
+      await row.waitFor();
+      const rowText = await row.innerText();
+      assert.match(rowText, /password: set/, rowText);
+      assert.doesNotMatch(rowText, new RegExp(`${lost.password}`), "the audit log never shows a password");
+      await assertNoOverflow(page, "the audit log");
+      await screenshot(page, `pages-audit-${name}`);
 
       const res = await page.goto("/reports/999999");
       assert.equal(res?.status(), 404, "an unknown report is a 404");

@@ -1,17 +1,18 @@
 // What a new user meets over plain HTTP, against a real `next start` server on the demo corpus: page statuses
 // (unknown reports are 404, not a 200 "not found" page), page titles, home-page examples taken from the loaded
 // corpus, admin routes refusing unauthenticated callers before anything else, the keys of filed reports, and the
-// admin's overview of live API tokens.
+// admin's overview of live API tokens, the audit log (API and page) and an admin setting a lost password.
 //
 //   node --import tsx --test tests/integration/pages-http.test.ts
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { ROOT } from "@/lib/offline/app-server";
 import type { ApiErrorBody, ListReportsResponse, ReportResponse } from "@/lib/http/schemas";
 import { bearer, call } from "@/tests/helpers/api-client";
-import { adminSession, createToken, sessionHeaders, signedInAccount } from "@/tests/helpers/accounts";
+import { adminSession, createToken, sessionHeaders, signedInAccount, signIn } from "@/tests/helpers/accounts";
 import { useTestServer } from "@/tests/helpers/suite";
 
 // No rate limit: the key test files reports concurrently from one address.
@@ -198,5 +199,96 @@ describe("the admin's users page", () => {
     assert.deepEqual(cells(dated.id).filter((_, i) => i !== 2 && i !== 4), [account.login, "with-expiry", "viewer", "Mar 15, 2031, 12:30 UTC"]);
     assert.deepEqual(cells(plain.id).filter((_, i) => i !== 2 && i !== 4), [account.login, "no-expiry", "triager", "never"]);
     assert.equal(row(gone.id), "", "a revoked token is not listed");
+  });
+});
+
+describe("audit log", () => {
+  interface AuditPage {
+    events: { id: number; action: string; target: string | null; actor: string; detail: unknown }[];
+    before: number | null;
+  }
+
+  test("the API filters by action and account and pages by cursor; the page lists the same, for admins only", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    // Events by two accounts: the bootstrap token (system account admin-token) and a signed-in admin.
+    const { account: other, cookie: otherCookie } = await signedInAccount(s, "admin", "auditor");
+    const created = await call<{ user: { id: number } }>(s, "/api/admin/users", {
+      method: "POST",
+      headers: sessionHeaders(s, otherCookie),
+      json: { login: `audited-${process.pid}`, password: "a-long-enough-password", role: "viewer" },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const userId = created.body.user.id;
+    assert.equal((await call(s, `/api/admin/users/${userId}`, { method: "PATCH", headers: bearer(s), json: { role: "triager" } })).status, 200);
+
+    const byAction = await call<AuditPage>(s, "/api/admin/audit?action=user.update", { headers: bearer(s) });
+    assert.equal(byAction.status, 200, JSON.stringify(byAction.body));
+    assert.ok(byAction.body.events.length >= 1);
+    assert.ok(byAction.body.events.every((e) => e.action === "user.update"), JSON.stringify(byAction.body.events));
+    assert.deepEqual(byAction.body.events[0], { ...byAction.body.events[0]!, target: String(userId), actor: "admin-token", detail: { role: "triager" } });
+
+    const byActor = await call<AuditPage>(s, `/api/admin/audit?actor=${other.login}`, { headers: bearer(s) });
+    assert.deepEqual(byActor.body.events.map((e) => [e.action, e.target]), [["user.create", String(userId)]], "only the other admin's one event");
+
+    // Paging: one event per page, each page older than the last, no event twice.
+    const seen: number[] = [];
+    let before: number | null = null;
+    for (let i = 0; i < 3; i++) {
+      const pageRes: Awaited<ReturnType<typeof call<AuditPage>>> = await call<AuditPage>(s, `/api/admin/audit?limit=1${before ? `&before=${before}` : ""}`, { headers: bearer(s) });
+      assert.equal(pageRes.body.events.length, 1);
+      seen.push(pageRes.body.events[0]!.id);
+      before = pageRes.body.before;
+      assert.equal(before, seen[seen.length - 1]);
+    }
+    assert.deepEqual(seen, [...seen].sort((a, b) => b - a));
+    assert.equal(new Set(seen).size, 3);
+
+    const bad = await call<ApiErrorBody>(s, "/api/admin/audit?action=drop.tables", { headers: bearer(s) });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /action must be one of/);
+
+    // The page: rows for the filtered action only, the account's login on each; viewers are turned away.
+    const admin = await adminSession(s);
+    const asAdmin = { api: (p: string, init?: RequestInit) => s.api(p, { ...init, headers: { cookie: admin } }) };
+    const { status, html } = await page(asAdmin, `/admin/audit?action=user.create&actor=${other.login}`);
+    assert.equal(status, 200);
+    assert.equal(titleOf(html), "Audit log — bugsift");
+    const rows = [...html.matchAll(/<tr data-event-id="(\d+)">(.*?)<\/tr>/g)].map((m) => [...m[2]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]!.replace(/<!-- -->/g, "")));
+    assert.equal(rows.length, 1, html.slice(0, 200));
+    assert.deepEqual(rows[0]!.slice(1, 4), [other.login, "user.create", `account ${userId}`]);
+    assert.match(rows[0]![4]!, /role: viewer/);
+    const viewer = await signedInAccount(s, "viewer", "audit-viewer");
+    const refused = await page({ api: (p, init) => s.api(p, { ...init, headers: { cookie: viewer.cookie } }) }, "/admin/audit");
+    assert.match(refused.html, /Admins only/);
+    assert.doesNotMatch(refused.html, /data-event-id/);
+    const anonymous = await page(s, "/admin/audit");
+    assert.ok([303, 307].includes(anonymous.status), `anonymous visitors are sent to sign in (${anonymous.status})`);
+  });
+
+  test("an admin sets a lost password: the account's sessions end, the old password stops working, the new one signs in, and the trail never holds it", async (t) => {
+    const s = server(t);
+    if (!s) return;
+    const { account, cookie } = await signedInAccount(s, "triager", "forgetful");
+    const me = await call<{ user: { id: number } | null }>(s, "/api/auth/me", { headers: { cookie } });
+    const id = me.body.user!.id;
+    const fresh = `new-${randomBytes(8).toString("hex")}`;
+    const short = await call<ApiErrorBody>(s, `/api/admin/users/${id}`, { method: "PATCH", headers: bearer(s), json: { password: "short" } });
+    assert.equal(short.status, 400);
+    assert.match(short.body.error.message, /at least 10 characters/);
+    const set = await call(s, `/api/admin/users/${id}`, { method: "PATCH", headers: bearer(s), json: { password: fresh } });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal((await call<{ user: unknown }>(s, "/api/auth/me", { headers: { cookie } })).body.user, null, "the old session ended");
+    const old = await call(s, "/api/auth/login", { method: "POST", json: { login: account.login, password: account.password } });
+    assert.equal(old.status, 401, "the old password no longer signs in");
+    await signIn(s, { login: account.login, password: fresh });
+    const audit = await call<{ events: { action: string; target: string | null; detail: unknown }[] }>(s, "/api/admin/audit?action=user.update&limit=5", { headers: bearer(s) });
+    assert.deepEqual(audit.body.events.find((e) => e.target === String(id))?.detail, { password: "set" });
+    assert.ok(!JSON.stringify(audit.body).includes(fresh), "the password is in no audit event");
+    // Accounts with no local password: the bootstrap token's system account, and (in auth.test.ts) provider accounts.
+    const users = await call<{ users: { id: number; login: string }[] }>(s, "/api/admin/users", { headers: bearer(s) });
+    const system = users.body.users.find((u) => u.login === "admin-token")!;
+    const refused = await call<ApiErrorBody>(s, `/api/admin/users/${system.id}`, { method: "PATCH", headers: bearer(s), json: { password: fresh } });
+    assert.equal(refused.status, 409);
   });
 });

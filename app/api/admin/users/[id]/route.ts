@@ -10,14 +10,18 @@ import { serverCore } from "@/lib/runtime/server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-/** Change a role or disable an account (disabling ends its sessions; its tokens stop working). */
+/**
+ * Change a role, disable an account (its sessions end, its tokens stop working) or set a local account's password
+ * (its sessions end). The audit event says a password was set, never what it is.
+ */
 export const PATCH = route(async (req, params, auth) => {
   const actor = requestActor(auth);
   const id = idParam(params);
   const patch = UpdateUserSchema.parse(await readJson(req, 4096));
   const db = serverCore().db;
   const user = await updateUser(db, id, patch);
-  await recordEvent(db, actor, "user.update", id, patch);
+  const { password, ...rest } = patch;
+  await recordEvent(db, actor, "user.update", id, password === undefined ? rest : { ...rest, password: "set" });
   return json({ user });
 });
 
