@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import type { ApiTokenView, Role } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { fmtDateTime, fmtExpiry } from "@/components/format";
+import { TableHead } from "@/components/TableHead";
 
 const ROLE_ORDER: Role[] = ["viewer", "triager", "admin"];
 
@@ -80,17 +81,7 @@ export function TokensPanel({ tokens, role, now }: { tokens: ApiTokenView[]; rol
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Token</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Created</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2 font-medium">Expires</th>
-                <th className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Token", "Role", "Created", "Last used", "Expires", { hidden: "Actions" }]} />
             <tbody className="divide-y divide-slate-100">
               {tokens.map((t) => (
                 <tr key={t.id} className={t.revokedAt ? "text-slate-500" : ""}>

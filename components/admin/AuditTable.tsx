@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { AuditEventView } from "@/lib/accounts/audit";
 import { fmtDateTime } from "@/components/format";
+import { TableHead } from "@/components/TableHead";
 
 /** What an action's target id points at, when it has a page. */
 function targetOf(e: AuditEventView) {
@@ -41,15 +42,7 @@ export function AuditTable({ events }: { events: AuditEventView[] }) {
         </ul>
         <div className="hidden overflow-x-auto sm:block">
           <table className="w-full text-left text-sm" data-testid="audit-table">
-            <thead className="text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th className="px-4 py-2 font-medium">When</th>
-                <th className="px-4 py-2 font-medium">Account</th>
-                <th className="px-4 py-2 font-medium">Action</th>
-                <th className="px-4 py-2 font-medium">Target</th>
-                <th className="px-4 py-2 font-medium">Detail</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Account", "Action", "Target", "Detail"]} />
             <tbody className="divide-y divide-slate-100">
               {events.map((e) => (
                 <tr key={e.id} data-event-id={e.id}>

@@ -1,5 +1,6 @@
 import type { OwnedApiTokenView } from "@/lib/http/schemas";
 import { fmtDateTime, fmtExpiry } from "@/components/format";
+import { TableHead } from "@/components/TableHead";
 
 /** Every account's live API tokens with their expiry, so an admin sees what can still call the API. */
 export function LiveTokensTable({ tokens, now }: { tokens: OwnedApiTokenView[]; now: number }) {
@@ -11,16 +12,7 @@ export function LiveTokensTable({ tokens, now }: { tokens: OwnedApiTokenView[]; 
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="live-tokens">
-            <thead className="text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th className="px-4 py-2 font-medium">Owner</th>
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Token</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2 font-medium">Expires</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Owner", "Name", "Token", "Role", "Last used", "Expires"]} />
             <tbody className="divide-y divide-slate-100">
               {tokens.map((t) => (
                 <tr key={t.id} data-token-id={t.id}>

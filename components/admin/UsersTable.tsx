@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import type { Role, UserView } from "@/lib/http/schemas";
 import { apiFetch } from "@/components/api-client";
 import { fmtDateTime } from "@/components/format";
+import { TableHead } from "@/components/TableHead";
 
 const ROLES: Role[] = ["viewer", "triager", "admin"];
 
@@ -63,15 +64,7 @@ export function UsersTable({ users }: { users: UserView[] }) {
       {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">{notice}</p>}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="w-full text-left text-sm" data-testid="users-table">
-          <thead className="text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th className="px-4 py-2 font-medium">Login</th>
-              <th className="px-4 py-2 font-medium">Sign-in</th>
-              <th className="px-4 py-2 font-medium">Role</th>
-              <th className="px-4 py-2 font-medium">Last sign-in</th>
-              <th className="px-4 py-2 font-medium">Status</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Login", "Sign-in", "Role", "Last sign-in", "Status"]} />
           <tbody className="divide-y divide-slate-100">
             {users.map((u) => (
               <tr key={u.id} className={u.disabled ? "text-slate-500" : ""}>
