@@ -7,17 +7,14 @@ export function TableHead({ columns }: { columns: readonly TableColumn[] }) {
   return (
     <thead className="text-xs uppercase tracking-wide text-slate-600">
       <tr>
-        {columns.map((c) =>
-          typeof c === "string" ? (
-            <th key={c} scope="col" className="px-4 py-2 font-medium">
-              {c}
+        {columns.map((c) => {
+          const label = typeof c === "string" ? c : c.hidden;
+          return (
+            <th key={label} scope="col" className="px-4 py-2 font-medium">
+              {typeof c === "string" ? label : <span className="sr-only">{label}</span>}
             </th>
-          ) : (
-            <th key={c.hidden} scope="col" className="px-4 py-2 font-medium">
-              <span className="sr-only">{c.hidden}</span>
-            </th>
-          ),
-        )}
+          );
+        })}
       </tr>
     </thead>
   );
