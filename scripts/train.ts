@@ -6,6 +6,7 @@
 //                    [--split time:0.5|cutoff:<date>|all] [--text-scope all|train] [--source <source> ...]
 //     static only:   [--dim N] [--tokenizer DIR] [--mine-negatives] [--init lsa|ppmi|random]
 //     head only:     [--base <model dir>]   (default: the active ModelVersion, else models/default)
+//                    [--embedding-cache DIR]   (keep the frozen vectors in an evaluation vector cache)
 //     transformer:   --base <sentence-transformers checkpoint> [--max-seq-length N] [--pairs all|duplicates]
 //                    [--mine-negatives] [--int8]
 //                    (PyTorch in training/.venv, see docs/training.md; re-run with the same --out to resume)
@@ -29,7 +30,7 @@ import { config } from "@/lib/config";
 const USAGE = `usage: npm run train -- [--kind static|head|transformer] [--out models/<name>] [--name <name>] [--epochs N] [--lr X]
        [--batch-size N] [--loss ${LOSS_NAMES.join("|")}] [--seed N] [--split time:0.5|cutoff:<date>|all]
        [--text-scope all|train] [--source <source> ...] [--dim N] [--tokenizer DIR] [--mine-negatives]
-       [--init lsa|ppmi|random] [--base <model dir>] [--max-seq-length N] [--pairs all|duplicates] [--int8] [--no-gate] [--flag-only]`;
+       [--init lsa|ppmi|random] [--base <model dir>] [--embedding-cache DIR] [--max-seq-length N] [--pairs all|duplicates] [--int8] [--no-gate] [--flag-only]`;
 
 function num(v: string | undefined, flag: string, check: (n: number) => boolean, what: string): number | undefined {
   if (v === undefined) return undefined;
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       "max-seq-length": { type: "string" },
       int8: { type: "boolean" },
       pairs: { type: "string" },
+      "embedding-cache": { type: "string" },
       "no-gate": { type: "boolean" },
       "flag-only": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -95,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
     throw new Error("--dim, --tokenizer, --mine-negatives and --init apply to --kind static only");
   }
   if (kind === "static" && values.base) throw new Error("--base applies to --kind head and transformer only");
+  if (kind !== "head" && values["embedding-cache"]) throw new Error("--embedding-cache applies to --kind head only");
   if (kind === "transformer" && (values.dim || values.tokenizer || values.init)) throw new Error("--dim, --tokenizer and --init apply to --kind static only");
   if (kind === "transformer" && !values.base) throw new Error("--kind transformer needs --base <sentence-transformers checkpoint dir>");
   if (kind !== "transformer" && (values["max-seq-length"] || values.int8 || values.pairs)) throw new Error("--max-seq-length, --pairs and --int8 apply to --kind transformer only");
@@ -155,6 +158,7 @@ async function main(argv: string[]): Promise<number> {
         sources: values.source,
         loss,
         train: { ...(epochs ? { epochs } : {}), ...(lr ? { lr } : {}), ...(batchSize ? { batchSize } : {}), ...(seed !== undefined ? { seed } : {}) },
+        embeddingCacheDir: values["embedding-cache"],
         onLine: say,
       });
     }

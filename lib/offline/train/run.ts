@@ -6,6 +6,7 @@ import type { ModelVersion, PrismaClient } from "@/lib/db/client";
 import { OnnxEncoder } from "@/lib/embedding/encoder";
 import { loadModelDir } from "@/lib/embedding/modeldir";
 import { TextTokenizer } from "@/lib/embedding/tokenizer";
+import { withEmbeddingCache } from "@/lib/offline/eval/embedding-cache";
 import { describeSplit } from "@/lib/offline/eval/split";
 import {
   buildExamples,
@@ -105,6 +106,12 @@ export interface HeadRunOptions extends CommonRunOptions {
   baseDir: string;
   loss?: LossName;
   train?: Omit<HeadTrainOptions, "objective" | "onProgress">;
+  /**
+   * Keep the frozen embeddings in this evaluation vector cache (lib/offline/eval/embedding-cache.ts): the base
+   * model is frozen, so a report's full text gets exactly the vector the evaluation stores for it, and on a large
+   * corpus the frozen pass costs more than the training.
+   */
+  embeddingCacheDir?: string;
 }
 
 export async function trainHeadToDir(prisma: PrismaClient, opts: HeadRunOptions): Promise<RunResult> {
@@ -139,7 +146,8 @@ export async function trainHeadToDir(prisma: PrismaClient, opts: HeadRunOptions)
     ...(e.negative ? { negative: row(e.negative) } : {}),
     groups: e.groups,
   }));
-  const encoder = await OnnxEncoder.load(baseDir);
+  const onnx = await OnnxEncoder.load(baseDir);
+  const encoder = opts.embeddingCacheDir ? withEmbeddingCache(onnx, { cacheDir: opts.embeddingCacheDir, onnxPath: info0.onnxPath }) : onnx;
   let embeddings;
   const t0 = Date.now();
   try {
