@@ -31,6 +31,11 @@ export interface CoreOptions {
    * turns it on; a CLI runs a check or two, which would not repay starting the workers.
    */
   checkPool?: boolean;
+  /**
+   * Wraps the re-index encoder (backgroundEncoderFor). A benchmark seeding a large corpus passes the evaluation's
+   * vector cache here, so reports already encoded by `npm run evaluate:table` are not encoded again.
+   */
+  wrapBackgroundEncoder?: (encoder: Encoder, dir: string) => Encoder;
 }
 
 export class Core {
@@ -109,6 +114,11 @@ export class Core {
    * REINDEX_ENCODER=shared reuses the serving encoder (the old behaviour, for comparison in benchmarks).
    */
   async backgroundEncoderFor(dir: string): Promise<Encoder> {
+    const encoder = await this.unwrappedBackgroundEncoder(dir);
+    return this.opts.wrapBackgroundEncoder ? this.opts.wrapBackgroundEncoder(encoder, dir) : encoder;
+  }
+
+  private async unwrappedBackgroundEncoder(dir: string): Promise<Encoder> {
     await this.encoderFor(dir); // same error for a missing dir, and the serving cache is warm for the switch
     const mode = this.config.reindexEncoder;
     if (mode === "shared") {

@@ -184,10 +184,11 @@ export interface SeedSummary {
 /** Migrate + import `corpus` + index, in a child process. */
 export function seedTestDatabase(
   dbUrl: string,
-  opts: { modelDir: string; corpus?: string | null; index?: boolean; env?: Record<string, string>; progress?: boolean },
+  opts: { modelDir: string; corpus?: string | null; index?: boolean; env?: Record<string, string>; progress?: boolean; embeddingCache?: string },
 ): SeedSummary {
   const args = ["tests/helpers/seed.ts"];
   if (opts.progress) args.push("--progress");
+  if (opts.embeddingCache) args.push("--embedding-cache", opts.embeddingCache);
   if (opts.corpus !== null) args.push("--corpus", opts.corpus ?? DEMO_CORPUS);
   if (opts.index === false) args.push("--no-index");
   const out = run(args, { ...process.env, ...opts.env, DATABASE_URL: dbUrl, MODEL_DIR: opts.modelDir }, "seeding the test database", opts.progress);

@@ -3,7 +3,11 @@
 // exists, index everything. Prints one JSON line with what it did.
 //
 //   DATABASE_URL=file:/tmp/x.db node --import tsx tests/helpers/seed.ts --corpus data/demo/reports.jsonl \
-//     [--format jsonl] [--model-dir DIR] [--no-index]
+//     [--format jsonl] [--model-dir DIR] [--no-index] [--progress] [--embedding-cache DIR]
+//
+// --embedding-cache reads (and stores) report vectors in the evaluation's vector cache
+// (lib/offline/eval/embedding-cache.ts), so a benchmark database for a corpus that `npm run evaluate:table` has
+// already encoded with the same model is indexed without encoding it again.
 import { createReadStream, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { migrate } from "@/lib/offline/migrate/runner";
@@ -12,19 +16,27 @@ import { parseInput } from "@/lib/ingest/formats";
 import type { Format } from "@/lib/ingest/types";
 import { startReindex } from "@/lib/jobs/reindex";
 import { openCore } from "@/lib/runtime/cli";
+import { config } from "@/lib/config";
+import { loadModelDir } from "@/lib/embedding/modeldir";
+import { withEmbeddingCache } from "@/lib/offline/eval/embedding-cache";
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: "string" },
+    format: { type: "string", default: "jsonl" },
+    "no-index": { type: "boolean", default: false },
+    progress: { type: "boolean", default: false },
+    "embedding-cache": { type: "string" },
+  },
+});
+const cacheDir = values["embedding-cache"];
 
 /** This process's services, opened from DATABASE_URL / MODEL_DIR (lib/runtime/cli) and closed on exit. */
-const core = openCore();
+const core = openCore(config(), {
+  ...(cacheDir ? { wrapBackgroundEncoder: (encoder, dir) => withEmbeddingCache(encoder, { cacheDir, onnxPath: loadModelDir(dir).onnxPath }) } : {}),
+});
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      corpus: { type: "string" },
-      format: { type: "string", default: "jsonl" },
-      "no-index": { type: "boolean", default: false },
-      progress: { type: "boolean", default: false },
-    },
-  });
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("seed: DATABASE_URL must be set");
   const t0 = Date.now();

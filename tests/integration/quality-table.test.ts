@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import Database from "better-sqlite3";
 import { convertCheckpoint } from "@/lib/offline/onnx/from-checkpoint";
 import { pythonEnv, TRAINING_DIR } from "@/lib/offline/train/transformer";
 import { BERT_TOKENIZER_DIR, trainingUnavailable } from "@/tests/helpers/tiny-training";
@@ -84,6 +85,34 @@ test("evaluate:table --ft-serve int8: trains with --int8, evaluates the int8 var
   assert.match(third.stderr, new RegExp(`minilm-ft-mnrl @ time:0\\.5: reusing ${ft}, quantising it to ${ft}-int8`));
   assert.deepEqual((JSON.parse(fs.readFileSync(json, "utf8")) as TableJson).rows, firstJson.rows);
   assert.deepEqual(fs.readdirSync(path.join(work, "embeddings")).filter((f) => f.endsWith(".db")), vectorFiles);
+});
+
+test("evaluate:table --ft-serve int8: the head row sits on the int8 base and shares its vector cache with the zero-shot row", async (t) => {
+  if (skip) return t.skip(skip);
+  const work = path.join(dir, "work-head");
+  const tinyInt8 = path.join(dir, "tiny-int8");
+  if (!fs.existsSync(tinyInt8)) convertCheckpoint(tiny, tinyInt8, { quantize: "int8" });
+  const cacheDir = path.join(work, "embeddings");
+  const run = await table(["--rows", "bm25,minilm-int8,minilm-head", "--base", tiny, "--base-int8", tinyInt8, "--ft-serve", "int8", "--work", work]);
+  assert.match(run.stderr, new RegExp(`\\$ train\\.ts --kind head --base ${tinyInt8} --embedding-cache ${cacheDir} `));
+  assert.match(run.stdout, /^\| hybrid:minilm-int8 \|/m);
+  assert.match(run.stdout, /^\| dense:minilm-head-int8 \|/m);
+  assert.match(run.stdout, /^\| hybrid:minilm-head-int8 \|/m);
+  // Two vector files: the int8 base's and the head model's (a new graph). The base's holds the corpus's full
+  // texts and, beside them, the titles and bodies the head was trained on: the head's frozen pass wrote there.
+  const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith(".db"));
+  assert.equal(files.length, 2);
+  const reports = Number(/(\d+) reports, depth/.exec(run.stderr + run.stdout)?.[1]);
+  const counts = files.map((f) => {
+    const db = new Database(path.join(cacheDir, f), { readonly: true });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM vectors").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  });
+  assert.ok(reports > 0);
+  assert.ok(Math.min(...counts) <= reports && Math.max(...counts) > reports, `vectors per file ${counts.join(", ")} for ${reports} reports`);
 });
 
 test("evaluate:table: a bad --ft-serve is refused before any work", async () => {
