@@ -179,8 +179,9 @@ async function main(argv: string[]): Promise<number> {
         else if (row === "minilm") models.push({ name: row, dir: base });
         else if (row === "minilm-int8") models.push({ name: row, dir: baseInt8 });
         else if (row === "minilm-head") {
-          // The head is trained on the frozen base's vectors of the training period, which the zero-shot row of the
-          // same base has already cached; with --ft-serve int8 it sits on the quantised base, as it would be served.
+          // The head trains on the frozen base's vectors of the training period, in the vector cache the zero-shot
+          // row of the same base uses, so each report text is encoded once for both (and once for all splits).
+          // With --ft-serve int8 it sits on the quantised base, as it would be served.
           const headBase = ftServe === "int8" ? baseInt8 : base;
           train(ftServe === "int8" ? "minilm-head-int8" : row, ["--kind", "head", "--base", headBase, "--embedding-cache", cacheDir]);
         }
