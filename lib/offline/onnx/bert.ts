@@ -92,6 +92,8 @@ export function bertFlopsPerToken(c: BertConfig, seq: number): number {
 
 /** onnxruntime's contrib-op domain (the fused kernels the int8 graph names directly). */
 const MS = "com.microsoft";
+/** Largest int8 weight magnitude: 7 bits (see quantizeWeights). */
+const WEIGHT_QMAX = 63;
 
 export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uint8Array {
   const { hidden: H, heads, ffn, layers } = cfg;
@@ -141,14 +143,18 @@ export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uin
     return { w, b };
   };
   const isQuantized = (prefix: string, ffn: boolean) => quantized && (quantMode === "int8" || ffn) && !opts.keepFp32?.includes(prefix);
-  // Symmetric int8 weights with one scale per output column (quantize_dynamic's per_channel form): trained
+  // Symmetric weights with one scale per output column (quantize_dynamic's per_channel form): trained
   // weights have columns of very different range, and one per-tensor scale costs a real model ~0.05 cosine.
+  // Weights use 7 bits (-63..63, quantize_dynamic's reduce_range): on x86 CPUs without VNNI (AVX2, AVX-512F)
+  // onnxruntime's u8 x s8 kernels add pairs of products in 16 bits (vpmaddubsw), and 2 x 255 x 127 overflows
+  // it. With 8-bit weights a tiny BERT fell to 0.94 cosine against fp32 on such a CPU (0.9999 with 7 bits), and
+  // a model dir may be built on one machine and served on another.
   const quantizeWeights = (w: Float32Array, inDim: number, outDim: number, prefix: string) => {
     const scales = new Float32Array(outDim);
     for (let i = 0; i < inDim; i++) for (let c = 0; c < outDim; c++) scales[c] = Math.max(scales[c]!, Math.abs(w[i * outDim + c]!));
-    for (let c = 0; c < outDim; c++) scales[c] = scales[c]! / 127 || 1;
+    for (let c = 0; c < outDim; c++) scales[c] = scales[c]! / WEIGHT_QMAX || 1;
     const wq = new Int8Array(w.length);
-    for (let i = 0; i < w.length; i++) wq[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scales[i % outDim]!)));
+    for (let i = 0; i < w.length; i++) wq[i] = Math.max(-WEIGHT_QMAX, Math.min(WEIGHT_QMAX, Math.round(w[i]! / scales[i % outDim]!)));
     return {
       wq: g.init(`${prefix}.weight_quantized`, [inDim, outDim], wq),
       scale: g.float32(`${prefix}.weight_scale`, scales, [outDim]),
@@ -333,7 +339,7 @@ function buildStamp(cfg: BertConfig, opts: BuildBertDirOptions): Record<string, 
     normalize: opts.normalize ?? true,
     maxSeqLength: opts.maxSeqLength ?? cfg.maxPosition,
     // The quantised graph's form (contrib kernels), so dirs built before it changed are rebuilt.
-    ...((opts.quantize ?? "none") !== "none" ? { int8Graph: "qattention-v1" } : {}),
+    ...((opts.quantize ?? "none") !== "none" ? { int8Graph: "qattention-v2", weightBits: 7 } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ export interface ConvertOptions {
 /** Written beside model.onnx: what it was converted from and how (read by tools that need to tell fp32 from int8). */
 export const CONVERT_STAMP = "bugsift-onnx.json";
 /** Bumped whenever the emitted graph changes, so cached conversions are redone. */
-export const CONVERTER_VERSION = "bert-opset12-q8col-3";
+export const CONVERTER_VERSION = "bert-opset12-q7col-4";
 
 // int8 quantises every dense layer except the FFN down-projections of the first two layers. Their inputs (GELU
 // outputs) carry the widest activation outliers, and DynamicQuantizeLinear has one scale per tensor (the whole
