@@ -25,7 +25,10 @@ describe("boundQueryTerms", () => {
   });
   it("keeps at least minTerms (the rarest) when every term is common, at most maxTerms", () => {
     const common = (t: string) => (t in df ? 50_000 + t.length : 0);
-    assert.deepEqual(boundQueryTerms(terms, common, 100_000).map((t) => t.term), ["app", "null", "syncs"]);
+    const roomy = { ...DEFAULT_KEYWORD_BOUND, maxPostings: 1_000_000 };
+    assert.deepEqual(boundQueryTerms(terms, common, 100_000, roomy).map((t) => t.term), ["app", "null", "syncs"]);
+    // The postings budget wins over minTerms: with the default budget only the rarest of these common terms is left.
+    assert.deepEqual(boundQueryTerms(terms, common, 100_000).map((t) => t.term), ["app"]);
     const many = queryTerms(Array.from({ length: 100 }, (_, i) => `word${i}x`).join(" "));
     assert.equal(boundQueryTerms(many, () => 1, 100_000).length, DEFAULT_KEYWORD_BOUND.maxTerms);
   });
