@@ -92,8 +92,9 @@ export function bertFlopsPerToken(c: BertConfig, seq: number): number {
 
 /** onnxruntime's contrib-op domain (the fused kernels the int8 graph names directly). */
 const MS = "com.microsoft";
-/** Largest int8 weight magnitude: 7 bits (see quantizeWeights). */
-const WEIGHT_QMAX = 63;
+/** Bits of an int8 graph's weights, sign included (see quantizeWeights), and the largest magnitude they hold. */
+const WEIGHT_BITS = 7;
+const WEIGHT_QMAX = 2 ** (WEIGHT_BITS - 1) - 1;
 
 export function buildBertOnnx(cfg: BertConfig, opts: BuildBertOptions = {}): Uint8Array {
   const { hidden: H, heads, ffn, layers } = cfg;
@@ -339,7 +340,7 @@ function buildStamp(cfg: BertConfig, opts: BuildBertDirOptions): Record<string, 
     normalize: opts.normalize ?? true,
     maxSeqLength: opts.maxSeqLength ?? cfg.maxPosition,
     // The quantised graph's form (contrib kernels), so dirs built before it changed are rebuilt.
-    ...((opts.quantize ?? "none") !== "none" ? { int8Graph: "qattention-v2", weightBits: 7 } : {}),
+    ...((opts.quantize ?? "none") !== "none" ? { int8Graph: "qattention-v2", weightBits: WEIGHT_BITS } : {}),
   };
 }
 
