@@ -13,7 +13,7 @@ export interface KeywordBound {
   maxTerms: number;
   /** Terms in more than this fraction of the indexed documents are dropped... */
   maxDfFraction: number;
-  /** ...unless fewer than this many terms would remain (then the rarest ones are kept). */
+  /** ...unless fewer than this many terms would remain (then the rarest ones are kept, within maxPostings). */
   minTerms: number;
   /**
    * Budget on the summed document frequency of the kept terms (the rows FTS5 will score): terms are added rarest
@@ -29,7 +29,7 @@ export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({
   maxDfFraction: 0.1,
   minTerms: 3,
   // 20,000: on Apache Jira BM25 R@10/MRR are within 0.001 of 200,000's while a 100k-report check's keyword query
-  // takes 7.8 instead of 18.8 ms (lib/vector/README.md "Keyword side at scale").
+  // takes 7.8 instead of 18.8 ms (docs/performance-api.md, "A smaller keyword budget").
   maxPostings: 20_000,
 });
 
