@@ -274,11 +274,16 @@ describe("bugsift UI", { timeout: 30 * 60_000 }, () => {
     const panel = page.locator(`[data-testid="job-progress"][data-job-id="${jobId}"]`);
     await panel.waitFor({ timeout: 60_000 });
     const bar = panel.getByRole("progressbar", { name: "Re-index progress" });
+    await bar.waitFor({ timeout: 60_000 });
     const seen: string[] = [];
     const deadline = Date.now() + 10 * 60_000;
     for (;;) {
-      const now = await bar.getAttribute("aria-valuenow");
-      const state = await panel.getAttribute("data-job-state");
+      // Both in one read of the page: two reads could straddle the render that ends the job (20 of a running
+      // job, then "succeeded").
+      const [now, state] = await panel.evaluate((el) => [
+        el.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow") ?? null,
+        el.getAttribute("data-job-state"),
+      ]);
       if (seen[seen.length - 1] !== `${now}:${state}`) seen.push(`${now}:${state}`);
       if (state === "succeeded" || state === "failed") break;
       assert.ok(Date.now() < deadline, `re-index did not finish: ${seen.join(" ")}`);
