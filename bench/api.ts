@@ -191,7 +191,7 @@ function serverRssMb(pgid: number): number {
 }
 
 /** CPU time (user + system, all threads) the server's processes have used so far (Linux /proc). */
-function serverCpuMs(pgid: number): number {
+export function serverCpuMs(pgid: number): number {
   try {
     const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
     const tick = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
