@@ -138,54 +138,63 @@ export interface LocalGraph {
   notDuplicateOf(id: number): ReadonlySet<number>;
 }
 
-/** Frontier ids per query; each round is two indexed IN queries. */
-const FRONTIER_CHUNK = 500;
+/** Seed ids per component query; each chunk is one statement, so a long id list never meets a parameter limit. */
+const SEED_CHUNK = 500;
 
 /**
- * Breadth-first walk from `ids` over live links (a link is dead when the newest verdict on its pair is
- * not_duplicate), one round of queries per hop. Every visited report's links and decisions are read, so each
- * component reached is complete and buildClusters gives the same clusters as the whole-graph computation.
+ * The links of every connected component (over all links, live or dead) that holds one of `seeds`: one recursive
+ * statement per SEED_CHUNK seeds, instead of a round of queries per hop, so the cost of a check's graph read does not
+ * grow with cluster depth or with the round trips to a Postgres server. The SQL is the same on SQLite and Postgres;
+ * the ids are checked integers, written inline.
+ */
+async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<Edge[]> {
+  const edges = new Map<string, Edge>();
+  for (let i = 0; i < seeds.length; i += SEED_CHUNK) {
+    const part = seeds.slice(i, i + SEED_CHUNK);
+    for (const id of part) if (!Number.isSafeInteger(id)) throw new Error(`localGraph: report id must be an integer (got ${id})`);
+    const rows = await prisma.$queryRawUnsafe<{ duplicateId: number | bigint; masterId: number | bigint }[]>(
+      `WITH RECURSIVE reach(id) AS (
+         SELECT "id" FROM "Report" WHERE "id" IN (${part.join(",")})
+         UNION
+         SELECT CASE WHEN l."duplicateId" = r."id" THEN l."masterId" ELSE l."duplicateId" END
+         FROM reach r JOIN "DuplicateLink" l ON l."duplicateId" = r."id" OR l."masterId" = r."id"
+       )
+       SELECT l."duplicateId", l."masterId" FROM "DuplicateLink" l WHERE l."duplicateId" IN (SELECT "id" FROM reach)`,
+    );
+    for (const r of rows) {
+      const e = { duplicateId: Number(r.duplicateId), masterId: Number(r.masterId) };
+      edges.set(`${e.duplicateId}>${e.masterId}`, e);
+    }
+  }
+  return [...edges.values()];
+}
+
+/**
+ * The clusters of `ids`: every component reached over any link (componentLinks), then the decisions touching its
+ * reports, which kill the links whose newest verdict is not_duplicate. The components over the live links are
+ * then exactly those of the whole-graph computation: the reached set is closed under all links, so it is closed
+ * under the live ones. A dead link only widens what is read, never the clusters.
  */
 export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): Promise<LocalGraph> {
-  const visited = new Set<number>();
-  const links = new Map<string, Edge>();
+  const seeds = [...new Set(ids)];
+  const all = seeds.length > 0 ? await componentLinks(prisma, seeds) : [];
+  const visited = new Set<number>(seeds);
+  for (const e of all) {
+    visited.add(e.duplicateId);
+    visited.add(e.masterId);
+  }
   const verdicts = new Map<string, Verdict>();
   const notDuplicate = new Map<number, Set<number>>();
-  let frontier = [...new Set(ids)];
-  for (const id of frontier) visited.add(id);
-  while (frontier.length > 0) {
-    const found: Edge[] = [];
-    for (let i = 0; i < frontier.length; i += FRONTIER_CHUNK) {
-      const part = frontier.slice(i, i + FRONTIER_CHUNK);
-      found.push(
-        ...(await prisma.duplicateLink.findMany({
-          where: { OR: [{ duplicateId: { in: part } }, { masterId: { in: part } }] },
-          select: { duplicateId: true, masterId: true },
-        })),
-      );
-    }
-    // A pair's newest decision involves both ends; reading the decisions of the frontier covers every pair
-    // that touches it (links out of the frontier and not_duplicate verdicts against its members).
-    for (const [k, d] of latestByPair(await decisionsTouching(prisma, frontier))) {
-      verdicts.set(k, d.verdict as Verdict);
-      if (d.verdict !== "not_duplicate") continue;
-      (notDuplicate.get(d.reportId) ?? notDuplicate.set(d.reportId, new Set()).get(d.reportId)!).add(d.otherId);
-      (notDuplicate.get(d.otherId) ?? notDuplicate.set(d.otherId, new Set()).get(d.otherId)!).add(d.reportId);
-    }
-    const next: number[] = [];
-    for (const e of found) {
-      if (verdicts.get(pairKey(e.duplicateId, e.masterId)) === "not_duplicate") continue;
-      links.set(`${e.duplicateId}>${e.masterId}`, e);
-      for (const n of [e.duplicateId, e.masterId]) {
-        if (!visited.has(n)) {
-          visited.add(n);
-          next.push(n);
-        }
-      }
-    }
-    frontier = next;
+  // A pair's newest decision involves both ends, so the decisions of the reached reports cover every pair that
+  // touches them (their links, and not_duplicate verdicts against them).
+  for (const [k, d] of latestByPair(visited.size > 0 ? await decisionsTouching(prisma, [...visited]) : [])) {
+    verdicts.set(k, d.verdict as Verdict);
+    if (d.verdict !== "not_duplicate") continue;
+    (notDuplicate.get(d.reportId) ?? notDuplicate.set(d.reportId, new Set()).get(d.reportId)!).add(d.otherId);
+    (notDuplicate.get(d.otherId) ?? notDuplicate.set(d.otherId, new Set()).get(d.otherId)!).add(d.reportId);
   }
-  const byId = buildClusters(visited, [...links.values()]);
+  const live = all.filter((e) => verdicts.get(pairKey(e.duplicateId, e.masterId)) !== "not_duplicate");
+  const byId = buildClusters(visited, live);
   const none: ReadonlySet<number> = new Set();
   return {
     clusterOf: (id) => byId.get(id) ?? { id, masterId: id, members: [id] },
