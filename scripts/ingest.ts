@@ -23,7 +23,8 @@ const USAGE = `usage: npm run ingest -- <file> --format ${FORMATS.join("|")} [op
 options:
   --source KEY        source key for every report (default per format: bugzilla, github:<owner/repo>
                       from html_url, jira:<PROJECT>, or the "source" field of JSONL/CSV rows)
-  --links FILE        jira: CSV of duplicate pairs ("Issue id,Duplicate id"; several ids per cell allowed)
+  --links FILE        jira: CSV of duplicate pairs ("Issue id,Duplicate id"; several ids per cell allowed);
+                      without --source an issue key is looked up in its own project (multi-project exports)
   --map SPEC          jsonl/csv: field=column pairs, e.g. title=summary,description=body,reporter=user.login
   --base-url URL      bugzilla/jira: tracker address used to build report URLs
   --batch N           reports per transaction (default 500)

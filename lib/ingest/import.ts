@@ -4,7 +4,8 @@
 // so a crash leaves whole batches behind and a re-run finishes the job without duplicates
 // (rows already written compare equal by contentHash and count as "unchanged").
 // Duplicate links are resolved after every report is in, because a master may appear later
-// in the file than its duplicates (or only in an earlier import).
+// in the file than its duplicates (or only in an earlier import). Each end of a link is looked
+// up in its own source (a record's references in the record's source; link items name theirs).
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/client";
 import { contentHash } from "@/lib/ingest/record";
@@ -56,9 +57,11 @@ export interface ImportOptions {
   recordJob?: boolean;
 }
 
+/** A link to resolve; each end in its own source, since a pair may cross sources (see LinkRef). */
 interface Pending {
-  source: string;
+  duplicateSource: string;
   duplicate: string;
+  masterSource: string;
   master: string;
   line: number;
   file?: string;
@@ -139,8 +142,9 @@ export async function importRecords(
         }
         seen.set(k, item.line);
         for (const a of rec.aliases ?? []) aliases.set(key(rec.source, a), rec.externalId);
-        for (const m of rec.duplicateOf ?? []) pending.push({ source: rec.source, duplicate: rec.externalId, master: m, line: item.line, file: item.file });
-        for (const d of rec.duplicatedBy ?? []) pending.push({ source: rec.source, duplicate: d, master: rec.externalId, line: item.line, file: item.file });
+        const own = { duplicateSource: rec.source, masterSource: rec.source, line: item.line, file: item.file };
+        for (const m of rec.duplicateOf ?? []) pending.push({ ...own, duplicate: rec.externalId, master: m });
+        for (const d of rec.duplicatedBy ?? []) pending.push({ ...own, duplicate: d, master: rec.externalId });
         batch.push({ line: item.line, rec, hash: contentHash(rec) });
         if (batch.length >= batchSize) await flush();
       }
@@ -175,7 +179,7 @@ function issue(line: number, file: string | undefined, message: string): ImportI
 }
 
 function fromLinkRef(l: LinkRef): Pending {
-  return { source: l.source, duplicate: l.duplicate, master: l.master, line: l.line, file: l.file };
+  return { duplicateSource: l.duplicateSource, duplicate: l.duplicate, masterSource: l.masterSource, master: l.master, line: l.line, file: l.file };
 }
 
 function countsOf(s: ImportSummary) {
@@ -242,17 +246,20 @@ const CHUNK = 500;
 /** Creates missing DuplicateLink rows (origin "imported"); existing links are left untouched. */
 async function resolveLinks(prisma: PrismaClient, pending: Pending[], aliases: Map<string, string>, s: ImportSummary) {
   if (pending.length === 0) return;
+  // Aliases belong to a source: an id is canonicalised in the source of the end it names.
   const canon = (source: string, id: string) => aliases.get(key(source, id)) ?? id;
 
   // Report ids for every external id mentioned, from the DB (covers earlier imports too).
   const ids = new Map<string, number>();
   const wanted = new Map<string, Set<string>>();
+  const want = (source: string, id: string) => {
+    const set = wanted.get(source) ?? new Set<string>();
+    set.add(canon(source, id));
+    wanted.set(source, set);
+  };
   for (const p of pending) {
-    for (const ext of [canon(p.source, p.duplicate), canon(p.source, p.master)]) {
-      const set = wanted.get(p.source) ?? new Set<string>();
-      set.add(ext);
-      wanted.set(p.source, set);
-    }
+    want(p.duplicateSource, p.duplicate);
+    want(p.masterSource, p.master);
   }
   for (const [source, set] of wanted) {
     const all = [...set];
@@ -267,16 +274,17 @@ async function resolveLinks(prisma: PrismaClient, pending: Pending[], aliases: M
 
   const pairs = new Map<string, { duplicateId: number; masterId: number }>();
   for (const p of pending) {
-    const dupExt = canon(p.source, p.duplicate);
-    const masterExt = canon(p.source, p.master);
-    const duplicateId = ids.get(key(p.source, dupExt));
-    const masterId = ids.get(key(p.source, masterExt));
-    const missing = [duplicateId === undefined ? `duplicate "${p.duplicate}"` : "", masterId === undefined ? `master "${p.master}"` : ""]
-      .filter(Boolean)
-      .join(" and ");
-    if (missing) {
+    const duplicateId = ids.get(key(p.duplicateSource, canon(p.duplicateSource, p.duplicate)));
+    const masterId = ids.get(key(p.masterSource, canon(p.masterSource, p.master)));
+    const missing: [what: string, source: string][] = [];
+    if (duplicateId === undefined) missing.push([`duplicate "${p.duplicate}"`, p.duplicateSource]);
+    if (masterId === undefined) missing.push([`master "${p.master}"`, p.masterSource]);
+    if (missing.length) {
+      const where = missing.length === 2 && missing[0]![1] === missing[1]![1]
+        ? `${missing[0]![0]} and ${missing[1]![0]} not found in source "${missing[0]![1]}"`
+        : missing.map(([what, source]) => `${what} not found in source "${source}"`).join(" and ");
       s.links.unresolved++;
-      s.warnings.push(issue(p.line, p.file, `duplicate link ${p.duplicate} -> ${p.master}: ${missing} not found in source "${p.source}"`));
+      s.warnings.push(issue(p.line, p.file, `duplicate link ${p.duplicate} -> ${p.master}: ${where}`));
       continue;
     }
     if (duplicateId === masterId) {

@@ -7,12 +7,21 @@
 // Duplicates: "Outward issue link (Duplicate)" = this issue duplicates those (they are its
 // masters); "Inward issue link (Duplicate)" = those duplicate this one. A separate links
 // file (see parseJiraLinks) adds pairs; they are yielded as link items after the records.
+//
+// Sources across projects: issue keys are unique on a Jira site, so without --source a key
+// (HADOOP-123) lives in "jira:<its project>". An export may span several projects and link
+// across them: a reference to another project's issue becomes a link item whose ends carry
+// their own sources, and so does every pair of the links file. A numeric "Issue id" names no
+// project: it is resolved in the export's one source, and rejected per pair when there are several.
 import { readCsv } from "@/lib/ingest/csv";
 import { finishRecord, idList } from "@/lib/ingest/record";
-import type { ParseItem, TextInput } from "@/lib/ingest/types";
+import type { LinkRef, ParseItem, ReportRecord, TextInput } from "@/lib/ingest/types";
 
 export interface JiraOptions {
-  /** Default: "jira:<PROJECT>" from the Project key column or the issue key prefix, else "jira". */
+  /**
+   * Every report and every duplicate reference in this one source. Default: "jira:<PROJECT>" from
+   * the Project key column or the issue key prefix, else "jira"; references by key go to their own project.
+   */
   source?: string;
   /** e.g. "https://issues.apache.org/jira": builds <base>/browse/<key> URLs. */
   baseUrl?: string;
@@ -46,7 +55,9 @@ export async function* parseJira(input: TextInput, opts: JiraOptions = {}): Asyn
     try {
       const rec = rowToRecord(row.fields, col!, header.length, opts);
       sources.add(rec.source);
-      yield { line: row.line, record: rec };
+      const { record, links } = opts.source === undefined ? splitForeign(rec, row.line) : { record: rec, links: [] };
+      yield { line: row.line, record };
+      for (const link of links) yield { line: row.line, link };
     } catch (err) {
       yield { line: row.line, error: (err as Error).message };
     }
@@ -57,16 +68,62 @@ export async function* parseJira(input: TextInput, opts: JiraOptions = {}): Asyn
   }
   if (opts.links !== undefined) {
     const name = opts.linksName ?? "links file";
-    const source = opts.source ?? (sources.size === 1 ? [...sources][0] : undefined);
-    if (!source) {
-      yield { line: 1, file: name, error: `cannot tell which source the pairs belong to (${sources.size} sources in the export); pass --source` };
-      return;
-    }
+    // A pair's ends may lie in different projects (HADOOP-10050,YARN-1319), so each end gets its own source.
+    const only = sources.size === 1 ? [...sources][0] : undefined;
+    const place = (id: string) => opts.source ?? keySource(id) ?? only;
     for await (const p of parseJiraLinks(opts.links)) {
-      if (p.error) yield { line: p.line, file: name, error: p.error };
-      else yield { line: p.line, file: name, link: { source, duplicate: p.duplicate!, master: p.master!, line: p.line, file: name } };
+      if (p.error) {
+        yield { line: p.line, file: name, error: p.error };
+        continue;
+      }
+      const duplicateSource = place(p.duplicate!);
+      const masterSource = place(p.master!);
+      if (duplicateSource === undefined || masterSource === undefined) {
+        const bare = [duplicateSource === undefined ? p.duplicate! : "", masterSource === undefined ? p.master! : ""].filter(Boolean);
+        const ids = bare.length > 1 ? `ids ${bare.map((id) => `"${id}"`).join(" and ")} name` : `id "${bare[0]}" names`;
+        yield {
+          line: p.line,
+          file: name,
+          error: `pair ${p.duplicate} -> ${p.master}: ${ids} no project (not an issue key like PROJECT-123) and the export holds ` +
+            `${sources.size} sources; use the issue key, or --source to import everything into one source`,
+        };
+        continue;
+      }
+      yield { line: p.line, file: name, link: { duplicateSource, duplicate: p.duplicate!, masterSource, master: p.master!, line: p.line, file: name } };
     }
   }
+}
+
+/** A Jira issue key, PROJECT-123; group 1 is the project. */
+const ISSUE_KEY = /^([A-Z][A-Z0-9_]*)-\d+$/;
+
+/** The default source of the report an issue key names ("jira:<PROJECT>"); undefined for a numeric id. */
+function keySource(id: string): string | undefined {
+  const project = ISSUE_KEY.exec(id)?.[1];
+  return project ? `jira:${project}` : undefined;
+}
+
+/**
+ * Moves the record's duplicate references to issues of another project out of duplicateOf /
+ * duplicatedBy (which the importer resolves in the record's own source) into link items with
+ * both sources. References by numeric id, and keys of the record's own project, stay.
+ */
+function splitForeign(rec: ReportRecord, line: number): { record: ReportRecord; links: LinkRef[] } {
+  const links: LinkRef[] = [];
+  const own = (ids: string[] | undefined, foreign: (id: string, source: string) => LinkRef) => {
+    const kept = (ids ?? []).filter((id) => {
+      const source = keySource(id);
+      if (source === undefined || source === rec.source) return true;
+      links.push(foreign(id, source));
+      return false;
+    });
+    return kept.length ? kept : undefined;
+  };
+  const duplicateOf = own(rec.duplicateOf, (id, source) => ({ duplicateSource: rec.source, duplicate: rec.externalId, masterSource: source, master: id, line }));
+  const duplicatedBy = own(rec.duplicatedBy, (id, source) => ({ duplicateSource: source, duplicate: id, masterSource: rec.source, master: rec.externalId, line }));
+  if (links.length === 0) return { record: rec, links };
+  const { duplicateOf: _of, duplicatedBy: _by, ...rest } = rec;
+  return { record: { ...rest, ...(duplicateOf && { duplicateOf }), ...(duplicatedBy && { duplicatedBy }) }, links };
 }
 
 interface Columns {
@@ -120,7 +177,7 @@ function rowToRecord(f: string[], c: Columns, width: number, opts: JiraOptions) 
   const id = one(c.id);
   const externalId = key ?? id;
   if (!externalId) throw new Error("missing Issue key / Issue id");
-  const project = one(c.project) ?? (key && /^([A-Z][A-Z0-9_]*)-\d+$/.exec(key)?.[1]);
+  const project = one(c.project) ?? (key && ISSUE_KEY.exec(key)?.[1]);
   const source = opts.source ?? (project ? `jira:${project}` : "jira");
   const env = one(c.environment);
   return finishRecord({
@@ -230,6 +287,8 @@ interface JiraIssueLink {
 /**
  * One REST issue as a report record (same fields as the CSV columns above): the mapping live sync
  * (lib/sync/jira.ts) and the Jira webhook use. Dates are Jira's "2024-01-02T10:33:00.000+0000".
+ * Linked issues are taken to be in the record's source: sync and the webhook cover one project, and
+ * sync keeps unresolved links per source, so a link to another project's issue stays pending.
  */
 export function jiraRestIssueRecord(issue: JiraRestIssue, opts: { source?: string; baseUrl?: string } = {}) {
   const f = issue.fields ?? {};

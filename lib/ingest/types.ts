@@ -41,17 +41,28 @@ export interface ParseItem {
   error?: string;
   /** Input that is valid but not a bug report (e.g. a GitHub pull request); the reason. */
   skipped?: string;
-  /** A duplicate pair from a side file (Jira --links), resolved like duplicateOf. */
+  /**
+   * A duplicate pair not tied to one record's source: from a side file (Jira --links), or a reference
+   * of a record to a report in another source (Jira: an issue of another project). Resolved like duplicateOf.
+   */
   link?: LinkRef;
   /** The file `line` refers to when it is not the main input (e.g. the --links file). */
   file?: string;
 }
 
+/**
+ * A duplicate pair whose ends name their own sources: the two reports need not share one, e.g. a Jira
+ * export spanning several projects, where HADOOP-1 (source "jira:HADOOP") duplicates YARN-2 ("jira:YARN").
+ * Each end is resolved in its source, through that source's aliases.
+ */
 export interface LinkRef {
-  source: string;
-  /** External id of the duplicate. */
+  /** Source of the duplicate's report. */
+  duplicateSource: string;
+  /** External id of the duplicate (or an alias of it in duplicateSource). */
   duplicate: string;
-  /** External id of its master. */
+  /** Source of the master's report. */
+  masterSource: string;
+  /** External id of its master (or an alias of it in masterSource). */
   master: string;
   /** Line of the pair in its file, and that file's name when it is not the main input. */
   line: number;

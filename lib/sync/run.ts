@@ -35,7 +35,8 @@ export interface RunSyncOptions {
   onClaimed?: () => void;
 }
 
-type Pending = Pick<LinkRef, "source" | "duplicate" | "master">;
+/** A connector's links stay in its one source, so a pending link (kept in the row's counts) names it once. */
+type Pending = { source: string } & Pick<LinkRef, "duplicate" | "master">;
 
 const MAX_PENDING = 5000;
 const HEARTBEAT_MS = 5000;
@@ -60,7 +61,10 @@ export async function runSync(core: Core, connector: Connector, opts: RunSyncOpt
   let encoder: Encoder | null = null;
   try {
     for await (const page of connector.pages(cursor)) {
-      const links: ParseItem[] = pending.map((p) => ({ line: 0, link: { ...p, line: 0 } }));
+      const links: ParseItem[] = pending.map((p) => ({
+        line: 0,
+        link: { duplicateSource: p.source, duplicate: p.duplicate, masterSource: p.source, master: p.master, line: 0 },
+      }));
       const summary = await importRecords(prisma, [...page.items, ...links], { recordJob: false });
       counts.pages++;
       counts.fetched += page.fetched;

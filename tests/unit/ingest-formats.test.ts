@@ -197,7 +197,7 @@ test("jira: multi-line quoted descriptions, repeated columns, Jira dates, link c
   assert.equal(c!.component, "namenode, web ui");
   assert.equal(d!.description, "");
   const links = items.filter((i) => i.link).map((i) => i.link!);
-  assert.deepEqual(links, [{ source: "jira:KEEL", duplicate: "70042", master: "70007", line: 2, file: "jira-links.csv" }]);
+  assert.deepEqual(links, [{ duplicateSource: "jira:KEEL", duplicate: "70042", masterSource: "jira:KEEL", master: "70007", line: 2, file: "jira-links.csv" }]);
 
   // Importing resolves the links file's numeric ids through the key aliases.
   const s = await importRecords(prisma, parseInput("jira", fs.createReadStream(fixture("jira.csv")), {

@@ -1,5 +1,6 @@
 // importRecords against a real, migrated SQLite file: idempotent re-runs, updates, crash
-// recovery, duplicate-link resolution, the Hadoop Jira export, and the CLI as a child process.
+// recovery, duplicate-link resolution, the Hadoop Jira export, Jira exports spanning projects, and the CLI
+// as a child process.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -196,6 +197,105 @@ test("Hadoop Jira export: 2,503 reports and all 127 duplicate pairs from duplica
   const again = await run("jira", fs.createReadStream(path.join(HADOOP, "reports.csv")), opts());
   assert.deepEqual([again.imported, again.updated, again.unchanged], [0, 0, 2503]);
   assert.deepEqual(again.links, { created: 0, existing: 127, unresolved: 0 });
+});
+
+// ------------------------------------------------------------------ Jira exports spanning projects
+
+const JIRA_HEADER = "Summary,Issue key,Issue id,Project key,Created,Outward issue link (Duplicate),Inward issue link (Duplicate)";
+/** One export row; the project comes from the key. `outward`: masters of this issue; `inward`: its duplicates. */
+const jiraRow = (key: string, id: string, outward = "", inward = "") =>
+  [`Report ${key}`, key, id, key.split("-")[0], "03/Feb/22 10:15", outward, inward].join(",");
+const jiraCsv = (...rows: string[]) => [JIRA_HEADER, ...rows].join("\n") + "\n";
+const linksCsv = (...rows: string[]) => ["Issue id,Duplicate id", ...rows].join("\n") + "\n";
+
+/** Stored links among the given sources as "source/duplicate->source/master", sorted. */
+async function linkNames(sources: string[]) {
+  const rows = await prisma.duplicateLink.findMany({
+    where: { OR: [{ duplicate: { source: { in: sources } } }, { master: { source: { in: sources } } }] },
+    include: { duplicate: true, master: true },
+  });
+  return rows.map((l) => `${l.duplicate.source}/${l.duplicate.externalId}->${l.master.source}/${l.master.externalId}`).sort();
+}
+
+async function sourcesOf(externalIds: string[]) {
+  const rows = await prisma.report.findMany({ where: { externalId: { in: externalIds } }, select: { source: true, externalId: true } });
+  return Object.fromEntries(rows.map((r) => [r.externalId, r.source]));
+}
+
+test("jira export of two projects + links file, no --source: cross- and same-project pairs linked, a missing end warned with its source", async () => {
+  const csv = jiraCsv(jiraRow("ORCA-1", "9101"), jiraRow("ORCA-2", "9102"), jiraRow("PIKE-1", "9201"), jiraRow("PIKE-2", "9202"));
+  const links = linksCsv("ORCA-1,PIKE-2", "ORCA-1,ORCA-2", "ORCA-1,QUAIL-7");
+  const opts = () => ({ links, linksName: "links.csv" });
+  const s = await run("jira", csv, opts());
+  assert.deepEqual(s.errors, []);
+  assert.equal(s.imported, 4);
+  assert.deepEqual(s.links, { created: 2, existing: 0, unresolved: 1 });
+  assert.deepEqual(s.warnings, [{ line: 4, file: "links.csv", message: 'duplicate link QUAIL-7 -> ORCA-1: duplicate "QUAIL-7" not found in source "jira:QUAIL"' }]);
+  assert.deepEqual(await sourcesOf(["ORCA-1", "ORCA-2", "PIKE-1", "PIKE-2"]), {
+    "ORCA-1": "jira:ORCA", "ORCA-2": "jira:ORCA", "PIKE-1": "jira:PIKE", "PIKE-2": "jira:PIKE",
+  });
+  assert.deepEqual(await linkNames(["jira:ORCA", "jira:PIKE"]), ["jira:ORCA/ORCA-2->jira:ORCA/ORCA-1", "jira:PIKE/PIKE-2->jira:ORCA/ORCA-1"]);
+
+  const again = await run("jira", csv, opts());
+  assert.deepEqual([again.imported, again.unchanged, again.rejected], [0, 4, 0]);
+  assert.deepEqual(again.links, { created: 0, existing: 2, unresolved: 1 });
+  assert.equal((await linkNames(["jira:ORCA", "jira:PIKE"])).length, 2);
+});
+
+test("jira export, no --source: a Duplicate link cell naming another project's issue resolves in that project", async () => {
+  // RAY-1 duplicates SKATE-1 (outward, other project); RAY-2 duplicates RAY-1 (outward, same project);
+  // SKATE-2 is duplicated by RAY-2 (inward, other project).
+  const csv = jiraCsv(jiraRow("RAY-1", "9301", "SKATE-1"), jiraRow("RAY-2", "9302", "RAY-1"), jiraRow("SKATE-1", "9401"), jiraRow("SKATE-2", "9402", "", "RAY-2"));
+  const items = [];
+  for await (const item of parseInput("jira", csv, {})) items.push(item);
+  const ray1 = items.find((i) => i.record?.externalId === "RAY-1")!.record!;
+  assert.equal(ray1.duplicateOf, undefined, "the other project's key is not left for the record's own source");
+  assert.deepEqual(items.find((i) => i.record?.externalId === "RAY-2")!.record!.duplicateOf, ["RAY-1"], "a same-project reference stays on the record");
+  assert.deepEqual(items.filter((i) => i.link).map((i) => [i.line, i.link]), [
+    [2, { duplicateSource: "jira:RAY", duplicate: "RAY-1", masterSource: "jira:SKATE", master: "SKATE-1", line: 2 }],
+    [5, { duplicateSource: "jira:RAY", duplicate: "RAY-2", masterSource: "jira:SKATE", master: "SKATE-2", line: 5 }],
+  ]);
+
+  const s = await run("jira", csv, {});
+  assert.deepEqual([s.errors, s.warnings, s.imported], [[], [], 4]);
+  assert.deepEqual(s.links, { created: 3, existing: 0, unresolved: 0 });
+  assert.deepEqual(await linkNames(["jira:RAY", "jira:SKATE"]), [
+    "jira:RAY/RAY-1->jira:SKATE/SKATE-1",
+    "jira:RAY/RAY-2->jira:RAY/RAY-1",
+    "jira:RAY/RAY-2->jira:SKATE/SKATE-2",
+  ]);
+});
+
+test("jira links file with numeric ids and two sources in the export: those pairs rejected per line, the others imported", async () => {
+  const csv = jiraCsv(jiraRow("TUNA-1", "9501"), jiraRow("TUNA-2", "9502"), jiraRow("UNAGI-1", "9601"));
+  const links = linksCsv("9501,9502", "TUNA-1,UNAGI-1", 'TUNA-1,"TUNA-2, 9601"');
+  const s = await run("jira", csv, { links, linksName: "links.csv" });
+  assert.equal(s.imported, 3);
+  assert.equal(s.rejected, 2);
+  assert.deepEqual(s.errors.map((e) => [e.file, e.line]), [["links.csv", 2], ["links.csv", 4]]);
+  assert.match(s.errors[0]!.message, /^pair 9502 -> 9501: ids "9502" and "9501" name no project .*the export holds 2 sources/);
+  assert.match(s.errors[1]!.message, /^pair 9601 -> TUNA-1: id "9601" names no project .*use the issue key, or --source/);
+  assert.deepEqual(s.warnings, []);
+  assert.deepEqual(s.links, { created: 2, existing: 0, unresolved: 0 });
+  assert.deepEqual(await linkNames(["jira:TUNA", "jira:UNAGI"]), ["jira:TUNA/TUNA-2->jira:TUNA/TUNA-1", "jira:UNAGI/UNAGI-1->jira:TUNA/TUNA-1"]);
+});
+
+test("jira export of two projects with --source: every report, reference and pair in that one source", async () => {
+  const source = "jira-one";
+  const csv = jiraCsv(jiraRow("VOLE-1", "9701", "WREN-1"), jiraRow("WREN-1", "9801"), jiraRow("WREN-2", "9802"));
+  const links = linksCsv("9801,9802");
+  const items = [];
+  for await (const item of parseInput("jira", csv, { source, links, linksName: "links.csv" })) items.push(item);
+  assert.deepEqual(items.find((i) => i.record?.externalId === "VOLE-1")!.record!.duplicateOf, ["WREN-1"]);
+  assert.deepEqual(items.filter((i) => i.link).map((i) => i.link), [
+    { duplicateSource: source, duplicate: "9802", masterSource: source, master: "9801", line: 2, file: "links.csv" },
+  ]);
+
+  const s = await run("jira", csv, { source, links, linksName: "links.csv" });
+  assert.deepEqual([s.errors, s.warnings, s.imported], [[], [], 3]);
+  assert.deepEqual(s.links, { created: 2, existing: 0, unresolved: 0 });
+  assert.deepEqual(await sourcesOf(["VOLE-1", "WREN-1", "WREN-2"]), { "VOLE-1": source, "WREN-1": source, "WREN-2": source });
+  assert.deepEqual(await linkNames([source]), ["jira-one/VOLE-1->jira-one/WREN-1", "jira-one/WREN-2->jira-one/WREN-1"]);
 });
 
 // ------------------------------------------------------------------ CLI

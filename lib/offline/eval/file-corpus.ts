@@ -27,14 +27,14 @@ export async function loadCorpusFromFile(file: string, opts: FileCorpusOptions):
   const reports: CorpusReport[] = [];
   const idOf = new Map<string, number>();
   const key = (source: string, ext: string) => `${source}\u0000${ext}`;
-  const pending: Array<{ source: string; duplicate: string; master: string }> = [];
+  const pending: Array<{ duplicateSource: string; duplicate: string; masterSource: string; master: string }> = [];
   for await (const it of items) {
     if (it.error) {
       opts.onError?.(`${it.file ?? path.basename(file)}:${it.line}: ${it.error}`);
       continue;
     }
     if (it.link) {
-      pending.push({ source: it.link.source, duplicate: it.link.duplicate, master: it.link.master });
+      pending.push({ duplicateSource: it.link.duplicateSource, duplicate: it.link.duplicate, masterSource: it.link.masterSource, master: it.link.master });
       continue;
     }
     const r = it.record;
@@ -57,14 +57,14 @@ export async function loadCorpusFromFile(file: string, opts: FileCorpusOptions):
       status: r.status ?? null,
       createdAt: r.createdAt.getTime(),
     });
-    for (const m of r.duplicateOf ?? []) pending.push({ source: r.source, duplicate: r.externalId, master: m });
-    for (const d of r.duplicatedBy ?? []) pending.push({ source: r.source, duplicate: d, master: r.externalId });
+    for (const m of r.duplicateOf ?? []) pending.push({ duplicateSource: r.source, duplicate: r.externalId, masterSource: r.source, master: m });
+    for (const d of r.duplicatedBy ?? []) pending.push({ duplicateSource: r.source, duplicate: d, masterSource: r.source, master: r.externalId });
   }
   const links: Link[] = [];
   let unresolved = 0;
   for (const p of pending) {
-    const d = idOf.get(key(p.source, p.duplicate));
-    const m = idOf.get(key(p.source, p.master));
+    const d = idOf.get(key(p.duplicateSource, p.duplicate));
+    const m = idOf.get(key(p.masterSource, p.master));
     if (d === undefined || m === undefined || d === m) {
       unresolved++;
       continue;
