@@ -2,7 +2,7 @@
 // "duplicate" verdicts both become links), minus links whose pair a triager later marked
 // not_duplicate (the newest decision wins). A cluster's master is a member that is not itself a
 // duplicate of anything (the smallest id if there are several).
-import type { PrismaClient } from "@/lib/db/client";
+import { Prisma, type PrismaClient } from "@/lib/db/client";
 import { pairKey } from "@/lib/corpus/rows";
 import type { Verdict } from "@/lib/domain/types";
 import { decisionsTouching, latestByPair } from "@/lib/dedup/verdicts";
@@ -144,23 +144,20 @@ const SEED_CHUNK = 500;
 /**
  * The links of every connected component (over all links, live or dead) that holds one of `seeds`: one recursive
  * statement per SEED_CHUNK seeds, instead of a round of queries per hop, so the cost of a check's graph read does not
- * grow with cluster depth or with the round trips to a Postgres server. The SQL is the same on SQLite and Postgres;
- * the ids are checked integers, written inline.
+ * grow with cluster depth or with the round trips to a Postgres server. The SQL is the same on SQLite and Postgres.
  */
 async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<Edge[]> {
   const edges = new Map<string, Edge>();
   for (let i = 0; i < seeds.length; i += SEED_CHUNK) {
     const part = seeds.slice(i, i + SEED_CHUNK);
-    for (const id of part) if (!Number.isSafeInteger(id)) throw new Error(`localGraph: report id must be an integer (got ${id})`);
-    const rows = await prisma.$queryRawUnsafe<{ duplicateId: number | bigint; masterId: number | bigint }[]>(
-      `WITH RECURSIVE reach(id) AS (
-         SELECT "id" FROM "Report" WHERE "id" IN (${part.join(",")})
-         UNION
-         SELECT CASE WHEN l."duplicateId" = r."id" THEN l."masterId" ELSE l."duplicateId" END
-         FROM reach r JOIN "DuplicateLink" l ON l."duplicateId" = r."id" OR l."masterId" = r."id"
-       )
-       SELECT l."duplicateId", l."masterId" FROM "DuplicateLink" l WHERE l."duplicateId" IN (SELECT "id" FROM reach)`,
-    );
+    const rows = await prisma.$queryRaw<{ duplicateId: number | bigint; masterId: number | bigint }[]>`
+      WITH RECURSIVE reach(id) AS (
+        SELECT "id" FROM "Report" WHERE "id" IN (${Prisma.join(part)})
+        UNION
+        SELECT CASE WHEN l."duplicateId" = r."id" THEN l."masterId" ELSE l."duplicateId" END
+        FROM reach r JOIN "DuplicateLink" l ON l."duplicateId" = r."id" OR l."masterId" = r."id"
+      )
+      SELECT l."duplicateId", l."masterId" FROM "DuplicateLink" l WHERE l."duplicateId" IN (SELECT "id" FROM reach)`;
     for (const r of rows) {
       const e = { duplicateId: Number(r.duplicateId), masterId: Number(r.masterId) };
       edges.set(`${e.duplicateId}>${e.masterId}`, e);

@@ -334,7 +334,9 @@ test("SQL only through parameters: no ${} in SQL template literals outside the v
           ts.isCallExpression(parent) &&
           parent.arguments[0] === node &&
           /\.(prepare|exec|pragma|query)$|\$(queryRawUnsafe|executeRawUnsafe)$/.test(parent.expression.getText(src));
-        if (SQL_WORD.test(text) || sink) {
+        // A tagged Prisma template ($queryRaw`...`, Prisma.sql`...`) sends every ${} as a bound parameter.
+        const bound = ts.isTaggedTemplateExpression(parent) && /\$(queryRaw|executeRaw)$|^Prisma\.sql$/.test(parent.tag.getText(src));
+        if (!bound && (SQL_WORD.test(text) || sink)) {
           sqlTemplates++;
           for (const span of node.templateSpans) {
             const expr = span.expression.getText(src);

@@ -97,10 +97,10 @@ describe("database drift (sqlite)", () => {
   test("a dropped index and pending migrations are reported", async () => {
     const url = await migrated("dropped-index");
     const db = new Database(sqlitePathFromUrl(url));
-    db.exec(`DROP INDEX "Report_product_idx"`);
+    db.exec(`DROP INDEX "Report_product_component_idx"`);
     db.close();
     const problems = await databaseDrift(url);
-    assert.ok(problems.some((p) => p.includes(`index "Report_product_idx"`) && p.includes("missing")), problems.join("\n"));
+    assert.ok(problems.some((p) => p.includes(`index "Report_product_component_idx"`) && p.includes("missing")), problems.join("\n"));
 
     const empty = `file:${path.join(tmp, "never-migrated", "app.db")}`;
     await migrate(empty, { dir: path.join(tmp, "no-such-dir") }); // creates the file and the table only
@@ -124,7 +124,7 @@ describe("schema.prisma vs migration history", () => {
   test("a schema change is detected, `new` writes both providers, then it is a no-op", async () => {
     const changed = readSchema("sqlite").replace(
       /(model Report \{[^}]*?indexedHash\s+String\?[^\n]*\n)/,
-      `$1  severity    String?\n  @@index([status])\n`,
+      `$1  severity    String?\n  @@index([severity])\n`,
     );
     assert.notEqual(changed, readSchema("sqlite"), "test setup: schema edit did not apply");
     const layout = copyLayout("schema-change", changed);
@@ -139,9 +139,9 @@ describe("schema.prisma vs migration history", () => {
     const sqliteSql = readFileSync(path.join(layout.sqliteDir, r.folder!, "migration.sql"), "utf8");
     const pgSql = readFileSync(path.join(layout.pgDir, r.folder!, "migration.sql"), "utf8");
     assert.match(sqliteSql, /ALTER TABLE "Report" ADD COLUMN "severity" TEXT/);
-    assert.match(sqliteSql, /CREATE INDEX "Report_status_idx"/);
+    assert.match(sqliteSql, /CREATE INDEX "Report_severity_idx"/);
     assert.match(pgSql, /ALTER TABLE "Report" ADD COLUMN\s+"severity" TEXT/);
-    assert.match(pgSql, /CREATE INDEX "Report_status_idx"/);
+    assert.match(pgSql, /CREATE INDEX "Report_severity_idx"/);
     assert.doesNotMatch(pgSql, /CREATE TABLE/, "Postgres step must start from the history's end state");
     assert.match(readFileSync(path.join(layout.pgDir, "migration_lock.toml"), "utf8"), /provider = "postgresql"/);
     assert.equal(listMigrations(layout.sqliteDir).length, before + 1);

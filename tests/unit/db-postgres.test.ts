@@ -161,7 +161,7 @@ describe("postgres", opts, () => {
 
     const changed = readSchema("sqlite").replace(
       /(model Report \{[^}]*?indexedHash\s+String\?[^\n]*\n)/,
-      `$1  severity    String?  @default("low")\n  @@index([status])\n`,
+      `$1  severity    String?  @default("low")\n  @@index([severity])\n`,
     );
     const layouts = ["offline", "server"].map((n): Layout => {
       const l = { schema: changed, sqliteDir: path.join(tmp, n, "m"), pgDir: path.join(tmp, n, "mp") };
