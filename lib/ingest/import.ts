@@ -57,16 +57,6 @@ export interface ImportOptions {
   recordJob?: boolean;
 }
 
-/** A link to resolve; each end in its own source, since a pair may cross sources (see LinkRef). */
-interface Pending {
-  duplicateSource: string;
-  duplicate: string;
-  masterSource: string;
-  master: string;
-  line: number;
-  file?: string;
-}
-
 const key = (source: string, externalId: string) => `${source}\u0000${externalId}`;
 
 export async function importRecords(
@@ -83,7 +73,7 @@ export async function importRecords(
   };
   const seen = new Map<string, number>(); // (source, externalId) -> line, to catch repeats in one file
   const aliases = new Map<string, string>(); // (source, alias) -> externalId
-  const pending: Pending[] = [];
+  const pending: LinkRef[] = []; // each end in its own source: a pair may cross sources
   let batch: { line: number; rec: ReportRecord; hash: string }[] = [];
   let processed = 0;
   let batches = 0;
@@ -130,7 +120,7 @@ export async function importRecords(
       } else if (item.skipped !== undefined) {
         s.skipped++;
       } else if (item.link) {
-        pending.push(fromLinkRef(item.link));
+        pending.push(item.link);
       } else if (item.record) {
         const rec = item.record;
         const k = key(rec.source, rec.externalId);
@@ -176,10 +166,6 @@ export async function importRecords(
 
 function issue(line: number, file: string | undefined, message: string): ImportIssue {
   return file === undefined ? { line, message } : { line, file, message };
-}
-
-function fromLinkRef(l: LinkRef): Pending {
-  return { duplicateSource: l.duplicateSource, duplicate: l.duplicate, masterSource: l.masterSource, master: l.master, line: l.line, file: l.file };
 }
 
 function countsOf(s: ImportSummary) {
@@ -244,7 +230,7 @@ function groupBySource(recs: { source: string; externalId: string }[]): Map<stri
 const CHUNK = 500;
 
 /** Creates missing DuplicateLink rows (origin "imported"); existing links are left untouched. */
-async function resolveLinks(prisma: PrismaClient, pending: Pending[], aliases: Map<string, string>, s: ImportSummary) {
+async function resolveLinks(prisma: PrismaClient, pending: LinkRef[], aliases: Map<string, string>, s: ImportSummary) {
   if (pending.length === 0) return;
   // Aliases belong to a source: an id is canonicalised in the source of the end it names.
   const canon = (source: string, id: string) => aliases.get(key(source, id)) ?? id;

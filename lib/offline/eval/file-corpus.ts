@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseInput } from "@/lib/ingest/formats";
-import type { Format } from "@/lib/ingest/types";
+import type { Format, LinkRef } from "@/lib/ingest/types";
 import type { CorpusReport, EvalCorpus } from "@/lib/offline/eval/corpus";
 import type { Link } from "@/lib/offline/eval/split";
 
@@ -27,14 +27,14 @@ export async function loadCorpusFromFile(file: string, opts: FileCorpusOptions):
   const reports: CorpusReport[] = [];
   const idOf = new Map<string, number>();
   const key = (source: string, ext: string) => `${source}\u0000${ext}`;
-  const pending: Array<{ duplicateSource: string; duplicate: string; masterSource: string; master: string }> = [];
+  const pending: Omit<LinkRef, "line" | "file">[] = [];
   for await (const it of items) {
     if (it.error) {
       opts.onError?.(`${it.file ?? path.basename(file)}:${it.line}: ${it.error}`);
       continue;
     }
     if (it.link) {
-      pending.push({ duplicateSource: it.link.duplicateSource, duplicate: it.link.duplicate, masterSource: it.link.masterSource, master: it.link.master });
+      pending.push(it.link);
       continue;
     }
     const r = it.record;
