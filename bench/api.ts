@@ -167,7 +167,7 @@ function drafts(synthetic: boolean): Draft[] {
 }
 
 /** Drafts from a database's own reports (real text): 32 reports spread evenly over the id range. */
-function draftsFromDb(dbFile: string): Draft[] {
+export function draftsFromDb(dbFile: string): Draft[] {
   const db = new Database(dbFile, { readonly: true });
   try {
     const { lo, hi } = db.prepare("SELECT min(id) AS lo, max(id) AS hi FROM Report").get() as { lo: number; hi: number };

@@ -7,13 +7,13 @@
 //   DATABASE_URL=file:/tmp/bench-100k/bench.db MODEL_DIR=tmp/test-models/default npx tsx bench/check-stages.ts
 //
 // BENCH_ROUNDS (default 6) rounds over the 32 drafts; the first is the warm-up.
-import Database from "better-sqlite3";
 import { openCore } from "@/lib/runtime/cli";
 import { embeddingText } from "@/lib/corpus/vectors";
 import { DUPLICATE_FUSION, duplicateKeywordQuery, duplicatePoolSize } from "@/lib/ranking/policy";
 import { candidateCount, reciprocalRankFusion } from "@/lib/vector/hybrid";
 import { findDuplicatesHere } from "@/lib/dedup/find";
 import { localGraph } from "@/lib/dedup/clusters";
+import { draftsFromDb } from "@/bench/api";
 import { envInt } from "@/bench/env";
 
 const url = process.env.DATABASE_URL ?? "";
@@ -23,16 +23,12 @@ if (!url.startsWith("file:")) {
 }
 const ROUNDS = envInt("BENCH_ROUNDS", 6);
 
-type Draft = { title: string; description: string; product: string | null; component: string | null };
-const db = new Database(url.slice("file:".length), { readonly: true });
-const { lo, hi, n } = db.prepare("SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM Report").get() as { lo: number; hi: number; n: number };
-const pick = db.prepare("SELECT title, description, product, component FROM Report WHERE id >= ? ORDER BY id LIMIT 1");
-const drafts = Array.from({ length: 32 }, (_, i) => pick.get(lo + Math.floor(((hi - lo) * (i + 0.5)) / 32)) as Draft);
-db.close();
+const drafts = draftsFromDb(url.slice("file:".length));
 
 const core = openCore();
 try {
   const { encoder, index } = await core.query();
+  const n = await core.db.report.count();
   const k = 10;
   const pool = duplicatePoolSize(k);
   const depth = candidateCount(pool, DUPLICATE_FUSION);
