@@ -1,4 +1,5 @@
-// Where one duplicate check's time goes, in process, on an existing database: the draft's encoding, the dense
+// Where one duplicate check's time goes, in process, on an existing database: the draft's encoding (under the
+// check's window cap, and with every window as a stored report is encoded, for comparison), the dense
 // top 100 (ANN or exact, whatever the index serves at this size), the keyword top 100 (bounded BM25), the
 // duplicate graph of the fused candidates (localGraph), and the whole check (findDuplicatesHere, which also
 // fetches the shown rows and builds the explanations and snippets). One call at a time, after a warm-up round;
@@ -9,7 +10,7 @@
 // BENCH_ROUNDS (default 6) rounds over the 32 drafts; the first is the warm-up.
 import { openCore } from "@/lib/runtime/cli";
 import { embeddingText } from "@/lib/corpus/vectors";
-import { DUPLICATE_FUSION, duplicateKeywordQuery, duplicatePoolSize } from "@/lib/ranking/policy";
+import { DUPLICATE_FUSION, DUPLICATE_QUERY_MAX_WINDOWS, duplicateKeywordQuery, duplicatePoolSize } from "@/lib/ranking/policy";
 import { candidateCount, reciprocalRankFusion } from "@/lib/vector/hybrid";
 import { findDuplicatesHere } from "@/lib/dedup/find";
 import { localGraph } from "@/lib/dedup/clusters";
@@ -41,7 +42,10 @@ try {
   };
   for (let round = 0; round < ROUNDS; round++) {
     for (const d of drafts) {
-      const [vector] = await timed("encode the draft", round, () => encoder.encode([embeddingText(d)]));
+      await timed("encode the draft, every window", round, () => encoder.encode([embeddingText(d)]));
+      const [vector] = await timed(`encode the draft, <= ${DUPLICATE_QUERY_MAX_WINDOWS} windows`, round, () =>
+        encoder.encode([embeddingText(d)], { maxWindows: DUPLICATE_QUERY_MAX_WINDOWS }),
+      );
       const dense = await timed(`dense top ${depth}`, round, () => index.search(vector!, depth, {}));
       const keyword = await timed(`keyword top ${depth} (BM25)`, round, () => index.keywordSearch(duplicateKeywordQuery(d), depth, {}));
       const fused = reciprocalRankFusion(dense, keyword, pool, DUPLICATE_FUSION);

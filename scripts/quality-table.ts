@@ -4,7 +4,7 @@
 //        [--rows bm25,static,minilm,minilm-int8,minilm-head,minilm-ft-mnrl,minilm-ft-<loss>]
 //        [--base models/all-MiniLM-L6-v2] [--base-int8 models/all-MiniLM-L6-v2-int8]
 //        [--work /tmp/bugsift-quality/<corpus>] [--epochs 1] [--max-seq-length N] [--pairs all|duplicates]
-//        [--ft-serve fp32|int8] [--json out.json]
+//        [--ft-serve fp32|int8] [--query-windows N] [--json out.json]
 //
 // Strict protocol: for every split, each trained row (static, head, fine-tuned) is trained by the train CLI on
 // that split's training period only (`--split time:<f> --text-scope train`), then every row is evaluated on
@@ -16,6 +16,9 @@
 // encoding pass would cost more than the fine-tuning itself. A fine-tuned model found without its int8 variant
 // is quantised from its checkpoint rather than trained again. The head row then sits on the int8 base
 // (`minilm-head-int8`); its frozen training vectors come from the same vector cache as the zero-shot rows.
+//
+// `--query-windows N` encodes each query under a cap of N windows instead of the duplicate check's
+// (DUPLICATE_QUERY_MAX_WINDOWS in lib/ranking/policy.ts), to measure what that cap costs.
 //
 // Progress goes to stderr; the Markdown table (and per-split tables) to stdout.
 import { spawnSync } from "node:child_process";
@@ -61,7 +64,7 @@ const ALL_ROWS = ["bm25", "static", "minilm", "minilm-int8", "minilm-head", "min
 
 const USAGE = `usage: npm run evaluate:table -- --corpus ${Object.keys(CORPORA).join("|")} [--splits 0.3,0.5,0.7]
        [--rows ${ALL_ROWS.join(",")},minilm-ft-<loss>] [--base DIR] [--base-int8 DIR] [--work DIR]
-       [--epochs N] [--max-seq-length N] [--pairs all|duplicates] [--ft-serve fp32|int8] [--json FILE]`;
+       [--epochs N] [--max-seq-length N] [--pairs all|duplicates] [--ft-serve fp32|int8] [--query-windows N] [--json FILE]`;
 
 function say(line: string): void {
   console.error(line);
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       "max-seq-length": { type: "string" },
       pairs: { type: "string", default: "all" },
       "ft-serve": { type: "string", default: "fp32" },
+      "query-windows": { type: "string" },
       json: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -125,6 +129,10 @@ async function main(argv: string[]): Promise<number> {
     if (!ALL_ROWS.includes(r) && !/^minilm-ft-[a-z]+$/.test(r)) throw new Error(`unknown row "${r}"\n${USAGE}`);
   }
   if (values.pairs !== "all" && values.pairs !== "duplicates") throw new Error(`--pairs must be all or duplicates (got "${values.pairs}")\n${USAGE}`);
+  const queryWindows = values["query-windows"] === undefined ? undefined : Number(values["query-windows"]);
+  if (queryWindows !== undefined && !(Number.isInteger(queryWindows) && queryWindows >= 1)) {
+    throw new Error(`--query-windows takes a positive integer (got "${values["query-windows"]}")\n${USAGE}`);
+  }
   const ftServe = values["ft-serve"];
   if (ftServe !== "fp32" && ftServe !== "int8") throw new Error(`--ft-serve must be fp32 or int8 (got "${ftServe}")\n${USAGE}`);
   // Fine-tuned rows trained on duplicate pairs only are cached under their own name, never mixed with "all" runs.
@@ -195,6 +203,7 @@ async function main(argv: string[]): Promise<number> {
         split: { kind: "time", testFraction: f },
         models,
         bm25: rows.includes("bm25"),
+        queryMaxWindows: queryWindows,
         onProgress: say,
         loadEncoder: async (modelDir) =>
           withEmbeddingCache(await loadEvalEncoder(modelDir), { cacheDir, onnxPath: loadModelDir(modelDir).onnxPath }),

@@ -9,7 +9,7 @@ interface Init {
   dir: string;
   opts: EncoderOptions;
 }
-type Request = { id: number; texts: string[]; batchSize?: number; chunkPooling?: ChunkPooling } | { id: number; close: true };
+type Request = { id: number; texts: string[]; batchSize?: number; chunkPooling?: ChunkPooling; maxWindows?: number } | { id: number; close: true };
 
 const port = parentPort;
 if (!port) throw new Error("encode-worker.ts must run in a worker thread");
@@ -32,7 +32,7 @@ port.on("message", async (m: Request) => {
     return;
   }
   try {
-    const vecs = await encoder.encode(m.texts, { batchSize: m.batchSize, chunkPooling: m.chunkPooling });
+    const vecs = await encoder.encode(m.texts, { batchSize: m.batchSize, chunkPooling: m.chunkPooling, maxWindows: m.maxWindows });
     port.postMessage({ id: m.id, vectors: vecs }, vecs.map((v) => v.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ id: m.id, error: (e as Error).message });

@@ -119,11 +119,11 @@ export class OnnxEncoder implements Encoder {
   }
 
   /** Window plan for a text: the token id rows that will be run (exposed for tests and diagnostics). */
-  windows(text: string): number[][] {
+  windows(text: string, maxWindows = this.opts.maxWindows): number[][] {
     return this.tokenizer.windows(text, {
       maxLength: this.maxLength,
       stride: this.opts.stride,
-      maxWindows: this.opts.maxWindows,
+      maxWindows: Math.min(maxWindows, this.opts.maxWindows),
     });
   }
 
@@ -132,13 +132,15 @@ export class OnnxEncoder implements Encoder {
     const batchSize = opts.batchSize ?? this.opts.batchSize;
     const chunkPooling = opts.chunkPooling ?? this.opts.chunkPooling;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`encode: batchSize must be a positive integer`);
+    const maxWindows = opts.maxWindows ?? this.opts.maxWindows;
+    if (!Number.isInteger(maxWindows) || maxWindows < 1) throw new Error(`encode: maxWindows must be a positive integer`);
 
     // Flatten every text into its windows, remembering which text each window belongs to.
     const rows: { text: number; ids: number[] }[] = [];
     const pending = new Array<number>(texts.length).fill(0); // windows not yet run, per text
     texts.forEach((t, i) => {
       if (typeof t !== "string") throw new Error(`encode: texts[${i}] is not a string`);
-      for (const ids of this.windows(clampChars(t))) {
+      for (const ids of this.windows(clampChars(t), maxWindows)) {
         rows.push({ text: i, ids });
         pending[i]!++;
       }

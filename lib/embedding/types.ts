@@ -6,6 +6,11 @@ export interface EncodeOptions {
   batchSize?: number;
   /** How to combine the windows of a text longer than the model's max length. */
   chunkPooling?: ChunkPooling;
+  /**
+   * At most this many windows per text (evenly spread, first and last kept), below the encoder's own cap. For a
+   * query that must answer fast: the stored vectors keep every window the encoder allows.
+   */
+  maxWindows?: number;
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -69,7 +69,7 @@ export class WorkerEncoder implements Encoder {
 
   async encode(texts: string[], opts: EncodeOptions = {}): Promise<Float32Array[]> {
     // onProgress is not forwarded (callers here report progress per batch of reports).
-    const r = await this.call({ texts, batchSize: opts.batchSize, chunkPooling: opts.chunkPooling });
+    const r = await this.call({ texts, batchSize: opts.batchSize, chunkPooling: opts.chunkPooling, maxWindows: opts.maxWindows });
     if (r.error !== undefined) throw new Error(r.error);
     return r.vectors!;
   }

@@ -4,7 +4,7 @@
 import type { Encoder } from "@/lib/embedding/types";
 import type { HybridHit, SearchFilter, VectorIndex } from "@/lib/vector/types";
 import { dot, hasDirection } from "@/lib/math";
-import { rankDuplicateCandidates } from "@/lib/ranking/policy";
+import { DUPLICATE_QUERY_MAX_WINDOWS, rankDuplicateCandidates } from "@/lib/ranking/policy";
 
 export interface CandidateQuery {
   /** What the encoder embeds (embeddingText of the draft). */
@@ -30,7 +30,7 @@ export async function rankCandidates(
   index: Pick<VectorIndex, "search" | "keywordSearch" | "get">,
   q: CandidateQuery,
 ): Promise<RankedCandidates> {
-  const [vector] = await encoder.encode([q.text]);
+  const [vector] = await encoder.encode([q.text], { maxWindows: DUPLICATE_QUERY_MAX_WINDOWS });
   // A draft the model maps to the zero vector (no known token) has no dense side: keyword candidates, cosine 0.
   const dense = hasDirection(vector) ? vector : null;
   const hits = await rankDuplicateCandidates(index, dense, q.report, q.limit, q.filter);

@@ -103,6 +103,25 @@ test("long text is split into overlapping windows and its tail influences the ve
   assert.ok(head!.length === 32);
 });
 
+test("encode's maxWindows runs fewer windows of a long text, equals an encoder loaded with that cap, and never raises the encoder's own", async () => {
+  const dir = tinyDir("mean");
+  const enc = await load(dir, { maxLength: 32, stride: 8, maxWindows: 6 });
+  const capped = await load(dir, { maxLength: 32, stride: 8, maxWindows: 2 });
+  const long = Array.from({ length: 120 }, (_, i) => `token${i % 13} block${i % 7} part${i % 3}`).join(" ");
+  const short = "NullPointerException in DataNode";
+  assert.equal(enc.windows(long).length, 6);
+  assert.equal(enc.windows(long, 2).length, 2);
+  assert.equal(enc.windows(long, 50).length, 6, "a per-call cap above the encoder's own is ignored");
+
+  const [full, shortFull] = await enc.encode([long, short]);
+  const [two, shortTwo] = await enc.encode([long, short], { maxWindows: 2 });
+  const [loadedTwo] = await capped.encode([long]);
+  assert.ok(cosine(full!, two!) < 0.99999, `the cap did not change the long text's vector: ${cosine(full!, two!)}`);
+  assert.ok(cosine(two!, loadedTwo!) > 0.999999, "per-call cap differs from the same cap given at load");
+  assert.ok(cosine(shortFull!, shortTwo!) > 0.999999, "a one-window text must not change under a cap");
+  await assert.rejects(enc.encode([long], { maxWindows: 0 }), /maxWindows must be a positive integer/);
+});
+
 test("static-embedding graph (Gather -> token_embeddings, no token_type_ids) with mean pooling", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "static-"));
   try {

@@ -113,6 +113,30 @@ test("the embedding cache returns the encoder's own vectors and encodes each tex
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
+test("a text encoded under a window cap is cached apart from the same text with every window", async () => {
+  const dir = tinyModelDir();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "embcache-"));
+  const onnxPath = path.join(dir, "model.onnx");
+  const long = Array.from({ length: 200 }, (_, i) => `datanode${i % 11} block${i % 17} replica${i % 5}`).join(" ");
+  const real = counting(await OnnxEncoder.load(dir));
+  const direct = await OnnxEncoder.load(dir);
+  assert.ok(direct.windows(long).length > 1, "the text must need several windows");
+  const cached = withEmbeddingCache(real, { cacheDir, onnxPath });
+  const [all] = await cached.encode([long]);
+  const [one] = await cached.encode([long], { maxWindows: 1 });
+  assert.equal(real.encoded, 2, "the capped text is encoded, not read from the uncapped entry");
+  assert.deepEqual(Array.from(one!), Array.from((await direct.encode([long], { maxWindows: 1 }))[0]!));
+  assert.notDeepEqual(Array.from(one!), Array.from(all!));
+  const [oneAgain] = await cached.encode([long], { maxWindows: 1 });
+  const [allAgain] = await cached.encode([long]);
+  assert.equal(real.encoded, 2, "both entries are read back");
+  assert.deepEqual(Array.from(oneAgain!), Array.from(one!));
+  assert.deepEqual(Array.from(allAgain!), Array.from(all!));
+  await cached.close();
+  await direct.close();
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
 test("a run that dies mid-corpus keeps the blocks it finished in the cache", async () => {
   const dir = tinyModelDir();
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "embcache-"));

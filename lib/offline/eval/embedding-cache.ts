@@ -19,7 +19,9 @@ export function encoderCacheKey(encoder: Encoder, onnxPath: string, chunkPooling
 /** Texts encoded (and committed to the cache) per inner encode call. */
 const STORE_BLOCK = 512;
 
-const textKey = (text: string) => crypto.createHash("sha256").update(text).digest();
+// A text encoded under a window cap (EncodeOptions.maxWindows) is another vector: its key names the cap.
+const textKey = (text: string, maxWindows?: number) =>
+  crypto.createHash("sha256").update(maxWindows === undefined ? text : `windows ${maxWindows}\n${text}`).digest();
 
 /**
  * Wraps an encoder so vectors already computed for (model, text) come from `<cacheDir>/<key>.db` and new ones
@@ -44,7 +46,7 @@ export function withEmbeddingCache(inner: Encoder, opts: { cacheDir: string; onn
     maxLength: inner.maxLength,
     pooling: inner.pooling,
     async encode(texts: string[], encodeOpts: EncodeOptions = {}): Promise<Float32Array[]> {
-      const keys = texts.map(textKey);
+      const keys = texts.map((t) => textKey(t, encodeOpts.maxWindows));
       const out = new Array<Float32Array | undefined>(texts.length);
       const missing: number[] = [];
       keys.forEach((k, i) => {

@@ -16,7 +16,7 @@ import type { Hit, IndexPoint, SearchFilter, VectorIndex } from "@/lib/vector/ty
 import { loadEvalEncoder, openEvalIndex, reportTextFor } from "@/lib/offline/eval/backend";
 import { storedVector } from "@/lib/corpus/vectors";
 import { dot, hasDirection } from "@/lib/math";
-import { duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
+import { DUPLICATE_QUERY_MAX_WINDOWS, duplicatePoolSize, rankDuplicateCandidates } from "@/lib/ranking/policy";
 import type { CorpusReport, EvalCorpus } from "@/lib/offline/eval/corpus";
 import { DEFAULT_KS, scoreQuery, summarize, type MetricSummary, type QueryScore } from "@/lib/offline/eval/metrics";
 import { before, type HeldOutSplit } from "@/lib/offline/eval/split";
@@ -62,6 +62,11 @@ export interface ProtocolOptions {
   onProgress?: (line: string) => void;
   /** Encoding batch size. */
   batchSize?: number;
+  /**
+   * Window cap for the query's own vector (default: the duplicate check's, DUPLICATE_QUERY_MAX_WINDOWS); the
+   * documents keep every window. Each query is encoded on its own, as the app encodes a draft.
+   */
+  queryMaxWindows?: number;
   /** Overrides for tests / other backends. */
   openIndex?: (file: string, dims: number) => Promise<VectorIndex>;
   loadEncoder?: (dir: string) => Promise<Encoder>;
@@ -189,6 +194,7 @@ export async function runProtocol(
     names.add(m.name);
   }
   const say = opts.onProgress ?? (() => {});
+  const queryMaxWindows = opts.queryMaxWindows ?? DUPLICATE_QUERY_MAX_WINDOWS;
   const openIndex = opts.openIndex ?? openEvalIndex;
   const loadEncoder = opts.loadEncoder ?? loadEvalEncoder;
   const modelRankers = opts.modelRankers ?? ["dense", "hybrid"];
@@ -220,6 +226,7 @@ export async function runProtocol(
       say(`${model.name}: loading encoder from ${model.dir}`);
       const encoder = await loadEncoder(model.dir);
       let vectors: Float32Array[];
+      const queryVectors = new Map<number, Float32Array>();
       try {
         const texts = corpus.reports.map(reportTextFor);
         const t0 = Date.now();
@@ -233,11 +240,14 @@ export async function runProtocol(
             }
           },
         });
+        for (const q of queries) {
+          const [qv] = await encoder.encode([reportTextFor(q.report)], { maxWindows: queryMaxWindows });
+          queryVectors.set(q.report.id, qv!);
+        }
+        say(`${model.name}: encoded ${queries.length} queries as drafts (at most ${queryMaxWindows} windows each)`);
       } finally {
         await encoder.close();
       }
-      // The app's duplicate check has no dense side for a zero query vector; remember which those are.
-      const directed = vectors.map((v) => hasDirection(v));
       // As the app indexes them: a text the model maps to the zero vector gets a unit stand-in (the index rejects zero).
       vectors = vectors.map((v, i) => storedVector(corpus.reports[i]!.id, v, encoder.dims));
       const vecIndex = new Map(corpus.reports.map((r, i) => [r.id, i]));
@@ -253,9 +263,11 @@ export async function runProtocol(
           const rankings = keep ? ({} as Record<number, number[]>) : undefined;
           const scores: QueryScore[] = [];
           for (const q of queries) {
-            const vi = vecIndex.get(q.report.id)!;
-            const v = vectors[vi]!;
-            const qv = directed[vi] ? v : null;
+            // The query's vector as the app's check computes it. The check has no dense side for a zero vector;
+            // the dense ranker searches with the stand-in the index would store for it.
+            const raw = queryVectors.get(q.report.id)!;
+            const qv = hasDirection(raw) ? raw : null;
+            const v = qv ?? storedVector(q.report.id, raw, encoder.dims);
             let hits: Hit[];
             if (kind === "dense") hits = await index.search(v, depth, q.filter);
             else if (kind === "hybrid") hits = await rankDuplicateCandidates(index, qv, q.report, depth, q.filter);
