@@ -36,11 +36,6 @@ export interface CoreOptions {
    * vector cache here, so reports already encoded by `npm run evaluate:table` are not encoded again.
    */
   wrapBackgroundEncoder?: (encoder: Encoder, dir: string) => Encoder;
-  /**
-   * Intra-op threads of the serving encoder this Core loads (default: one per core). A check worker's Core gets
-   * its share of the cores, so the pool's encoders together use each core once (lib/workers/check-pool.ts).
-   */
-  encoderThreads?: number;
 }
 
 export class Core {
@@ -107,7 +102,7 @@ export class Core {
         `model directory ${path.relative(process.cwd(), dir) || dir} does not exist (run npm run setup or set MODEL_DIR)`,
       );
     }
-    return getEncoder(dir, this.opts.encoderThreads ? { intraOpNumThreads: this.opts.encoderThreads } : undefined);
+    return getEncoder(dir);
   }
 
   /**

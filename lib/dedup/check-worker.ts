@@ -12,7 +12,7 @@ import type { CheckReply, CheckRequest, CheckWorkerInit } from "@/lib/workers/ch
 const port = parentPort;
 if (!port) throw new Error("check-worker.ts must run in a worker thread");
 const init = workerData as CheckWorkerInit;
-const core = new Core(init.config, createPrisma(init.config.databaseUrl), { encoderThreads: init.encoderThreads });
+const core = new Core(init.config, createPrisma(init.config.databaseUrl));
 
 port.on("message", async (m: CheckRequest) => {
   if ("close" in m) {

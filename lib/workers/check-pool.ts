@@ -19,7 +19,6 @@
 // start: no tsx, the file missing, a crash), run() returns null and the caller checks in thread, so a check
 // never fails for want of a worker. The pool knows nothing of what it carries (lib/dedup/check-worker.ts and
 // lib/dedup/find.ts agree on the messages): the Core that owns it sits below the use cases.
-import os from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { AppConfig } from "@/lib/config";
 import { startTsWorker, tsWorkerSource } from "@/lib/workers/ts-worker";
@@ -34,8 +33,6 @@ export interface CheckPoolOptions {
 /** What a worker receives at start (lib/dedup/check-worker.ts). */
 export interface CheckWorkerInit {
   config: AppConfig;
-  /** Intra-op threads of the worker's encoder: the cores shared among the workers, at least one. */
-  encoderThreads: number;
 }
 export type CheckRequest = { id: number; payload: unknown } | { id: number; close: true };
 export type CheckReply = { id: number; result?: unknown; error?: string; closed?: boolean };
@@ -58,9 +55,7 @@ export class CheckPool {
 
   constructor(opts: CheckPoolOptions) {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error(`check pool: workers must be an integer >= 1, got ${opts.workers}`);
-    // Each worker's encoder would otherwise start one intra-op thread per core: with two workers on two cores,
-    // four threads contend for two cores whenever two long drafts are encoded at once.
-    const init: CheckWorkerInit = { config: opts.config, encoderThreads: Math.max(1, Math.floor(os.cpus().length / opts.workers)) };
+    const init: CheckWorkerInit = { config: opts.config };
     const starts: Promise<void>[] = [];
     let boot: string;
     try {
