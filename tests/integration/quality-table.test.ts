@@ -98,8 +98,10 @@ test("evaluate:table --ft-serve int8: the head row sits on the int8 base and sha
   assert.match(run.stdout, /^\| hybrid:minilm-int8 \|/m);
   assert.match(run.stdout, /^\| dense:minilm-head-int8 \|/m);
   assert.match(run.stdout, /^\| hybrid:minilm-head-int8 \|/m);
-  // Two vector files: the int8 base's and the head model's (a new graph). The base's holds the corpus's full
-  // texts and, beside them, the titles and bodies the head was trained on: the head's frozen pass wrote there.
+  // Two vector files: the int8 base's and the head model's (a new graph). Each holds the corpus's full texts and
+  // the held-out queries encoded as drafts (first window; the splits' query sets are nested, so the largest split's
+  // count); the base's holds, beside them, the titles and bodies the head was trained on: the head's frozen pass
+  // wrote there.
   const files = fs.readdirSync(cacheDir).filter((f) => f.endsWith(".db"));
   assert.equal(files.length, 2);
   const reports = Number(/(\d+) reports, depth/.exec(run.stderr + run.stdout)?.[1]);
@@ -111,8 +113,10 @@ test("evaluate:table --ft-serve int8: the head row sits on the int8 base and sha
       db.close();
     }
   });
-  assert.ok(reports > 0);
-  assert.ok(Math.min(...counts) <= reports && Math.max(...counts) > reports, `vectors per file ${counts.join(", ")} for ${reports} reports`);
+  const queries = Math.max(...[...run.stderr.matchAll(/(\d+) of \d+ duplicate queries held out/g)].map((m) => Number(m[1])));
+  assert.ok(reports > 0 && queries > 0);
+  const own = reports + queries;
+  assert.ok(Math.min(...counts) <= own && Math.max(...counts) > own, `vectors per file ${counts.join(", ")} for ${reports} reports and ${queries} queries`);
 });
 
 test("evaluate:table: a bad --ft-serve is refused before any work", async () => {
