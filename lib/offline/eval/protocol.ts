@@ -226,7 +226,9 @@ export async function runProtocol(
       say(`${model.name}: loading encoder from ${model.dir}`);
       const encoder = await loadEncoder(model.dir);
       let vectors: Float32Array[];
-      const queryVectors = new Map<number, Float32Array>();
+      // Per query, its vector as the app's check computes it: `check` is what the duplicate check ranks with (null for
+      // a zero vector: the check then has no dense side); `search` has the stand-in the index would store instead.
+      const queryVectors = new Map<number, { check: Float32Array | null; search: Float32Array }>();
       try {
         const texts = corpus.reports.map(reportTextFor);
         const t0 = Date.now();
@@ -241,8 +243,8 @@ export async function runProtocol(
           },
         });
         for (const q of queries) {
-          const [qv] = await encoder.encode([reportTextFor(q.report)], { maxWindows: queryMaxWindows });
-          queryVectors.set(q.report.id, qv!);
+          const [raw] = await encoder.encode([reportTextFor(q.report)], { maxWindows: queryMaxWindows });
+          queryVectors.set(q.report.id, { check: hasDirection(raw) ? raw! : null, search: storedVector(q.report.id, raw!, encoder.dims) });
         }
         say(`${model.name}: encoded ${queries.length} queries as drafts (at most ${queryMaxWindows} windows each)`);
       } finally {
@@ -263,11 +265,7 @@ export async function runProtocol(
           const rankings = keep ? ({} as Record<number, number[]>) : undefined;
           const scores: QueryScore[] = [];
           for (const q of queries) {
-            // The query's vector as the app's check computes it. The check has no dense side for a zero vector;
-            // the dense ranker searches with the stand-in the index would store for it.
-            const raw = queryVectors.get(q.report.id)!;
-            const qv = hasDirection(raw) ? raw : null;
-            const v = qv ?? storedVector(q.report.id, raw, encoder.dims);
+            const { check: qv, search: v } = queryVectors.get(q.report.id)!;
             let hits: Hit[];
             if (kind === "dense") hits = await index.search(v, depth, q.filter);
             else if (kind === "hybrid") hits = await rankDuplicateCandidates(index, qv, q.report, depth, q.filter);
