@@ -25,7 +25,12 @@ export interface KeywordBound {
 
 export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({
   minDocs: 10_000,
-  maxTerms: 64,
+  // 32: on Apache Jira about half of the checks' keyword queries (title + 1,000 body characters) have more indexed
+  // terms in at most 10% of the reports than that (median 31-36), and bm25() walks every kept term's instances in
+  // every row it scores, so long reports cost most. 32 instead of 64 halves the keyword stage there (p50 19.0 ->
+  // 10.3 ms) at the same served hybrid quality, inside the noise (R@10 0.686 vs 0.689, MRR 0.530 vs 0.530); 16
+  // terms costs 0.024 of R@10 (docs/performance-api.md, "Terms per query").
+  maxTerms: 32,
   maxDfFraction: 0.1,
   minTerms: 3,
   // 20,000: on Apache Jira BM25 R@10/MRR are within 0.001 of 200,000's while a 100k-report check's keyword query
