@@ -24,6 +24,8 @@ export interface PreparedSide {
   descSpans: TokenSpan[];
   terms: Set<string>;
   frames: string[];
+  /** Spans of each term in the title and the description (built on first use), so highlighting one term is linear in its occurrences, not in the text. */
+  spansByTerm?: { title: Map<string, TokenSpan[]>; description: Map<string, TokenSpan[]> };
 }
 
 const MAX_TERMS = 12;
@@ -69,10 +71,21 @@ function stopwordLike(term: string): boolean {
   return term.length < 3 && !/\p{N}/u.test(term);
 }
 
+function byTerm(spans: TokenSpan[]): Map<string, TokenSpan[]> {
+  const out = new Map<string, TokenSpan[]>();
+  for (const s of spans) {
+    const list = out.get(s.term);
+    if (list) list.push(s);
+    else out.set(s.term, [s]);
+  }
+  return out;
+}
+
 function offsets(p: PreparedSide, term: string): { title: Highlight[]; description: Highlight[] } {
+  p.spansByTerm ??= { title: byTerm(p.titleSpans), description: byTerm(p.descSpans) };
   return {
-    title: highlightTerm(p.side.title, term, p.titleSpans),
-    description: highlightTerm(p.side.description, term, p.descSpans),
+    title: highlightTerm(p.side.title, term, p.spansByTerm.title.get(term) ?? []),
+    description: highlightTerm(p.side.description, term, p.spansByTerm.description.get(term) ?? []),
   };
 }
 

@@ -147,7 +147,7 @@ export async function findDuplicatesHere(
       fusedScore: fused.get(r.id)!,
       tier: r.tier,
       why,
-      snippet: makeSnippet(row.description, highlightTerms(row.description, matched), 240),
+      snippet: makeSnippet(row.description, highlightTerms(row.description, matched, prepared.get(r.id)!.descSpans), 240),
     });
   }
   return {

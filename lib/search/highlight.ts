@@ -6,6 +6,7 @@ import { foldText, queryTerms } from "@/lib/vector/tokenize";
 
 const COMPOUND_RE = /[\p{L}\p{N}\p{M}]+(?:[._\-$][\p{L}\p{N}\p{M}]+)*/gu;
 const PART_RE = /[^._\-$]+/gu;
+const CONNECTOR_RE = /[._\-$]/;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 const LOWER_OR_DIGIT = /[\p{Ll}\p{N}]/u;
@@ -19,8 +20,12 @@ export interface TokenSpan {
   whole: boolean;
 }
 
+/** An upper-case letter after the first character: without one a part has no camelCase split point. */
+const INNER_UPPER = /[\s\S]\p{Lu}/u;
+
 /** camelCase split points inside `s` (indices where a new part starts). */
 function camelBoundaries(s: string): number[] {
+  if (!INNER_UPPER.test(s)) return []; // most parts: lower-case or Capitalised words
   const chars = [...s];
   const out: number[] = [];
   let offset = 0;
@@ -46,6 +51,11 @@ export function tokenSpans(text: string): TokenSpan[] {
   for (const m of text.matchAll(COMPOUND_RE)) {
     const raw = m[0];
     const base = m.index!;
+    // Fast path for a plain word (no connector, no camelCase split): one span, the whole token.
+    if (!CONNECTOR_RE.test(raw) && !INNER_UPPER.test(raw)) {
+      out.push({ start: base, end: base + raw.length, term: foldText(raw), whole: true });
+      continue;
+    }
     const parts = [...raw.matchAll(PART_RE)];
     const camel = parts.map((p) => camelBoundaries(p[0]));
     const isCompound = parts.length > 1 || camel.some((c) => c.length > 0);
@@ -69,11 +79,15 @@ export function tokenSpans(text: string): TokenSpan[] {
 /** Non-overlapping highlights of the tokens in `terms` (a matching whole identifier wins over its parts). */
 export function highlightTerms(text: string, terms: Set<string>, spans: TokenSpan[] = tokenSpans(text)): Highlight[] {
   const hits = spans.filter((s) => terms.has(s.term));
-  // Longest first so a matching compound swallows its parts; then keep non-overlapping.
+  // Longest first so a matching compound swallows its parts; then keep non-overlapping. A long log can repeat a
+  // term thousands of times, so overlap is tested against a mask of the characters already taken (linear in the
+  // text) rather than against every kept highlight.
   hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const covered = new Uint8Array(text.length);
   const taken: Highlight[] = [];
   for (const h of hits) {
-    if (taken.some((t) => h.start < t.end && t.start < h.end)) continue;
+    if (covered.subarray(h.start, h.end).includes(1)) continue;
+    covered.fill(1, h.start, h.end);
     taken.push({ start: h.start, end: h.end });
   }
   return taken.sort((a, b) => a.start - b.start);
@@ -92,6 +106,30 @@ export function termsOf(query: string): Set<string> {
 const WS = /\s/;
 
 /**
+ * Counts the highlights inside [s, e]. Disjoint highlights (what highlightTerms gives) sorted by start have their
+ * ends sorted too, so a count is two binary searches: a snippet of a long log with thousands of highlights stays
+ * linear. Overlapping ones are counted one by one.
+ */
+function highlightCounter(highlights: Highlight[]): (s: number, e: number) => number {
+  const sorted = [...highlights].sort((a, b) => a.start - b.start);
+  if (sorted.some((h, i) => i > 0 && h.start < sorted[i - 1]!.end)) {
+    return (s, e) => highlights.filter((h) => h.start >= s && h.end <= e).length;
+  }
+  /** First index whose key is >= x (lower bound); key non-decreasing over `sorted`. */
+  const firstAtLeast = (key: (h: Highlight) => number, x: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (key(sorted[mid]!) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (s, e) => Math.max(0, firstAtLeast((h) => h.end, e + 1) - firstAtLeast((h) => h.start, s));
+}
+
+/**
  * A window of about `maxLen` characters of `text` containing as many highlights as possible, cut at
  * whitespace, with highlight offsets shifted into the window.
  */
@@ -103,9 +141,9 @@ export function makeSnippet(text: string, highlights: Highlight[], maxLen = 240)
   let bestCount = -1;
   // Candidate windows start a little before each highlight (and at 0).
   const starts = [0, ...highlights.map((h) => Math.max(0, h.start - Math.floor(maxLen / 5)))];
+  const inWindow = highlightCounter(highlights);
   for (const s of starts) {
-    const e = s + maxLen;
-    const count = highlights.filter((h) => h.start >= s && h.end <= e).length;
+    const count = inWindow(s, s + maxLen);
     if (count > bestCount) {
       bestCount = count;
       bestStart = s;
