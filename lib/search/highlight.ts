@@ -107,8 +107,8 @@ const WS = /\s/;
 
 /**
  * Counts the highlights inside [s, e]. Disjoint highlights (what highlightTerms gives) sorted by start have their
- * ends sorted too, so a count is two binary searches: a snippet of a long log with thousands of highlights stays
- * linear. Overlapping ones are counted one by one.
+ * ends sorted too, so a count is two binary searches (offsets are integers: "end <= e" is "end < e + 1"), and a
+ * snippet of a long log with thousands of highlights stays linear. Overlapping ones are counted one by one.
  */
 function highlightCounter(highlights: Highlight[]): (s: number, e: number) => number {
   const sorted = [...highlights].sort((a, b) => a.start - b.start);
