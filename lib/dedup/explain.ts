@@ -24,8 +24,8 @@ export interface PreparedSide {
   descSpans: TokenSpan[];
   terms: Set<string>;
   frames: string[];
-  /** Spans of each term in the title and the description (built on first use), so highlighting one term is linear in its occurrences, not in the text. */
-  spansByTerm?: { title: Map<string, TokenSpan[]>; description: Map<string, TokenSpan[]> };
+  /** The spans of each term in the title and the description: highlighting one term is linear in its occurrences, not in the text. */
+  spansByTerm: { title: Map<string, TokenSpan[]>; description: Map<string, TokenSpan[]> };
 }
 
 const MAX_TERMS = 12;
@@ -46,14 +46,25 @@ const GENERIC = new Set(
   ).split(" "),
 );
 
+function byTerm(spans: TokenSpan[]): Map<string, TokenSpan[]> {
+  const out = new Map<string, TokenSpan[]>();
+  for (const s of spans) {
+    const list = out.get(s.term);
+    if (list) list.push(s);
+    else out.set(s.term, [s]);
+  }
+  return out;
+}
+
 export function prepareSide(side: ExplainSide): PreparedSide {
   const titleSpans = tokenSpans(side.title);
   const descSpans = tokenSpans(side.description);
+  const spansByTerm = { title: byTerm(titleSpans), description: byTerm(descSpans) };
   const terms = new Set<string>();
-  for (const s of [...titleSpans, ...descSpans]) {
-    if (s.term.length >= 2 && !GENERIC.has(s.term) && !/^\d{1,2}$/.test(s.term)) terms.add(s.term);
+  for (const t of [...spansByTerm.title.keys(), ...spansByTerm.description.keys()]) {
+    if (t.length >= 2 && !GENERIC.has(t) && !/^\d{1,2}$/.test(t)) terms.add(t);
   }
-  return { side, titleSpans, descSpans, terms, frames: buildReportText(side).frames };
+  return { side, titleSpans, descSpans, terms, frames: buildReportText(side).frames, spansByTerm };
 }
 
 function isIdentifier(term: string): boolean {
@@ -71,18 +82,7 @@ function stopwordLike(term: string): boolean {
   return term.length < 3 && !/\p{N}/u.test(term);
 }
 
-function byTerm(spans: TokenSpan[]): Map<string, TokenSpan[]> {
-  const out = new Map<string, TokenSpan[]>();
-  for (const s of spans) {
-    const list = out.get(s.term);
-    if (list) list.push(s);
-    else out.set(s.term, [s]);
-  }
-  return out;
-}
-
 function offsets(p: PreparedSide, term: string): { title: Highlight[]; description: Highlight[] } {
-  p.spansByTerm ??= { title: byTerm(p.titleSpans), description: byTerm(p.descSpans) };
   return {
     title: highlightTerm(p.side.title, term, p.spansByTerm.title.get(term) ?? []),
     description: highlightTerm(p.side.description, term, p.spansByTerm.description.get(term) ?? []),
@@ -108,7 +108,7 @@ export function explain(left: PreparedSide, right: PreparedSide, df: Map<string,
   const weighted = shared
     .map((t) => {
       const idf = Math.log(1 + (n + 1) / (1 + (df.get(t) ?? 0)));
-      const inTitle = right.titleSpans.some((s) => s.term === t) || left.titleSpans.some((s) => s.term === t);
+      const inTitle = right.spansByTerm.title.has(t) || left.spansByTerm.title.has(t);
       return { t, w: idf * (isIdentifier(t) ? 2 : 1) * (inTitle ? 1.5 : 1) * Math.min(1, t.length / 4) };
     })
     .sort((a, b) => b.w - a.w || a.t.localeCompare(b.t));
