@@ -80,14 +80,21 @@ export function tokenSpans(text: string): TokenSpan[] {
 export function highlightTerms(text: string, terms: Set<string>, spans: TokenSpan[] = tokenSpans(text)): Highlight[] {
   const hits = spans.filter((s) => terms.has(s.term));
   // Longest first so a matching compound swallows its parts; then keep non-overlapping. A long log can repeat a
-  // term thousands of times, so overlap is tested against a mask of the characters already taken (linear in the
-  // text) rather than against every kept highlight.
+  // term thousands of times, so overlap is tested against a mask of the characters already taken rather than
+  // against every kept highlight. The mask spans only the hits (explanations highlight one term at a time in
+  // long texts, mostly with few or no hits).
   hits.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const covered = new Uint8Array(text.length);
+  let from = Infinity;
+  let to = 0;
+  for (const h of hits) {
+    from = Math.min(from, h.start);
+    to = Math.max(to, h.end);
+  }
+  const covered = new Uint8Array(Math.max(0, to - from));
   const taken: Highlight[] = [];
   for (const h of hits) {
-    if (covered.subarray(h.start, h.end).includes(1)) continue;
-    covered.fill(1, h.start, h.end);
+    if (covered.subarray(h.start - from, h.end - from).includes(1)) continue;
+    covered.fill(1, h.start - from, h.end - from);
     taken.push({ start: h.start, end: h.end });
   }
   return taken.sort((a, b) => a.start - b.start);
