@@ -29,6 +29,7 @@ const drafts = draftsFromDb(url.slice("file:".length));
 const core = openCore();
 try {
   const { encoder, index } = await core.query();
+  await index.warm?.(); // as the server's check workers do before their first check
   const n = await core.db.report.count();
   const k = 10;
   const pool = duplicatePoolSize(k);

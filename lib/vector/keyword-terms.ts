@@ -21,6 +21,16 @@ export interface KeywordBound {
    * corpus size; on a vocabulary where every word is common it is what keeps the query small.
    */
   maxPostings: number;
+  /**
+   * Above minDocs the query is answered from per-term lists in memory (keyword-lists.ts) instead: each term's
+   * best listLength rows by its bm25 contribution. maxPostings then bounds only the FTS5 fallback. 0 = no lists
+   * (every query goes to FTS5 under maxPostings).
+   */
+  listLength: number;
+  /** Postings the lists hold in memory over all terms (8 bytes each plus the id). */
+  maxCachedPostings: number;
+  /** Rows changed since the lists were read, scored from the keyword log, before the lists are read again. */
+  maxDirty: number;
 }
 
 export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({
@@ -36,6 +46,9 @@ export const DEFAULT_KEYWORD_BOUND: Readonly<KeywordBound> = Object.freeze({
   // 20,000: on Apache Jira BM25 R@10/MRR are within 0.001 of 200,000's while a 100k-report check's keyword query
   // takes 7.8 instead of 18.8 ms (docs/performance-api.md, "A smaller keyword budget").
   maxPostings: 20_000,
+  listLength: 16_384,
+  maxCachedPostings: 8_000_000,
+  maxDirty: 4096,
 });
 
 /**

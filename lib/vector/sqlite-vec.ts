@@ -7,6 +7,7 @@
 //   ix_doc_<gen>        plain table id -> product/component/status/created_at: filters for the keyword side
 //                       (joined to FTS5 by rowid) and a fast B-tree for count()/ids()
 //   ix_annlog_<gen>     ids changed since the ANN file beside the database was saved (ann.ts)
+//   ix_kwlog_<gen>      the last KWLOG_KEEP rows written or deleted, with their indexed text (keyword-lists.ts)
 // Dense search above ANN_MIN_POINTS goes through the ANN graph (ann.ts) and is re-scored from ix_vec_<gen>.
 // (+ the shadow tables sqlite-vec and FTS5 create, all named ix_vec_<gen>_* / ix_fts_<gen>_*).
 // Why not FTS5 UNINDEXED filter columns: they need contentless_unindexed=1, and SQLite 3.53's DROP TABLE
@@ -31,7 +32,8 @@ import type { Hit, HybridHit, IndexPoint, ReindexSession, SearchFilter, VectorIn
 import { assertGenerationId, generationCreatedAt, isGenerationId, newGenerationId, type GenerationAdmin, type GenerationInfo } from "@/lib/vector/generation";
 import { candidateCount, reciprocalRankFusion, resolveFusion, type FusionOptions } from "@/lib/vector/hybrid";
 import { FTS5_TOKENIZER, ftsDocument, ftsMatchOf, queryTerms } from "@/lib/vector/tokenize";
-import { boundQueryTerms } from "@/lib/vector/keyword-terms";
+import { boundQueryTerms, DEFAULT_KEYWORD_BOUND, type KeywordBound } from "@/lib/vector/keyword-terms";
+import { KeywordLists, type KeywordListSource, type KeywordLogEntry } from "@/lib/vector/keyword-lists";
 import { AnnSidecar, annBeam, annLogTable, type AnnOptions, type AnnStatus } from "@/lib/vector/ann";
 import {
   assertDims,
@@ -52,6 +54,16 @@ const KEYWORD_DF_CACHE_MIN = 64;
 const KEYWORD_DF_CACHE_MAX = 200_000;
 /** Keyword side: the document count the df fractions are taken of is re-read at most this often. */
 const KEYWORD_DOCS_TTL_MS = 30_000;
+/**
+ * Keyword log entries kept per generation: a reader whose lists are older than that reads them again. Above
+ * KeywordBound.maxDirty, so a reader normally drops its lists for having too many changed rows, not for a gap.
+ */
+const KWLOG_KEEP = 8192;
+/**
+ * warm() reads the lists of terms in at least this many rows (and at most maxDfFraction of them): a list of
+ * fewer rows costs FTS5 about a millisecond to read when a query first needs it.
+ */
+const KEYWORD_WARM_MIN_DF = 1000;
 
 /** sqlite-vec's hard cap on k in a KNN query. */
 export const VEC0_MAX_K = 4096;
@@ -76,6 +88,8 @@ export interface SqliteVecIndexOptions {
   mmapBytes?: number;
   /** Approximate dense search above a size (config().ann); null/absent = exact vec0 search at every size. */
   ann?: AnnOptions | null;
+  /** The keyword side's bound (lib/vector/keyword-terms.ts); tests shrink it to reach its paths on small corpora. */
+  keywordBound?: Partial<KeywordBound>;
 }
 
 /** ANN candidates examined per wanted hit before exact re-scoring (more = better recall, more lookups). */
@@ -102,6 +116,10 @@ const vecTable = (gen: string) => {
 const ftsTable = (gen: string) => {
   assertGenerationId(gen, "sqlite-vec");
   return `ix_fts_${gen}`;
+};
+const kwLogTable = (gen: string) => {
+  assertGenerationId(gen, "sqlite-vec");
+  return `ix_kwlog_${gen}`;
 };
 const docTable = (gen: string) => {
   assertGenerationId(gen, "sqlite-vec");
@@ -192,6 +210,29 @@ function filterClauses(
   return { sql: parts.map((p) => ` AND ${p}`).join(""), key, params };
 }
 
+/**
+ * FTS5's totals (the `averages` record, id 1 of the `_data` shadow table): rows, then tokens per column, as
+ * SQLite varints. Its bm25() computes IDF and average length from these.
+ */
+function ftsTotals(block: Buffer | undefined): { rows: number; tokens: number } {
+  if (!block) return { rows: 0, tokens: 0 };
+  const values: number[] = [];
+  for (let i = 0; i < block.length; ) {
+    let v = 0;
+    for (let j = 0; ; j++) {
+      const byte = block[i++]!;
+      if (j === 8) {
+        v = v * 256 + byte;
+        break;
+      }
+      v = v * 128 + (byte & 0x7f);
+      if (!(byte & 0x80)) break;
+    }
+    values.push(v);
+  }
+  return { rows: values[0] ?? 0, tokens: values.slice(1).reduce((a, b) => a + b, 0) };
+}
+
 export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   readonly backend = "sqlite-vec" as const;
   readonly path: string;
@@ -203,6 +244,9 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private readonly metaStmts = new Map<string, Stmt>();
   /** Keyword-side document frequencies per generation (keywordStats). */
   private readonly keywordStatsByGen = new Map<string, { df(term: string): number; docs(): number }>();
+  private readonly keywordBound: Readonly<KeywordBound>;
+  private readonly keywordListsByGen = new Map<string, KeywordLists>();
+  private readonly kwLogged = new Set<string>();
   private closed = false;
   private readonly readTx: (fn: () => unknown) => unknown;
   private readonly ann: AnnSidecar;
@@ -216,6 +260,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     if (!(this.titleWeight > 0)) throw new Error("SqliteVecIndex: titleWeight must be > 0");
     this.fusion = opts.fusion ?? {};
     resolveFusion(this.fusion);
+    this.keywordBound = { ...DEFAULT_KEYWORD_BOUND, ...opts.keywordBound };
     this.path = opts.path;
     this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
     try {
@@ -364,6 +409,9 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     this.db.exec(`DROP TABLE IF EXISTS ${ftsTable(gen)}`);
     this.db.exec(`DROP TABLE IF EXISTS ${docTable(gen)}`);
     this.db.exec(`DROP TABLE IF EXISTS ${annLogTable(gen)}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${kwLogTable(gen)}`);
+    this.kwLogged.delete(gen);
+    this.keywordListsByGen.delete(gen);
     this.deleteMeta(`gen.${gen}`);
     this.ann.forget(gen);
     this.ann.removeFiles(gen);
@@ -389,6 +437,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
         `ON CONFLICT(id) DO UPDATE SET product = excluded.product, component = excluded.component, ` +
         `status = excluded.status, created_at = excluded.created_at`,
     );
+    const logged: [number, string | null, string | null][] = [];
     for (const p of points) {
       const id = BigInt(p.id);
       const meta = [toText(p.product), toText(p.component), toText(p.status), BigInt(p.createdAt)];
@@ -397,13 +446,28 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       docUp.run(id, ...meta);
       // Upsert replaces the whole point: a point without text has no keyword entry.
       if (r.changes !== 0) ftsDel.run(id);
-      if (p.text) {
-        const title = ftsDocument(p.text.title);
-        const body = ftsDocument(p.text.body);
-        if (title || body) ftsIns.run(id, title, body);
-      }
+      const title = p.text ? ftsDocument(p.text.title) : "";
+      const body = p.text ? ftsDocument(p.text.body) : "";
+      if (title || body) ftsIns.run(id, title, body);
+      logged.push(title || body ? [p.id, title, body] : [p.id, null, null]);
     }
     this.ann.logChanges(gen, points.map((p) => p.id));
+    this.logKeywordChanges(gen, logged);
+  }
+
+  /** Appends rows' indexed text (null: gone) to the generation's keyword log and trims it to KWLOG_KEEP. */
+  private logKeywordChanges(gen: string, rows: [number, string | null, string | null][]): void {
+    if (rows.length === 0) return;
+    const log = kwLogTable(gen);
+    if (!this.kwLogged.has(gen)) {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${log} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL, title TEXT, body TEXT)`);
+      this.kwLogged.add(gen);
+    }
+    const s = this.statements(gen);
+    const ins = s.stmt("kwlogIns", () => `INSERT INTO ${log} (id, title, body) VALUES (?, ?, ?)`);
+    let seq = 0;
+    for (const [id, title, body] of rows) seq = Number(ins.run(BigInt(id), title, body).lastInsertRowid);
+    s.stmt("kwlogTrim", () => `DELETE FROM ${log} WHERE seq <= ?`).run(seq - KWLOG_KEEP);
   }
 
   private deleteFrom(gen: string, ids: number[]): void {
@@ -420,6 +484,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       }
     }
     this.ann.logChanges(gen, deleted);
+    this.logKeywordChanges(gen, deleted.map((id) => [id, null, null]));
   }
 
   async upsert(points: IndexPoint[]): Promise<void> {
@@ -613,6 +678,8 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private keywordIn(live: Live, query: string, k: number, f: CleanFilter): Hit[] {
     if (typeof query !== "string") throw new Error("sqlite-vec keywordSearch: query must be a string");
     if (k === 0 || f.empty) return [];
+    const fromLists = this.keywordFromLists(live, query, k, f);
+    if (fromLists) return fromLists;
     const match = this.keywordMatch(live, query);
     if (match === null) return [];
     const s = this.statements(live.gen);
@@ -637,7 +704,100 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
     const terms = queryTerms(query);
     if (terms.length === 0) return null;
     const stats = this.keywordStats(live.gen);
-    return ftsMatchOf(boundQueryTerms(terms, (t) => stats.df(t), stats.docs()));
+    return ftsMatchOf(boundQueryTerms(terms, (t) => stats.df(t), stats.docs(), this.keywordBound));
+  }
+
+  /**
+   * The keyword top k from per-term lists in memory (keyword-lists.ts) for generations of at least minDocs rows;
+   * null below that, or when the lists hand the query back (then FTS5 answers it with the postings budget).
+   * The terms are bounded like FTS5's but without the postings budget: a list costs at most listLength.
+   */
+  private keywordFromLists(live: Live, query: string, k: number, f: CleanFilter): Hit[] | null {
+    const stats = this.keywordStats(live.gen);
+    const docs = stats.docs();
+    if (docs < this.keywordBound.minDocs || this.keywordBound.listLength <= 0) return null;
+    const terms = boundQueryTerms(queryTerms(query), (t) => stats.df(t), docs, { ...this.keywordBound, maxPostings: Infinity });
+    if (terms.length === 0) return [];
+    const lists = this.keywordListsOf(live.gen);
+    const s = this.statements(live.gen);
+    const c = filterClauses(f, "d.id", false, "d.");
+    const admit = c.sql
+      ? (ids: number[]) => {
+          const stmt = s.stmt(`kwAdmit:${c.key}`, () => `SELECT d.id FROM json_each(?) j JOIN ${s.doc} d ON d.id = j.value WHERE 1${c.sql}`).pluck();
+          return new Set(stmt.all(JSON.stringify(ids), ...c.params) as number[]);
+        }
+      : null;
+    return lists.search(this.keywordSource(live.gen, stats), terms, k, new Set(f.excludeIds), admit);
+  }
+
+  /**
+   * Reads the keyword lists of the live generation's common terms (KEYWORD_WARM_MIN_DF up to maxDfFraction of
+   * the rows), one read transaction per term, yielding between terms. At 1M synthetic reports, a few seconds.
+   */
+  async warm(): Promise<void> {
+    this.check();
+    const terms = this.read(() => {
+      const live = this.readLive();
+      const stats = this.keywordStats(live.gen);
+      const docs = stats.docs();
+      if (docs < this.keywordBound.minDocs || this.keywordBound.listLength <= 0) return [];
+      const vocab = `ix_vocab_${live.gen}`; // created by keywordStats
+      return this.db
+        .prepare(`SELECT term FROM temp.${vocab} WHERE doc >= ? AND doc <= ?`)
+        .pluck()
+        .all(KEYWORD_WARM_MIN_DF, Math.floor(this.keywordBound.maxDfFraction * docs)) as string[];
+    });
+    for (const term of terms) {
+      this.read(() => {
+        const live = this.readLive();
+        this.keywordListsOf(live.gen).warm(this.keywordSource(live.gen, this.keywordStats(live.gen)), term);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private keywordListsOf(gen: string): KeywordLists {
+    let lists = this.keywordListsByGen.get(gen);
+    if (!lists) {
+      const b = this.keywordBound;
+      lists = new KeywordLists({
+        listLength: b.listLength,
+        maxCachedPostings: b.maxCachedPostings,
+        maxDirty: b.maxDirty,
+        maxDrift: 0.05,
+        titleWeight: this.titleWeight,
+      });
+      this.keywordListsByGen.clear();
+      this.keywordListsByGen.set(gen, lists);
+    }
+    return lists;
+  }
+
+  /** The live generation's keyword lists: terms and postings in memory, changed rows scored from the log. */
+  keywordListState(): { terms: number; postings: number; dirty: number } {
+    return this.keywordListsByGen.get(this.live.gen)?.size ?? { terms: 0, postings: 0, dirty: 0 };
+  }
+
+  /** What the keyword lists read from the generation (inside the caller's read transaction). */
+  private keywordSource(gen: string, stats: { df(term: string): number }): KeywordListSource {
+    const s = this.statements(gen);
+    const log = kwLogTable(gen);
+    const hasLog = () => this.kwLogged.has(gen) || (this.tableExists(log) && (this.kwLogged.add(gen), true));
+    return {
+      maxSeq: () =>
+        hasLog() ? Number(s.stmt("kwlogMax", () => `SELECT coalesce(max(seq), 0) FROM ${log}`).pluck().get()) : 0,
+      entriesAfter: (seq) =>
+        hasLog() ? (s.stmt("kwlogAfter", () => `SELECT seq, id, title, body FROM ${log} WHERE seq > ? ORDER BY seq`).all(seq) as KeywordLogEntry[]) : [],
+      topPostings: (term, limit) => {
+        const rows = s
+          .stmt("kwTop", () => `SELECT rowid, bm25(${s.fts}, ?, 1.0) AS bm FROM ${s.fts} WHERE ${s.fts} MATCH ? ORDER BY bm, rowid LIMIT ?`)
+          .raw()
+          .all(this.titleWeight, ftsMatchOf([{ term, weight: 1 }]), limit) as [number, number][];
+        return { ids: rows.map((r) => r[0]), scores: rows.map((r) => -r[1]) };
+      },
+      df: (term) => stats.df(term),
+      totals: () => ftsTotals(s.stmt("ftsTotals", () => `SELECT block FROM ${s.fts}_data WHERE id = 1`).pluck().get() as Buffer | undefined),
+    };
   }
 
   /**
@@ -830,7 +990,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       }
       const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ix\\_%' ESCAPE '\\'").all() as { name: string }[];
       for (const { name } of tables) {
-        const m = /^ix_(?:vec|fts|doc|annlog)_([0-9a-z]+)$/.exec(name);
+        const m = /^ix_(?:vec|fts|doc|annlog|kwlog)_([0-9a-z]+)$/.exec(name);
         if (m && isGenerationId(m[1]) && m[1] !== live.gen && !metas.has(m[1])) {
           if (Date.now() - generationCreatedAt(m[1]) > olderThanMs) dropped.add(m[1]);
         }

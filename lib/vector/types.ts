@@ -68,5 +68,10 @@ export interface VectorIndex {
   keywordSearch(query: string, k: number, filter?: SearchFilter): Promise<Hit[]>;
   hybridSearch(vector: Float32Array, query: string, k: number, filter?: SearchFilter): Promise<HybridHit[]>;
   beginReindex(opts?: { dims?: number; resumeGeneration?: string }): Promise<ReindexSession>;
+  /**
+   * Loads now what the first queries would otherwise load on the way (sqlite-vec: the keyword lists of the
+   * common terms). For a process about to serve many queries; optional, and a no-op where nothing is lazy.
+   */
+  warm?(): Promise<void>;
   close(): Promise<void>;
 }
