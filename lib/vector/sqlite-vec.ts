@@ -60,8 +60,10 @@ const KEYWORD_DOCS_TTL_MS = 30_000;
  */
 const KWLOG_KEEP = 8192;
 /**
- * warm() reads the lists of terms in at least this many rows (and at most maxDfFraction of them): a list of
- * fewer rows costs FTS5 about a millisecond to read when a query first needs it.
+ * warm() reads the lists of terms in at least this many rows, the most common first, up to half of the lists'
+ * postings cap: a list of fewer rows costs FTS5 about a millisecond to read when a query first needs it, one of
+ * a term in 100k rows a tenth of a second. The most common terms are included although they are kept only by
+ * queries with fewer than minTerms selective terms: on the synthetic corpus that is one check in six.
  */
 const KEYWORD_WARM_MIN_DF = 1000;
 
@@ -210,6 +212,14 @@ function filterClauses(
   return { sql: parts.map((p) => ` AND ${p}`).join(""), key, params };
 }
 
+/** Document frequencies of a generation's terms (counts of common terms cached) and its row count. */
+interface KeywordStats {
+  df(term: string): number;
+  /** Caches a count read some other way (a scan of the vocabulary). */
+  remember(term: string, df: number): void;
+  docs(): number;
+}
+
 /**
  * FTS5's totals (the `averages` record, id 1 of the `_data` shadow table): rows, then tokens per column, as
  * SQLite varints. Its bm25() computes IDF and average length from these.
@@ -243,7 +253,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private readonly stmts = new Map<string, GenStatements>();
   private readonly metaStmts = new Map<string, Stmt>();
   /** Keyword-side document frequencies per generation (keywordStats). */
-  private readonly keywordStatsByGen = new Map<string, { df(term: string): number; docs(): number }>();
+  private readonly keywordStatsByGen = new Map<string, KeywordStats>();
   private readonly keywordBound: Readonly<KeywordBound>;
   private readonly keywordListsByGen = new Map<string, KeywordLists>();
   private readonly kwLogged = new Set<string>();
@@ -731,21 +741,27 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   }
 
   /**
-   * Reads the keyword lists of the live generation's common terms (KEYWORD_WARM_MIN_DF up to maxDfFraction of
-   * the rows), one read transaction per term, yielding between terms. At 1M synthetic reports, a few seconds.
+   * Reads the keyword lists of the live generation's common terms (see KEYWORD_WARM_MIN_DF), one read
+   * transaction per term, yielding between terms. At 1M synthetic reports, about half a minute.
    */
   async warm(): Promise<void> {
     this.check();
     const terms = this.read(() => {
       const live = this.readLive();
       const stats = this.keywordStats(live.gen);
-      const docs = stats.docs();
-      if (docs < this.keywordBound.minDocs || this.keywordBound.listLength <= 0) return [];
+      if (stats.docs() < this.keywordBound.minDocs || this.keywordBound.listLength <= 0) return [];
       const vocab = `ix_vocab_${live.gen}`; // created by keywordStats
-      return this.db
-        .prepare(`SELECT term FROM temp.${vocab} WHERE doc >= ? AND doc <= ?`)
-        .pluck()
-        .all(KEYWORD_WARM_MIN_DF, Math.floor(this.keywordBound.maxDfFraction * docs)) as string[];
+      const common = this.db.prepare(`SELECT term, doc FROM temp.${vocab} WHERE doc >= ? ORDER BY doc DESC`).raw().all(KEYWORD_WARM_MIN_DF) as [string, number][];
+      // (their counts too: fts5vocab counts a term's rows by walking them, a tenth of a second at 100k rows)
+      for (const [term, df] of common) stats.remember(term, df);
+      const out: string[] = [];
+      let postings = 0;
+      for (const [term, df] of common) {
+        postings += Math.min(df, this.keywordBound.listLength);
+        if (postings > this.keywordBound.maxCachedPostings / 2) break;
+        out.push(term);
+      }
+      return out;
     });
     for (const term of terms) {
       this.read(() => {
@@ -806,7 +822,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
    * so frequencies of common terms are cached: a stale count only shifts which terms are kept, while rare terms
    * (short doclists, cheap to count) are always read fresh, so a term that a new report brings in is never missed.
    */
-  private keywordStats(gen: string): { df(term: string): number; docs(): number } {
+  private keywordStats(gen: string): KeywordStats {
     let st = this.keywordStatsByGen.get(gen);
     if (!st) {
       const s = this.statements(gen);
@@ -815,20 +831,29 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
       const dfStmt = this.db.prepare(`SELECT doc FROM temp.${vocab} WHERE term = ?`).pluck();
       const countStmt = s.stmt("docCount", () => `SELECT count(*) FROM ${s.doc}`).pluck();
       const cache = new Map<string, number>();
-      let docs = { n: 0, at: -Infinity };
+      const remember = (term: string, n: number) => {
+        if (n < KEYWORD_DF_CACHE_MIN) return;
+        if (cache.size >= KEYWORD_DF_CACHE_MAX) cache.clear();
+        cache.set(term, n);
+      };
+      let docs = { n: 0, at: -Infinity, cachedAt: 0 };
       st = {
         df: (term) => {
           const hit = cache.get(term);
           if (hit !== undefined) return hit;
           const n = Number(dfStmt.get(term) ?? 0);
-          if (n >= KEYWORD_DF_CACHE_MIN) {
-            if (cache.size >= KEYWORD_DF_CACHE_MAX) cache.clear();
-            cache.set(term, n);
-          }
+          remember(term, n);
           return n;
         },
+        remember,
         docs: () => {
-          if (performance.now() - docs.at > KEYWORD_DOCS_TTL_MS) docs = { n: Number(countStmt.get()), at: performance.now() };
+          if (performance.now() - docs.at > KEYWORD_DOCS_TTL_MS) {
+            const n = Number(countStmt.get());
+            // counts cached when the corpus was 5% smaller or larger are dropped (they also score changed rows)
+            const drifted = Math.abs(n - docs.cachedAt) > 0.05 * docs.cachedAt;
+            if (drifted) cache.clear();
+            docs = { n, at: performance.now(), cachedAt: drifted ? n : docs.cachedAt };
+          }
           return docs.n;
         },
       };
