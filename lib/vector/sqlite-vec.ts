@@ -468,16 +468,16 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   /** Appends rows' indexed text (null: gone) to the generation's keyword log and trims it to KWLOG_KEEP. */
   private logKeywordChanges(gen: string, rows: [number, string | null, string | null][]): void {
     if (rows.length === 0) return;
-    const log = kwLogTable(gen);
+    const kwlog = kwLogTable(gen);
     if (!this.kwLogged.has(gen)) {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS ${log} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL, title TEXT, body TEXT)`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${kwlog} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL, title TEXT, body TEXT)`);
       this.kwLogged.add(gen);
     }
     const s = this.statements(gen);
-    const ins = s.stmt("kwlogIns", () => `INSERT INTO ${log} (id, title, body) VALUES (?, ?, ?)`);
+    const ins = s.stmt("kwlogIns", () => `INSERT INTO ${kwlog} (id, title, body) VALUES (?, ?, ?)`);
     let seq = 0;
     for (const [id, title, body] of rows) seq = Number(ins.run(BigInt(id), title, body).lastInsertRowid);
-    s.stmt("kwlogTrim", () => `DELETE FROM ${log} WHERE seq <= ?`).run(seq - KWLOG_KEEP);
+    s.stmt("kwlogTrim", () => `DELETE FROM ${kwlog} WHERE seq <= ?`).run(seq - KWLOG_KEEP);
   }
 
   private deleteFrom(gen: string, ids: number[]): void {
@@ -797,13 +797,13 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   /** What the keyword lists read from the generation (inside the caller's read transaction). */
   private keywordSource(gen: string, stats: { df(term: string): number }): KeywordListSource {
     const s = this.statements(gen);
-    const log = kwLogTable(gen);
-    const hasLog = () => this.kwLogged.has(gen) || (this.tableExists(log) && (this.kwLogged.add(gen), true));
+    const kwlog = kwLogTable(gen);
+    const hasLog = () => this.kwLogged.has(gen) || (this.tableExists(kwlog) && (this.kwLogged.add(gen), true));
     return {
       maxSeq: () =>
-        hasLog() ? Number(s.stmt("kwlogMax", () => `SELECT coalesce(max(seq), 0) FROM ${log}`).pluck().get()) : 0,
+        hasLog() ? Number(s.stmt("kwlogMax", () => `SELECT coalesce(max(seq), 0) FROM ${kwlog}`).pluck().get()) : 0,
       entriesAfter: (seq) =>
-        hasLog() ? (s.stmt("kwlogAfter", () => `SELECT seq, id, title, body FROM ${log} WHERE seq > ? ORDER BY seq`).all(seq) as KeywordLogEntry[]) : [],
+        hasLog() ? (s.stmt("kwlogAfter", () => `SELECT seq, id, title, body FROM ${kwlog} WHERE seq > ? ORDER BY seq`).all(seq) as KeywordLogEntry[]) : [],
       topPostings: (term, limit) => {
         const rows = s
           .stmt("kwTop", () => `SELECT rowid, bm25(${s.fts}, ?, 1.0) AS bm FROM ${s.fts} WHERE ${s.fts} MATCH ? ORDER BY bm, rowid LIMIT ?`)

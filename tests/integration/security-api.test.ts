@@ -279,7 +279,8 @@ const SQL_ALLOW: Record<string, RegExp[]> = {
   "lib/vector/sqlite-vec.ts": [
     /^s\.(vec|fts|doc)$/, // GenStatements: vecTable/ftsTable/docTable(gen), gen validated
     /^(vec|fts)$/, // same, in createGeneration
-    /^(vecTable|ftsTable|docTable)\(gen\)$/,
+    /^(vecTable|ftsTable|docTable|kwLogTable)\(gen\)$/,
+    /^kwlog$/, // kwLogTable(gen): ix_kwlog_<gen>, gen checked by assertGenerationId
     /^dims$/, // assertDims: positive integer
     /^mmap$/, // Number.isSafeInteger checked
     /^FTS5_TOKENIZER$/, // constant
