@@ -6,11 +6,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import Database from "better-sqlite3";
 import { boundQueryTerms, DEFAULT_KEYWORD_BOUND } from "@/lib/vector/keyword-terms";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
-import { ftsMatchExpression, queryTerms } from "@/lib/vector/tokenize";
+import { queryTerms } from "@/lib/vector/tokenize";
 import { mulberry32 } from "@/lib/random";
+import { fts5Ranking } from "@/tests/helpers/fts5-ranking";
 
 describe("boundQueryTerms", () => {
   const terms = queryTerms("NullPointerException in upload manager when the app syncs common words everywhere");
@@ -84,19 +84,7 @@ describe("bounded BM25 on a sqlite-vec index above the threshold", () => {
   });
 
   /** Exact BM25 top k: the unbounded OR query of every term, straight against the live FTS5 table. */
-  function exactTop(query: string, k: number, product?: string): number[] {
-    const db = new Database(file, { readonly: true });
-    try {
-      const gen = (db.prepare("SELECT value FROM ix_meta WHERE key = 'live'").get() as { value: string }).value;
-      const where = product ? ` AND rowid IN (SELECT id FROM ix_doc_${gen} WHERE product = ?)` : "";
-      const rows = db
-        .prepare(`SELECT rowid AS id FROM ix_fts_${gen} WHERE ix_fts_${gen} MATCH ?${where} ORDER BY bm25(ix_fts_${gen}, 3.0, 1.0), rowid LIMIT ?`)
-        .all(...[ftsMatchExpression(query), ...(product ? [product] : []), k]) as { id: number }[];
-      return rows.map((x) => x.id);
-    } finally {
-      db.close();
-    }
-  }
+  const exactTop = (query: string, k: number, product?: string) => fts5Ranking(file, query, k, product).map((h) => h.id);
 
   it("finds planted duplicates in the top 10 as often as exact BM25 does, and agrees on the best hit", async () => {
     let bounded = 0;

@@ -8,10 +8,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import Database from "better-sqlite3";
 import { SqliteVecIndex, type SqliteVecIndexOptions } from "@/lib/vector/sqlite-vec";
 import type { KeywordBound } from "@/lib/vector/keyword-terms";
-import { ftsMatchExpression } from "@/lib/vector/tokenize";
+import { fts5Ranking } from "@/tests/helpers/fts5-ranking";
 import { mulberry32 } from "@/lib/random";
 import type { Hit } from "@/lib/vector/types";
 
@@ -47,20 +46,7 @@ describe("keyword lists on a sqlite-vec index", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** FTS5's own ranking of the whole OR query: ids and -bm25, as the index scores them. */
-  function fts5Top(query: string, k: number, product?: string): Hit[] {
-    const db = new Database(file, { readonly: true });
-    try {
-      const gen = (db.prepare("SELECT value FROM ix_meta WHERE key = 'live'").get() as { value: string }).value;
-      const where = product ? ` AND rowid IN (SELECT id FROM ix_doc_${gen} WHERE product = ?)` : "";
-      const rows = db
-        .prepare(`SELECT rowid AS id, bm25(ix_fts_${gen}, 3.0, 1.0) AS bm FROM ix_fts_${gen} WHERE ix_fts_${gen} MATCH ?${where} ORDER BY bm, rowid LIMIT ?`)
-        .all(...[ftsMatchExpression(query), ...(product ? [product] : []), k]) as { id: number; bm: number }[];
-      return rows.map((x) => ({ id: x.id, score: -x.bm }));
-    } finally {
-      db.close();
-    }
-  }
+  const fts5Top = (query: string, k: number, product?: string) => fts5Ranking(file, query, k, product);
   const queryOf = (id: number) => `${texts[id - 1]!.title}\n${texts[id - 1]!.body}`;
   function assertSameRanking(got: Hit[], want: Hit[], what: string): void {
     assert.deepEqual(got.map((h) => h.id), want.map((h) => h.id), `${what}: ids`);
