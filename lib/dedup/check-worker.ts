@@ -31,9 +31,9 @@ port.on("message", async (m: CheckRequest) => {
 });
 
 // Warm up before taking requests: the serving model, the index and its ANN graph (tens of MB at 100k
-// reports), the index's keyword lists of common terms, Prisma, and the corpus term frequencies the explanations use (built in the background, a few
-// seconds at 100k), so the first checks sent here neither wait for them nor explain differently from the main
-// thread. A failure is not fatal: the same error comes back with the first request, which is then checked in
+// reports), the index's keyword lists of common terms, Prisma, and the corpus term frequencies the explanations
+// use (built in the background, a few seconds at 100k), so the first checks sent here neither wait for them nor
+// explain differently from the main thread. A failure is not fatal: the same error comes back with the first request, which is then checked in
 // thread.
 try {
   await findDuplicatesHere(core, { title: "warm up", description: "" }, { k: 1 });

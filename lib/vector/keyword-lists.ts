@@ -12,6 +12,7 @@
 // scored from that text with the same formula. Past maxDirty of them, a gap in the log (trimmed away), or a
 // corpus that grew or shrank by maxDrift (IDF and average length move), the lists are dropped and read again.
 import type { Hit } from "@/lib/vector/types";
+import type { KeywordBound } from "@/lib/vector/keyword-terms";
 import type { QueryTerm } from "@/lib/vector/tokenize";
 
 /** FTS5's bm25() constants (fts5_aux.c). */
@@ -51,13 +52,8 @@ export interface KeywordListSource {
   totals(): { rows: number; tokens: number };
 }
 
-export interface KeywordListOptions {
-  /** Rows kept per term, best contribution first. */
-  listLength: number;
-  /** Postings held in memory over all terms; the least recently used lists go first. */
-  maxCachedPostings: number;
-  /** Reports changed since the lists were read, scored from the log, before everything is read again. */
-  maxDirty: number;
+/** The lists' share of the keyword bound (keyword-terms.ts documents each); the least recently used lists go first. */
+export interface KeywordListOptions extends Pick<KeywordBound, "listLength" | "maxCachedPostings" | "maxDirty"> {
   /** Relative change in the row count that drops the lists (their IDF and average length are that old). */
   maxDrift: number;
   /** Title weight of bm25() (the body's is 1). */

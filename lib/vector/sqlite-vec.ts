@@ -66,6 +66,11 @@ const KWLOG_KEEP = 8192;
  * queries with fewer than minTerms selective terms: on the synthetic corpus that is one check in six.
  */
 const KEYWORD_WARM_MIN_DF = 1000;
+/**
+ * A row count this far (relative) from the one the keyword side's cached numbers were taken at drops them: the
+ * keyword lists (their IDF and average length) and the cached document frequencies (which also score changed rows).
+ */
+const KEYWORD_MAX_DRIFT = 0.05;
 
 /** sqlite-vec's hard cap on k in a KNN query. */
 export const VEC0_MAX_K = 4096;
@@ -775,14 +780,8 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
   private keywordListsOf(gen: string): KeywordLists {
     let lists = this.keywordListsByGen.get(gen);
     if (!lists) {
-      const b = this.keywordBound;
-      lists = new KeywordLists({
-        listLength: b.listLength,
-        maxCachedPostings: b.maxCachedPostings,
-        maxDirty: b.maxDirty,
-        maxDrift: 0.05,
-        titleWeight: this.titleWeight,
-      });
+      const { listLength, maxCachedPostings, maxDirty } = this.keywordBound;
+      lists = new KeywordLists({ listLength, maxCachedPostings, maxDirty, maxDrift: KEYWORD_MAX_DRIFT, titleWeight: this.titleWeight });
       this.keywordListsByGen.clear();
       this.keywordListsByGen.set(gen, lists);
     }
@@ -849,8 +848,7 @@ export class SqliteVecIndex implements VectorIndex, GenerationAdmin {
         docs: () => {
           if (performance.now() - docs.at > KEYWORD_DOCS_TTL_MS) {
             const n = Number(countStmt.get());
-            // counts cached when the corpus was 5% smaller or larger are dropped (they also score changed rows)
-            const drifted = Math.abs(n - docs.cachedAt) > 0.05 * docs.cachedAt;
+            const drifted = Math.abs(n - docs.cachedAt) > KEYWORD_MAX_DRIFT * docs.cachedAt;
             if (drifted) cache.clear();
             docs = { n, at: performance.now(), cachedAt: drifted ? n : docs.cachedAt };
           }
