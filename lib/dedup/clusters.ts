@@ -5,7 +5,7 @@
 import { Prisma, type PrismaClient } from "@/lib/db/client";
 import { pairKey } from "@/lib/corpus/rows";
 import type { Verdict } from "@/lib/domain/types";
-import { decisionsTouching, latestByPair } from "@/lib/dedup/verdicts";
+import { decisionsByIds, latestByPair } from "@/lib/dedup/verdicts";
 import { UnionFind } from "@/lib/math";
 import type { Core } from "@/lib/core";
 
@@ -142,28 +142,41 @@ export interface LocalGraph {
 const SEED_CHUNK = 500;
 
 /**
- * The links of every connected component (over all links, live or dead) that holds one of `seeds`: one recursive
- * statement per SEED_CHUNK seeds, instead of a round of queries per hop, so the cost of a check's graph read does not
- * grow with cluster depth or with the round trips to a Postgres server. The SQL is the same on SQLite and Postgres.
+ * The links of every connected component (over all links, live or dead) that holds one of `seeds`, and the ids of
+ * the decisions in force (not reverted) touching any report of those components: one recursive statement per
+ * SEED_CHUNK seeds, instead of a round of queries per hop and a second query for the decisions, so the cost of a
+ * check's graph read does not grow with cluster depth or with the round trips to a Postgres server (and a check
+ * whose candidates were never triaged reads no decision rows at all). The SQL is the same on SQLite and Postgres.
  */
-async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<Edge[]> {
+async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<{ edges: Edge[]; decisionIds: number[] }> {
   const edges = new Map<string, Edge>();
+  const decisionIds = new Set<number>();
   for (let i = 0; i < seeds.length; i += SEED_CHUNK) {
     const part = seeds.slice(i, i + SEED_CHUNK);
-    const rows = await prisma.$queryRaw<{ duplicateId: number | bigint; masterId: number | bigint }[]>`
+    // "decision" = 0: a link (a = duplicateId, b = masterId); 1: a decision's id in a
+    const rows = await prisma.$queryRaw<{ a: number | bigint; b: number | bigint | null; decision: number | bigint }[]>`
       WITH RECURSIVE reach(id) AS (
         SELECT "id" FROM "Report" WHERE "id" IN (${Prisma.join(part)})
         UNION
         SELECT CASE WHEN l."duplicateId" = r."id" THEN l."masterId" ELSE l."duplicateId" END
         FROM reach r JOIN "DuplicateLink" l ON l."duplicateId" = r."id" OR l."masterId" = r."id"
       )
-      SELECT l."duplicateId", l."masterId" FROM "DuplicateLink" l WHERE l."duplicateId" IN (SELECT "id" FROM reach)`;
+      SELECT l."duplicateId" AS "a", l."masterId" AS "b", 0 AS "decision"
+      FROM "DuplicateLink" l WHERE l."duplicateId" IN (SELECT "id" FROM reach)
+      UNION ALL
+      SELECT d."id", NULL, 1 FROM "TriageDecision" d
+      WHERE (d."reportId" IN (SELECT "id" FROM reach) OR d."otherId" IN (SELECT "id" FROM reach))
+        AND NOT EXISTS (SELECT 1 FROM "DecisionRevert" v WHERE v."decisionId" = d."id")`;
     for (const r of rows) {
-      const e = { duplicateId: Number(r.duplicateId), masterId: Number(r.masterId) };
+      if (Number(r.decision) === 1) {
+        decisionIds.add(Number(r.a));
+        continue;
+      }
+      const e = { duplicateId: Number(r.a), masterId: Number(r.b) };
       edges.set(`${e.duplicateId}>${e.masterId}`, e);
     }
   }
-  return [...edges.values()];
+  return { edges: [...edges.values()], decisionIds: [...decisionIds] };
 }
 
 /**
@@ -174,7 +187,7 @@ async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<Ed
  */
 export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): Promise<LocalGraph> {
   const seeds = [...new Set(ids)];
-  const all = seeds.length > 0 ? await componentLinks(prisma, seeds) : [];
+  const { edges: all, decisionIds } = seeds.length > 0 ? await componentLinks(prisma, seeds) : { edges: [], decisionIds: [] };
   const visited = new Set<number>(seeds);
   for (const e of all) {
     visited.add(e.duplicateId);
@@ -184,7 +197,7 @@ export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): P
   const notDuplicate = new Map<number, Set<number>>();
   // A pair's newest decision involves both ends, so the decisions of the reached reports cover every pair that
   // touches them (their links, and not_duplicate verdicts against them).
-  for (const [k, d] of latestByPair(visited.size > 0 ? await decisionsTouching(prisma, [...visited]) : [])) {
+  for (const [k, d] of latestByPair(decisionIds.length > 0 ? await decisionsByIds(prisma, decisionIds) : [])) {
     verdicts.set(k, d.verdict as Verdict);
     if (d.verdict !== "not_duplicate") continue;
     (notDuplicate.get(d.reportId) ?? notDuplicate.set(d.reportId, new Set()).get(d.reportId)!).add(d.otherId);

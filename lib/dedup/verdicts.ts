@@ -13,15 +13,25 @@ function chunks<T>(xs: T[], n = CHUNK): T[][] {
 
 /** Decisions in force touching any of `ids` (reverted ones left out), oldest first. */
 export async function decisionsTouching(prisma: PrismaClient, ids: number[]): Promise<TriageDecision[]> {
-  const uniq = [...new Set(ids)];
   const rows: TriageDecision[] = [];
-  for (const part of chunks(uniq)) {
+  for (const part of chunks([...new Set(ids)])) {
     rows.push(
       ...(await prisma.triageDecision.findMany({
         where: { OR: [{ reportId: { in: part } }, { otherId: { in: part } }], revert: null },
       })),
     );
   }
+  return oldestFirst(rows);
+}
+
+/** The decisions with these ids, oldest first (for callers that found the ids in a statement of their own). */
+export async function decisionsByIds(prisma: PrismaClient, ids: number[]): Promise<TriageDecision[]> {
+  const rows: TriageDecision[] = [];
+  for (const part of chunks([...new Set(ids)])) rows.push(...(await prisma.triageDecision.findMany({ where: { id: { in: part } } })));
+  return oldestFirst(rows);
+}
+
+function oldestFirst(rows: TriageDecision[]): TriageDecision[] {
   const seen = new Set<number>();
   return rows
     .filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)))
