@@ -33,13 +33,15 @@ port.on("message", async (m: CheckRequest) => {
 // Warm up before taking requests: the serving model, the index and its ANN graph (tens of MB at 100k
 // reports), the index's keyword lists of common terms, Prisma, and the corpus term frequencies the explanations
 // use (built in the background, a few seconds at 100k), so the first checks sent here neither wait for them nor
-// explain differently from the main thread. A failure is not fatal: the same error comes back with the first request, which is then checked in
-// thread.
+// explain differently from the main thread. A failure is not fatal: the same error comes back with the first
+// request, which is then checked in thread. The frequencies need only the database, so they are waited for
+// even when the index could not warm up (a worker explaining from its candidates alone would answer
+// differently from the main thread).
 try {
   await findDuplicatesHere(core, { title: "warm up", description: "" }, { k: 1 });
   await (await core.query()).index.warm?.();
-  for (const until = Date.now() + 120_000; !corpusDf(core) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
 } catch (e) {
   console.warn(`[dedup] check worker warm-up failed: ${(e as Error).message}`);
 }
+for (const until = Date.now() + 120_000; !corpusDf(core) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
 port.postMessage({ ready: true });

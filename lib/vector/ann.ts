@@ -16,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { createRequire } from "node:module";
+import { threadId } from "node:worker_threads";
 import type { Index as UsearchIndex, MetricKind, ScalarKind } from "usearch";
 import { assertGenerationId, isGenerationId } from "@/lib/vector/generation";
 import { ANN_QUANTIZATIONS, type AnnOptions } from "@/lib/config";
@@ -194,7 +195,9 @@ export class AnnSidecar {
   private save(gen: string, g: Graph): void {
     fs.mkdirSync(this.dir, { recursive: true });
     const final = path.join(this.dir, `${gen}-${g.seq}.usearch`);
-    const tmp = `${final}.tmp-${process.pid}`;
+    // The process id and the thread: the server's check workers are threads of one process, and two of them
+    // loading the same generation at once each save it (a shared temp name let one rename the other's file away).
+    const tmp = `${final}.tmp-${process.pid}-${threadId}`;
     g.index.save(tmp);
     const fd = fs.openSync(tmp, "r");
     try {
@@ -223,7 +226,7 @@ export class AnnSidecar {
     }
     for (const name of names) {
       const m = FILE_RE.exec(name);
-      const tmp = /^(g[0-9a-z]+)-\d+\.usearch\.tmp-(\d+)$/.exec(name);
+      const tmp = /^(g[0-9a-z]+)-\d+\.usearch\.tmp-(\d+)(?:-\d+)?$/.exec(name);
       const stale = (m && !keep.has(m[1])) || (tmp && (!keep.has(tmp[1]) || !processAlive(Number(tmp[2]))));
       if (stale) {
         fs.rmSync(path.join(this.dir, name), { force: true });

@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { SqliteVecIndex } from "@/lib/vector/sqlite-vec";
 import { annBeam, annDirOf } from "@/lib/vector/ann";
+import { startTsWorker, tsWorkerSource } from "@/lib/workers/ts-worker";
 import type { IndexPoint, SearchFilter } from "@/lib/vector/types";
 import { dot } from "@/lib/math";
 import { near, rng } from "@/tests/unit/index-contract";
@@ -261,6 +262,52 @@ describe("ANN graph follows writes", () => {
       assert.equal((await a.annStatus()).active, false);
     } finally {
       await a.close();
+    }
+  });
+});
+
+describe("threads of one process (the server's check workers)", () => {
+  it("loading a new generation at the same moment: every thread builds, saves and answers", async () => {
+    const file = tmpFile();
+    const points = corpus(3000, 21);
+    const writer = new SqliteVecIndex({ path: file, dims: DIMS }); // exact: writes no graph file
+    await writer.upsert(points);
+    const THREADS = 3;
+    const boot = tsWorkerSource("tests/unit/ann-thread-worker.ts", "ann thread test");
+    const workers = Array.from({ length: THREADS }, () => startTsWorker(boot, { workerData: { file, dims: DIMS } }));
+    try {
+      for (let round = 0; round < 16; round++) {
+        if (round > 0) {
+          // A generation without a graph file: each thread builds and saves it at its next search.
+          const s = await writer.beginReindex();
+          await s.upsert(points);
+          await s.commit();
+        }
+        // Slot 0 is the gate, slot 1 counts the threads waiting at it: all search at once.
+        const barrier = new SharedArrayBuffer(8);
+        const gate = new Int32Array(barrier);
+        const target = points[(round * 997) % points.length]!;
+        const answers = workers.map(
+          (w) =>
+            new Promise<{ id?: number | null; error?: string }>((resolve, reject) => {
+              w.once("message", resolve);
+              w.once("error", reject);
+              w.postMessage({ query: [...target.vector], barrier });
+            }),
+        );
+        while (Atomics.load(gate, 1) < THREADS) await new Promise((r) => setTimeout(r, 1));
+        Atomics.store(gate, 0, 1);
+        Atomics.notify(gate, 0);
+        const got = await Promise.all(answers);
+        assert.deepEqual(got, Array.from({ length: THREADS }, () => ({ id: target.id })), `round ${round}`);
+        const names = fs.readdirSync(annDirOf(file));
+        const graphs = names.filter((n) => n.endsWith(".usearch"));
+        assert.ok(graphs.length === 1 && graphs[0]!.startsWith(`${writer.generation}-`), names.join(","));
+        assert.deepEqual(names.filter((n) => n.includes(".tmp-")), [], "no temp file left");
+      }
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+      await writer.close();
     }
   });
 });
