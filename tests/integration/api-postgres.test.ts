@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import pg from "pg";
+import { PgScratch } from "@/tests/helpers/pg-scratch";
 import { seedTestDatabase, startTestServer, testModelDir, TestServerUnavailable, type TestServer } from "@/lib/offline/app-server";
 import { bearer, call, waitJob, type Res } from "@/tests/helpers/api-client";
 import type {
@@ -26,15 +26,8 @@ const SKIP = "SKIP api on postgres: TEST_POSTGRES_URL not set";
 
 let srv: TestServer | null = null;
 let skipReason = "";
-let schema = "";
+let scratch: PgScratch | null = null;
 let tmp = "";
-
-/** BASE_URL with ?schema=<name> (replacing any schema it already names). */
-function withSchema(url: string, name: string): string {
-  const u = new URL(url);
-  u.searchParams.set("schema", name);
-  return u.toString();
-}
 
 before(async () => {
   if (!BASE_URL) {
@@ -42,9 +35,8 @@ before(async () => {
     skipReason = SKIP;
     return;
   }
-  // Unique per run so concurrent or aborted runs never share tables.
-  schema = `it_${Date.now().toString(36)}_${process.pid}`;
-  const dbUrl = withSchema(BASE_URL, schema);
+  scratch = new PgScratch(BASE_URL, "it");
+  const dbUrl = scratch.schema().url;
   tmp = mkdtempSync(path.join(os.tmpdir(), "bugsift-pg-it-"));
   const env = { INDEX_SQLITE_PATH: path.join(tmp, "vectors.db"), QDRANT_URL: "" };
   try {
@@ -62,17 +54,7 @@ before(async () => {
 after(async () => {
   await srv?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
-  if (schema) {
-    const u = new URL(BASE_URL);
-    u.searchParams.delete("schema");
-    const client = new pg.Client({ connectionString: u.toString() });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  }
+  await scratch?.dropAll();
 });
 
 function server(t: { skip: (m: string) => void }): TestServer | null {

@@ -1,8 +1,7 @@
 // Postgres: the same runner and client against a real server. Runs only when
 // TEST_POSTGRES_URL is set (CI: export TEST_POSTGRES_URL="$(scripts/pg-test-server.sh)").
-// Each run works in its own schema (?schema=t_<random>) and drops it afterwards.
+// Each test works in its own schema (?schema=t_<random>, tests/helpers/pg-scratch.ts), dropped afterwards.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +11,8 @@ import { createPrisma } from "@/lib/db/client";
 import { databaseDrift, runCheck } from "@/lib/offline/migrate/drift";
 import { createMigration, historyDiff, type Layout } from "@/lib/offline/migrate/history";
 import { listMigrations } from "@/lib/offline/migrate/migrations";
-import { parsePgUrl, qi } from "@/lib/db/pg-url";
+import { qi } from "@/lib/db/pg-url";
+import { PgScratch } from "@/tests/helpers/pg-scratch";
 import { isUpToDate, migrate, migrationStatus } from "@/lib/offline/migrate/runner";
 import { migrationsDir, readSchema } from "@/lib/offline/migrate/schema-source";
 
@@ -20,26 +20,10 @@ const SERVER = process.env.TEST_POSTGRES_URL;
 if (!SERVER) console.log("SKIP postgres: TEST_POSTGRES_URL not set");
 const opts = { skip: SERVER ? false : "TEST_POSTGRES_URL not set" };
 
-const schemas: string[] = [];
+const scratch = SERVER ? new PgScratch(SERVER, "t") : null;
 let tmp: string;
-
-function schemaUrl(): { url: string; schema: string } {
-  const schema = `t_${randomBytes(5).toString("hex")}`;
-  schemas.push(schema);
-  const u = new URL(parsePgUrl(SERVER!).connectionString);
-  u.searchParams.set("schema", schema);
-  return { url: u.toString(), schema };
-}
-
-async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []) {
-  const c = new pg.Client({ connectionString: parsePgUrl(SERVER!).connectionString });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const schemaUrl = () => scratch!.schema();
+const sql = <T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []) => scratch!.sql<T>(text, params);
 
 describe("postgres", opts, () => {
   before(() => {
@@ -47,7 +31,7 @@ describe("postgres", opts, () => {
   });
   after(async () => {
     rmSync(tmp, { recursive: true, force: true });
-    for (const s of schemas) await sql(`DROP SCHEMA IF EXISTS ${qi(s)} CASCADE`);
+    await scratch?.dropAll();
   });
 
   test("fresh schema: migrate -> up to date; re-run is a no-op; rows like Prisma's", async () => {

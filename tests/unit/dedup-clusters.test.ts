@@ -4,9 +4,7 @@
 // walk must give exactly the clusters and not_duplicate sets of the whole-graph computation, for every report.
 // The same suite runs on Postgres (its own schema, dropped afterwards) when TEST_POSTGRES_URL is set: the walk is
 // one raw statement whose SQL both databases must read the same way.
-import { randomBytes } from "node:crypto";
 import { test, before, after, describe } from "node:test";
-import pg from "pg";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -17,7 +15,7 @@ import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
 import { clustersOf, graphSnapshot, clusterIn, localGraph } from "@/lib/dedup/clusters";
 import { mulberry32 } from "@/lib/random";
-import { parsePgUrl, qi } from "@/lib/db/pg-url";
+import { PgScratch } from "@/tests/helpers/pg-scratch";
 
 const REPORTS = 400;
 const PG_SERVER = process.env.TEST_POSTGRES_URL;
@@ -39,24 +37,8 @@ const sqlite = (): Backend => {
 };
 
 const postgres = (server: string): Backend => {
-  const schema = `t_clusters_${randomBytes(5).toString("hex")}`;
-  const base = parsePgUrl(server).connectionString;
-  return {
-    open: () => {
-      const u = new URL(base);
-      u.searchParams.set("schema", schema);
-      return u.toString();
-    },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      try {
-        await c.query(`DROP SCHEMA IF EXISTS ${qi(schema)} CASCADE`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const scratch = new PgScratch(server, "t_clusters");
+  return { open: () => scratch.schema().url, drop: () => scratch.dropAll() };
 };
 
 describe("duplicate clusters on sqlite", () => clusterSuite(sqlite()));
