@@ -14,11 +14,13 @@
 // BENCH_APACHE_DB (a file: URL or path; see docs/performance.md for how to build it). The model is
 // MODEL_DIR/BENCH_MODEL_DIR when set, else what the integration tests use (lib/offline/app-server.ts).
 // BENCH_DB_DIR=<dir> keeps (and on later runs reuses) the synthetic database. Prints p50/p99 latency, req/s,
-// errors and server RSS per corpus, and the in-process p50/p99 (BENCH_INPROCESS=0 skips it). Loopback only,
+// errors, server RSS and CPU per request (by thread, beside the load generator's own) per corpus, the same
+// load on a path no route serves (the floor: what Next.js and HTTP cost a request), and the in-process p50/p99
+// (BENCH_INPROCESS=0 skips it). Loopback only,
 // bounded duration. The server runs checks on its check workers (CHECK_WORKERS, default one per core);
 // CHECK_WORKERS=0 keeps them on the main thread, for comparison. BENCH_WARMUP (seconds, default 5) of
 // one-at-a-time requests precede the measured run, long enough for the workers to start.
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { execFileSync, spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -208,6 +210,43 @@ export function serverCpuMs(pgid: number): number {
 }
 
 /**
+ * CPU time (ms) of each thread of the server's processes so far, by "<tid> <name>" (Linux /proc). The main
+ * thread's tid is its process id; the check workers are the threads near the top the server starts after
+ * its main thread; Node's own threads (V8's platform workers: garbage collection helpers, concurrent
+ * compilation) carry the name "node".
+ */
+function serverThreadCpuMs(pgid: number): Map<string, { main: boolean; ms: number }> {
+  const out = new Map<string, { main: boolean; ms: number }>();
+  try {
+    const tick = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
+    for (const pid of pids) {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")"));
+        const f = raw.slice(raw.lastIndexOf(") ") + 2).split(" ");
+        out.set(`${tid} ${name}`, { main: tid === pid, ms: (Number(f[11]) + Number(f[12])) * tick });
+      }
+    }
+  } catch {
+    // a thread ended while being read: the split is left out
+  }
+  return out;
+}
+
+/** Per-request CPU of each thread between two readings, largest first (threads under 0.05 ms/request left out). */
+function threadSplit(
+  before: Map<string, { main: boolean; ms: number }>,
+  after: Map<string, { main: boolean; ms: number }>,
+  requests: number,
+): ThreadCpu[] {
+  return [...after]
+    .map(([thread, a]) => ({ thread, main: a.main, msPerRequest: (a.ms - (before.get(thread)?.ms ?? 0)) / Math.max(1, requests) }))
+    .filter((t) => t.msPerRequest >= 0.05)
+    .sort((a, b) => b.msPerRequest - a.msPerRequest);
+}
+
+/**
  * The server's proportional set size (Linux): RSS counts a file page once per mapping, and every SQLite
  * connection (the main thread's and each check worker's) maps the database file on its own, so RSS counts the
  * pages they share several times; PSS counts each once.
@@ -236,7 +275,19 @@ interface Result {
   pssMb: number;
   /** Server CPU time (every thread) per answered request: what a check costs, whatever the machine's load. */
   cpuMsPerRequest: number;
+  /** The load generator's own CPU time per request (autocannon runs in this process, on the same cores). */
+  clientCpuMsPerRequest: number;
+  /** Server CPU per request by thread (main thread, check workers, Node's own threads). */
+  threads: ThreadCpu[];
+  /** The same load on a path no route serves (404): what the HTTP server and Next.js cost a request. */
+  floor: { rps: number; cpuMsPerRequest: number };
   inProcess?: InProcessResult;
+}
+
+interface ThreadCpu {
+  thread: string;
+  main: boolean;
+  msPerRequest: number;
 }
 
 interface InProcessResult {
@@ -265,6 +316,8 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
   await new Promise((r) => setTimeout(r, 1000));
   let n = 0;
   const cpuBefore = serverCpuMs(srv.pid);
+  const threadsBefore = serverThreadCpuMs(srv.pid);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({
     url: `${srv.baseUrl}/api/duplicates`,
     connections: CONNECTIONS,
@@ -278,8 +331,14 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     ],
   });
   const cpuMs = serverCpuMs(srv.pid) - cpuBefore;
+  const client = process.cpuUsage(clientBefore);
+  const threads = threadSplit(threadsBefore, serverThreadCpuMs(srv.pid), result.requests.total);
   const rssMb = serverRssMb(srv.pid);
   const pssMb = serverPssMb(srv.pid);
+  // The floor, same connections, a third of the duration: routing, reading and answering a request with no work.
+  const floorBefore = serverCpuMs(srv.pid);
+  const floorRun = await autocannon({ url: `${srv.baseUrl}/api/no-such-route`, connections: CONNECTIONS, duration: Math.max(1, Math.round(DURATION / 3)) });
+  const floor = { rps: floorRun.requests.average, cpuMsPerRequest: (serverCpuMs(srv.pid) - floorBefore) / Math.max(1, floorRun.requests.total) };
   return {
     corpus: label,
     reports,
@@ -292,6 +351,9 @@ async function load(srv: TestServer, label: string, reports: number, bodies: Dra
     rssMb,
     pssMb,
     cpuMsPerRequest: cpuMs / Math.max(1, result.requests.total),
+    clientCpuMsPerRequest: (client.user + client.system) / 1000 / Math.max(1, result.requests.total),
+    threads,
+    floor,
   };
 }
 
@@ -337,9 +399,11 @@ function print(r: Result): void {
   console.log(
     `${r.corpus.padEnd(11)} reports=${String(r.reports).padStart(7)}  p50=${r.p50.toFixed(1)} ms  p99=${r.p99.toFixed(1)} ms  ` +
       `mean=${r.mean.toFixed(1)} ms  ${r.rps.toFixed(1)} req/s  (${r.requests} requests, ${r.errors} errors, ` +
-      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server CPU ${r.cpuMsPerRequest.toFixed(0)} ms/request, RSS ${r.rssMb.toFixed(0)} MB (PSS ${r.pssMb.toFixed(0)} MB)` +
+      `${CONNECTIONS} connections, ${DURATION}s, CHECK_WORKERS=${process.env.CHECK_WORKERS || "default"})  server CPU ${r.cpuMsPerRequest.toFixed(1)} ms/request (client ${r.clientCpuMsPerRequest.toFixed(1)}), RSS ${r.rssMb.toFixed(0)} MB (PSS ${r.pssMb.toFixed(0)} MB)` +
       (r.inProcess ? `  | in-process p50=${r.inProcess.p50.toFixed(1)} ms p99=${r.inProcess.p99.toFixed(1)} ms (${r.inProcess.calls} calls, 1 at a time)` : ""),
   );
+  const split = r.threads.map((t) => `${t.main ? "main" : t.thread} ${t.msPerRequest.toFixed(2)}`).join(", ");
+  console.log(`${"".padEnd(11)} server CPU ms/request by thread: ${split || "n/a"}  | 404 floor: ${r.floor.cpuMsPerRequest.toFixed(2)} ms/request at ${r.floor.rps.toFixed(0)} req/s`);
 }
 
 /**
