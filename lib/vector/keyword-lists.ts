@@ -22,6 +22,11 @@ const B = 0.75;
 const MAX_DENSE_ID = 1 << 24;
 
 export interface Postings {
+  /**
+   * The rows, in increasing id order: the cut at listLength is made by score when the list is read, but a query
+   * adds the lists into an array indexed by id, and visiting it in address order lets the cache prefetch (at
+   * 100k rows the array is 800 KB, most of a core's L2; in score order every posting was a random access).
+   */
   ids: Int32Array;
   /** The term's bm25 contribution in each row (FTS5's -bm25() of the one-term query). */
   scores: Float64Array;
@@ -229,15 +234,12 @@ export class KeywordLists {
     const { listLength } = this.opts;
     const top = src.topPostings(term, listLength + 1);
     const m = Math.min(top.ids.length, listLength);
-    const ids = top.ids.slice(0, m);
-    const maxId = ids.reduce((a, b) => Math.max(a, b), 0);
+    const maxId = top.ids.slice(0, m).reduce((a, b) => Math.max(a, b), 0);
     // an id past the arrays makes search() hand the query to FTS5; the list keeps it out of an Int32Array
-    const list: Postings = {
-      ids: maxId < MAX_DENSE_ID ? Int32Array.from(ids) : new Int32Array(0),
-      scores: Float64Array.from(top.scores.slice(0, m)),
-      complete: top.ids.length <= listLength,
-      maxId,
-    };
+    const list: Postings =
+      maxId < MAX_DENSE_ID
+        ? { ...byId(top.ids, top.scores, m), complete: top.ids.length <= listLength, maxId }
+        : { ids: new Int32Array(0), scores: new Float64Array(0), complete: top.ids.length <= listLength, maxId };
     this.lists.set(term, list);
     this.cachedPostings += list.ids.length;
     for (const [t, l] of this.lists) {
@@ -300,4 +302,19 @@ export class KeywordLists {
       this.skip[e.id] = 1;
     }
   }
+}
+
+/** The first m postings sorted by id (ids < 2^24 and m < 2^24: id and position packed in one exact double). */
+function byId(ids: number[], scores: number[], m: number): { ids: Int32Array; scores: Float64Array } {
+  const keys = new Float64Array(m);
+  for (let i = 0; i < m; i++) keys[i] = ids[i]! * MAX_DENSE_ID + i;
+  keys.sort();
+  const outIds = new Int32Array(m);
+  const outScores = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const i = keys[j]! % MAX_DENSE_ID;
+    outIds[j] = ids[i]!;
+    outScores[j] = scores[i]!;
+  }
+  return { ids: outIds, scores: outScores };
 }
