@@ -50,7 +50,7 @@ try {
       const dense = await timed(`dense top ${depth}`, round, () => index.search(vector!, depth, {}));
       const keyword = await timed(`keyword top ${depth} (BM25)`, round, () => index.keywordSearch(duplicateKeywordQuery(d), depth, {}));
       const fused = reciprocalRankFusion(dense, keyword, pool, DUPLICATE_FUSION);
-      await timed(`duplicate graph of ${pool} candidates`, round, () => localGraph(core.db, fused.map((h) => h.id)));
+      await timed(`duplicate graph of ${pool} candidates`, round, () => localGraph(core, fused.map((h) => h.id)));
       await timed("whole check (findDuplicatesHere)", round, () => findDuplicatesHere(core, d, { k }));
     }
   }

@@ -14,6 +14,7 @@ import { migrate } from "@/lib/offline/migrate/runner";
 import { createPrisma } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
+import { openReads } from "@/lib/db/reads";
 import { graphSnapshot, invalidateGraph, localGraph } from "@/lib/dedup/clusters";
 import { mulberry32 } from "@/lib/random";
 import { envInt } from "@/bench/env";
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     await migrate(url);
     fill(file);
     const prisma = createPrisma(url);
-    const core = new Core(config(), prisma);
+    const core = new Core(config(), prisma, { reads: openReads(url, prisma) });
     try {
       const r = mulberry32(2);
       const batches = Array.from({ length: CHECKS }, () => Array.from({ length: CANDIDATES }, () => 1 + Math.floor(r() * Math.min(REPORTS, LINKS * 3))));
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
       let members = 0;
       for (const ids of batches) {
         const t = performance.now();
-        const g = await localGraph(prisma, ids);
+        const g = await localGraph(core, ids);
         local.push(performance.now() - t);
         for (const id of ids) members += g.clusterOf(id).members.length;
       }

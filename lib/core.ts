@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AppConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/client";
+import { prismaReads, type SqlReads } from "@/lib/db/reads";
 import { UnavailableError } from "@/lib/domain/errors";
 import { getEncoder, OnnxEncoder } from "@/lib/embedding/encoder";
 import type { Encoder } from "@/lib/embedding/types";
@@ -27,6 +28,11 @@ const SERVING_TTL_MS = 3000;
 
 export interface CoreOptions {
   /**
+   * Where the duplicate check's hot reads run (lib/db/reads.ts): the composition roots pass openReads() for their
+   * database URL; without it they go through `db`'s raw queries (a Core over a client whose URL it does not know).
+   */
+  reads?: SqlReads;
+  /**
    * Run duplicate checks on worker threads (config.checkWorkers of them, lib/workers/check-pool.ts). The server
    * turns it on; a CLI runs a check or two, which would not repay starting the workers.
    */
@@ -46,11 +52,16 @@ export class Core {
   /** One full reindex at a time per process (lib/jobs/reindex.ts). */
   reindexRunning = false;
 
+  /** Read-only statements on the duplicate check's path (lib/db/reads.ts), on the same database as `db`. */
+  readonly reads: SqlReads;
+
   constructor(
     readonly config: AppConfig,
     readonly db: PrismaClient,
     private readonly opts: CoreOptions = {},
-  ) {}
+  ) {
+    this.reads = opts.reads ?? prismaReads(db);
+  }
 
   /**
    * The worker threads duplicate checks run on, started on first use; null when they are off (CoreOptions,
@@ -191,6 +202,7 @@ export class Core {
     this.serving = undefined;
     this.states.clear();
     if (entry) await (await entry.promise.catch(() => null))?.close();
+    this.reads.close();
     if (withDb) await this.db.$disconnect();
   }
 }

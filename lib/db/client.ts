@@ -19,6 +19,15 @@ export { Prisma } from "@/lib/generated/prisma/client";
 
 export { isPostgres, isSqlite, sqlitePathFromUrl, redact } from "@/lib/db/url";
 
+// The clients createPrisma made for Postgres (a Prisma client is no instance of its class: its constructor
+// returns a proxy).
+const postgresClients = new WeakSet<object>();
+
+/** True for a client createPrisma made for Postgres (its raw SQL takes $1 parameters, SQLite's ?). */
+export function isPostgresClient(prisma: PrismaClient): boolean {
+  return postgresClients.has(prisma);
+}
+
 /** A new client for `url`; the caller owns it and must `$disconnect()` it. */
 export function createPrisma(url: string): PrismaClient {
   if (isPostgres(url)) {
@@ -30,7 +39,9 @@ export function createPrisma(url: string): PrismaClient {
         ? new PrismaPg({ connectionString })
         : new PrismaPg({ connectionString, options: `-c search_path=${schema}` }, { schema });
     // Same models and delegates; only the SQL dialect underneath differs.
-    return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+    const client = new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+    postgresClients.add(client);
+    return client;
   }
   if (isSqlite(url)) {
     if (/^file::memory:/.test(url)) return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: ":memory:" }) });

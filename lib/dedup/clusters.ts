@@ -2,7 +2,8 @@
 // "duplicate" verdicts both become links), minus links whose pair a triager later marked
 // not_duplicate (the newest decision wins). A cluster's master is a member that is not itself a
 // duplicate of anything (the smallest id if there are several).
-import { Prisma, type PrismaClient } from "@/lib/db/client";
+import type { PrismaClient } from "@/lib/db/client";
+import { placeholders, type SqlReads } from "@/lib/db/reads";
 import { pairKey } from "@/lib/corpus/rows";
 import type { Verdict } from "@/lib/domain/types";
 import { decisionsByIds, latestByPair } from "@/lib/dedup/verdicts";
@@ -131,6 +132,9 @@ export function clusterIn(snap: GraphSnapshot, id: number): Cluster {
  * with the clusters returned, not with the corpus or the number of links (a duplicate check at 1M reports and
  * 200k links reads a few dozen rows instead of the whole DuplicateLink table).
  */
+/** What the local graph reads from: the component walk through `reads`, the decisions it names through `db`. */
+export type GraphStore = Pick<Core, "db" | "reads">;
+
 export interface LocalGraph {
   /** The cluster of `id` (a singleton when it has no live link). Defined for every id that was asked for. */
   clusterOf(id: number): Cluster;
@@ -148,15 +152,15 @@ const SEED_CHUNK = 500;
  * check's graph read does not grow with cluster depth or with the round trips to a Postgres server (and a check
  * whose candidates were never triaged reads no decision rows at all). The SQL is the same on SQLite and Postgres.
  */
-async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<{ edges: Edge[]; decisionIds: number[] }> {
+async function componentLinks(reads: SqlReads, seeds: number[]): Promise<{ edges: Edge[]; decisionIds: number[] }> {
   const edges = new Map<string, Edge>();
   const decisionIds = new Set<number>();
   for (let i = 0; i < seeds.length; i += SEED_CHUNK) {
     const part = seeds.slice(i, i + SEED_CHUNK);
     // "decision" = 0: a link (a = duplicateId, b = masterId); 1: a decision's id in a
-    const rows = await prisma.$queryRaw<{ a: number | bigint; b: number | bigint | null; decision: number | bigint }[]>`
-      WITH RECURSIVE reach(id) AS (
-        SELECT "id" FROM "Report" WHERE "id" IN (${Prisma.join(part)})
+    const rows = await reads.all<{ a: number | bigint; b: number | bigint | null; decision: number | bigint }>(
+      `WITH RECURSIVE reach(id) AS (
+        SELECT "id" FROM "Report" WHERE "id" IN (${placeholders(part.length)})
         UNION
         SELECT CASE WHEN l."duplicateId" = r."id" THEN l."masterId" ELSE l."duplicateId" END
         FROM reach r JOIN "DuplicateLink" l ON l."duplicateId" = r."id" OR l."masterId" = r."id"
@@ -166,7 +170,9 @@ async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<{ 
       UNION ALL
       SELECT d."id", NULL, 1 FROM "TriageDecision" d
       WHERE (d."reportId" IN (SELECT "id" FROM reach) OR d."otherId" IN (SELECT "id" FROM reach))
-        AND NOT EXISTS (SELECT 1 FROM "DecisionRevert" v WHERE v."decisionId" = d."id")`;
+        AND NOT EXISTS (SELECT 1 FROM "DecisionRevert" v WHERE v."decisionId" = d."id")`,
+      part,
+    );
     for (const r of rows) {
       if (Number(r.decision) === 1) {
         decisionIds.add(Number(r.a));
@@ -185,9 +191,9 @@ async function componentLinks(prisma: PrismaClient, seeds: number[]): Promise<{ 
  * then exactly those of the whole-graph computation: the reached set is closed under all links, so it is closed
  * under the live ones. A dead link only widens what is read, never the clusters.
  */
-export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): Promise<LocalGraph> {
+export async function localGraph(store: GraphStore, ids: Iterable<number>): Promise<LocalGraph> {
   const seeds = [...new Set(ids)];
-  const { edges: all, decisionIds } = seeds.length > 0 ? await componentLinks(prisma, seeds) : { edges: [], decisionIds: [] };
+  const { edges: all, decisionIds } = seeds.length > 0 ? await componentLinks(store.reads, seeds) : { edges: [], decisionIds: [] };
   const visited = new Set<number>(seeds);
   for (const e of all) {
     visited.add(e.duplicateId);
@@ -197,7 +203,7 @@ export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): P
   const notDuplicate = new Map<number, Set<number>>();
   // A pair's newest decision involves both ends, so the decisions of the reached reports cover every pair that
   // touches them (their links, and not_duplicate verdicts against them).
-  for (const [k, d] of latestByPair(decisionIds.length > 0 ? await decisionsByIds(prisma, decisionIds) : [])) {
+  for (const [k, d] of latestByPair(decisionIds.length > 0 ? await decisionsByIds(store.db, decisionIds) : [])) {
     verdicts.set(k, d.verdict as Verdict);
     if (d.verdict !== "not_duplicate") continue;
     (notDuplicate.get(d.reportId) ?? notDuplicate.set(d.reportId, new Set()).get(d.reportId)!).add(d.otherId);
@@ -214,7 +220,7 @@ export async function localGraph(prisma: PrismaClient, ids: Iterable<number>): P
 
 /** Clusters of the given report ids. */
 export async function clustersOf(core: Core, ids: number[]): Promise<Map<number, Cluster>> {
-  const g = await localGraph(core.db, ids);
+  const g = await localGraph(core, ids);
   return new Map(ids.map((id) => [id, g.clusterOf(id)]));
 }
 

@@ -4,9 +4,10 @@
 // one candidate per duplicate cluster, drop clusters a triager ruled out, keep the k best, show them ordered by
 // their cosine (orderByShownScore), tier by the serving model's calibrated thresholds and explain.
 import type { Report } from "@/lib/db/client";
+import { placeholders, type SqlReads } from "@/lib/db/reads";
 import type { DuplicateCandidate, DuplicatesResponse } from "@/lib/domain/views";
 import { NotFoundError } from "@/lib/domain/errors";
-import { toSummary } from "@/lib/corpus/rows";
+import { toSummary, type SummaryRow } from "@/lib/corpus/rows";
 import { embeddingText } from "@/lib/corpus/vectors";
 import { collapseClusters, duplicatePoolSize, orderByShownScore } from "@/lib/ranking/policy";
 import { rankCandidates } from "@/lib/ranking/candidates";
@@ -80,7 +81,7 @@ export async function findDuplicatesHere(
   if (opts.reportId !== undefined) {
     const self = await prisma.report.findUnique({ where: { id: opts.reportId }, select: { id: true } });
     if (!self) throw new NotFoundError(`report ${opts.reportId} not found`);
-    const ownGraph = await localGraph(prisma, [opts.reportId]);
+    const ownGraph = await localGraph(core, [opts.reportId]);
     own = new Set(ownGraph.clusterOf(opts.reportId).members);
     for (const m of own) for (const other of ownGraph.notDuplicateOf(m)) ruledOut.add(other);
   }
@@ -105,7 +106,7 @@ export async function findDuplicatesHere(
   });
 
   const ids = [...scores.keys()];
-  const graph = await localGraph(prisma, ids);
+  const graph = await localGraph(core, ids);
   const clusters = new Map(ids.map((id) => [id, graph.clusterOf(id)]));
   // Best-ranked member per cluster (ids are in fused order); drop clusters containing a ruled-out report.
   const best = collapseClusters(ids, (id) => clusters.get(id)!, (m) => ruledOut.has(m) || own.has(m));
@@ -122,8 +123,8 @@ export async function findDuplicatesHere(
     needed.add(r.id);
     needed.add(clusters.get(r.id)!.masterId);
   }
-  const rows = await prisma.report.findMany({ where: { id: { in: [...needed] } } });
-  const byId = new Map<number, Report>(rows.map((r) => [r.id, r]));
+  const rows = await shownRows(core.reads, [...needed]);
+  const byId = new Map<number, ShownRow>(rows.map((r) => [r.id, r]));
 
   const left = prepareSide(draft);
   const prepared = new Map(ranked.filter((r) => byId.has(r.id)).map((r) => [r.id, prepareSide(byId.get(r.id)!)]));
@@ -158,3 +159,21 @@ export async function findDuplicatesHere(
   };
 }
 
+/** What a shown candidate (or its cluster's master) needs of its row: the summary, and the text it is explained by. */
+type ShownRow = SummaryRow & Pick<Report, "description" | "version" | "platform">;
+
+/**
+ * The rows of the shown candidates and masters, through the Core's reads (one prepared statement per list length
+ * instead of Prisma's model query: 0.1 against 0.5 ms for 15 rows at 100k). Dates come back as SQLite's stored
+ * text or Postgres's Date, both read by `new Date`.
+ */
+async function shownRows(reads: SqlReads, ids: number[]): Promise<ShownRow[]> {
+  if (ids.length === 0) return [];
+  type Raw = Omit<ShownRow, "id" | "createdAt" | "updatedAt"> & { id: number | bigint; createdAt: string | number | Date; updatedAt: string | number | Date };
+  const rows = await reads.all<Raw>(
+    `SELECT "id", "source", "externalId", "url", "title", "description", "product", "component", "version", "platform",
+      "status", "resolution", "createdAt", "updatedAt" FROM "Report" WHERE "id" IN (${placeholders(ids.length)})`,
+    ids,
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id), createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) }));
+}

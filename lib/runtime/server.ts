@@ -4,6 +4,7 @@
 import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
 import { createPrisma } from "@/lib/db/client";
+import { openReads } from "@/lib/db/reads";
 
 const g = globalThis as unknown as { __bugsiftCore?: { url: string; core: Core } };
 
@@ -13,7 +14,10 @@ export function serverCore(): Core {
   if (g.__bugsiftCore && g.__bugsiftCore.url !== cfg.databaseUrl) {
     throw new Error("DATABASE_URL changed after serverCore() was first called; call closeServerCore() first");
   }
-  g.__bugsiftCore ??= { url: cfg.databaseUrl, core: new Core(cfg, createPrisma(cfg.databaseUrl), { checkPool: true }) };
+  if (!g.__bugsiftCore) {
+    const db = createPrisma(cfg.databaseUrl);
+    g.__bugsiftCore = { url: cfg.databaseUrl, core: new Core(cfg, db, { checkPool: true, reads: openReads(cfg.databaseUrl, db) }) };
+  }
   return g.__bugsiftCore.core;
 }
 

@@ -100,6 +100,14 @@ describe("API on postgres", () => {
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.ok(r.body.candidates.length > 0, "candidates returned");
+    // The shown rows are read with raw SQL (lib/dedup/find.ts): each summary, dates included, is the report's own.
+    for (const c of r.body.candidates) {
+      for (const shown of [c.report, ...(c.master ? [c.master] : [])]) {
+        const own: Res<{ report: Record<string, unknown> }> = await call(s, `/api/reports/${shown.id}`);
+        assert.equal(own.status, 200);
+        for (const [key, value] of Object.entries(shown)) assert.deepEqual(value, own.body.report[key], `report ${shown.id} ${key}`);
+      }
+    }
     if (s.modelKind === "trained") {
       const ids = r.body.candidates.flatMap((c) => [c.report.externalId, c.master?.externalId]);
       assert.ok(p.group.some((g) => ids.includes(g)), `planted group ${p.group} among ${ids}`);

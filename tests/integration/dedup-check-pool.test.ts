@@ -9,6 +9,7 @@ import type { Core } from "@/lib/core";
 import type { CheckPool } from "@/lib/workers/check-pool";
 import type { DuplicatesResponse } from "@/lib/domain/views";
 import { findDuplicates } from "@/lib/dedup/find";
+import { toSummary } from "@/lib/corpus/rows";
 import { indexStale } from "@/lib/corpus/index-sync";
 import { INDEXABLE_SELECT, toPoints } from "@/lib/corpus/vectors";
 import { parseInput } from "@/lib/ingest/formats";
@@ -77,6 +78,12 @@ test("checks served by the workers answer exactly as in thread (ids, scores, tie
       const a = await viaPool(d, opts);
       const b = await findDuplicates(inThread, d, opts);
       assert.deepEqual(withoutTiming(a), withoutTiming(b), `draft "${d.title}" ${JSON.stringify(opts)}`);
+      // The shown rows are read with raw SQL (lib/dedup/find.ts): each summary is the one Prisma's model gives.
+      for (const c of a.candidates) {
+        for (const shown of [c.report, ...(c.master ? [c.master] : [])]) {
+          assert.deepEqual(shown, toSummary(await prisma.report.findUniqueOrThrow({ where: { id: shown.id } })));
+        }
+      }
     }
   }
   // Eight at once: spread over both workers, each answer still the one computed in thread.

@@ -13,6 +13,7 @@ import { migrate } from "@/lib/offline/migrate/runner";
 import { createPrisma, type PrismaClient } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
+import { openReads } from "@/lib/db/reads";
 import { clustersOf, graphSnapshot, clusterIn, localGraph } from "@/lib/dedup/clusters";
 import { mulberry32 } from "@/lib/random";
 import { PgScratch } from "@/tests/helpers/pg-scratch";
@@ -41,10 +42,13 @@ const postgres = (server: string): Backend => {
   return { open: () => scratch.schema().url, drop: () => scratch.dropAll() };
 };
 
-describe("duplicate clusters on sqlite", () => clusterSuite(sqlite()));
-describe("duplicate clusters on postgres", { skip: PG_SERVER ? false : "TEST_POSTGRES_URL not set" }, () => clusterSuite(postgres(PG_SERVER ?? "")));
+// The walk runs on the Core's reads (lib/db/reads.ts): SQLite's own read-only connection as the servers and CLIs
+// open it, and Prisma's raw queries (Postgres, and a Core built without reads).
+describe("duplicate clusters on sqlite, own read connection", () => clusterSuite(sqlite(), "opened"));
+describe("duplicate clusters on sqlite, through Prisma", () => clusterSuite(sqlite(), "prisma"));
+describe("duplicate clusters on postgres", { skip: PG_SERVER ? false : "TEST_POSTGRES_URL not set" }, () => clusterSuite(postgres(PG_SERVER ?? ""), "opened"));
 
-function clusterSuite(backend: Backend): void {
+function clusterSuite(backend: Backend, reads: "opened" | "prisma"): void {
   let prisma: PrismaClient;
   let core: Core;
 
@@ -52,7 +56,7 @@ function clusterSuite(backend: Backend): void {
     const url = backend.open();
     await migrate(url);
     prisma = createPrisma(url);
-    core = new Core(config(), prisma);
+    core = new Core(config(), prisma, reads === "opened" ? { reads: openReads(url, prisma) } : {});
     const now = new Date("2024-01-01T00:00:00Z");
     await prisma.report.createMany({
       data: Array.from({ length: REPORTS }, (_, i) => ({
@@ -111,7 +115,7 @@ function clusterSuite(backend: Backend): void {
       .filter((id) => clusterIn(snap, id).members.length > 1 || snap.notDuplicate.has(id) || id % 8 === 0);
     let multi = 0;
     for (const id of ids) {
-      const g = await localGraph(prisma, [id]);
+      const g = await localGraph(core, [id]);
       const expected = clusterIn(snap, id);
       assert.deepEqual(g.clusterOf(id), expected, `cluster of ${id}`);
       if (expected.members.length > 1) multi++;
@@ -151,15 +155,15 @@ function clusterSuite(backend: Backend): void {
         { duplicateId: d, masterId: c, origin: "imported" },
       ],
     });
-    assert.deepEqual((await localGraph(prisma, [d])).clusterOf(d), { id: a, masterId: a, members: [a, b, c, d] });
+    assert.deepEqual((await localGraph(core, [d])).clusterOf(d), { id: a, masterId: a, members: [a, b, c, d] });
     await prisma.triageDecision.create({ data: { reportId: c, otherId: b, verdict: "not_duplicate", actor: "t", createdAt: new Date(now.getTime() + 1000) } });
-    const cut = await localGraph(prisma, [a, d]);
+    const cut = await localGraph(core, [a, d]);
     assert.deepEqual(cut.clusterOf(a), { id: a, masterId: a, members: [a, b] });
     assert.deepEqual(cut.clusterOf(d), { id: c, masterId: c, members: [c, d] });
     assert.deepEqual([...cut.notDuplicateOf(b)], [c]);
     assert.deepEqual([...cut.notDuplicateOf(c)], [b]);
     await prisma.triageDecision.create({ data: { reportId: b, otherId: c, verdict: "duplicate", actor: "t", createdAt: new Date(now.getTime() + 2000) } });
-    const joined = await localGraph(prisma, [d]);
+    const joined = await localGraph(core, [d]);
     assert.deepEqual(joined.clusterOf(d).members, [a, b, c, d]);
     assert.equal(joined.notDuplicateOf(b).size, 0);
   });
