@@ -8,7 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqlitePrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "@/lib/generated/prisma-pg/client";
 import { parsePgUrl } from "@/lib/db/pg-url";
-import { isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "@/lib/db/url";
+import { isInMemorySqlite, isPostgres, isSqlite, prepareSqliteFile, redact, sqlitePathFromUrl } from "@/lib/db/url";
 
 export type PrismaClient = SqlitePrismaClient;
 // Model row types and the Prisma namespace (input types; runtime error classes such as
@@ -44,7 +44,7 @@ export function createPrisma(url: string): PrismaClient {
     return client;
   }
   if (isSqlite(url)) {
-    if (/^file::memory:/.test(url)) return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: ":memory:" }) });
+    if (isInMemorySqlite(url)) return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: ":memory:" }) });
     const file = sqlitePathFromUrl(url);
     prepareSqliteFile(file);
     // better-sqlite3 is built with foreign keys ON, so ON DELETE CASCADE works.

@@ -7,7 +7,7 @@
 // queries. The SQL is written once for both: parameters as $1, $2, ..., each used once and in order.
 import Database from "better-sqlite3";
 import { isPostgresClient, type PrismaClient } from "@/lib/db/client";
-import { isSqlite, sqlitePathFromUrl } from "@/lib/db/url";
+import { isInMemorySqlite, isSqlite, sqlitePathFromUrl } from "@/lib/db/url";
 
 export interface SqlReads {
   /** The rows of a read-only statement. */
@@ -15,9 +15,9 @@ export interface SqlReads {
   close(): void;
 }
 
-/** "$from, $from+1, ..." for n parameters (an IN list). */
-export function placeholders(n: number, from = 1): string {
-  return Array.from({ length: n }, (_, i) => `$${from + i}`).join(", ");
+/** "$1, $2, ..., $n" for n parameters (an IN list). */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, (_, i) => `$${i + 1}`).join(", ");
 }
 
 /** SQLite's text of a statement: $1, $2, ... become ?, checking they come in order, each once. */
@@ -68,6 +68,6 @@ export function sqliteReads(file: string): SqlReads {
 
 /** The reads for a database URL and its Prisma client. */
 export function openReads(url: string, prisma: PrismaClient): SqlReads {
-  if (isSqlite(url) && !/^file::memory:/.test(url)) return sqliteReads(sqlitePathFromUrl(url));
+  if (isSqlite(url) && !isInMemorySqlite(url)) return sqliteReads(sqlitePathFromUrl(url));
   return prismaReads(prisma);
 }

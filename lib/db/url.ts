@@ -12,6 +12,11 @@ export function isSqlite(url: string): boolean {
   return /^file:/i.test(url);
 }
 
+/** `file::memory:`: a database private to the connection that opened it. */
+export function isInMemorySqlite(url: string): boolean {
+  return /^file::memory:/.test(url);
+}
+
 /**
  * Absolute file path for a `file:` URL. Relative paths resolve against the current
  * working directory (the repo root for npm scripts), not the schema directory as the

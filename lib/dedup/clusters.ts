@@ -126,15 +126,15 @@ export function clusterIn(snap: GraphSnapshot, id: number): Cluster {
   return snap.byId.get(id) ?? { id, masterId: id, members: [id] };
 }
 
+/** What the local graph reads from: the component walk through `reads`, the decisions it names through `db`. */
+export type GraphStore = Pick<Core, "db" | "reads">;
+
 /**
  * The part of the duplicate graph a request needs: the clusters of some reports and the not_duplicate
  * verdicts touching their members. Read by walking links outward from those reports only, so its cost grows
  * with the clusters returned, not with the corpus or the number of links (a duplicate check at 1M reports and
  * 200k links reads a few dozen rows instead of the whole DuplicateLink table).
  */
-/** What the local graph reads from: the component walk through `reads`, the decisions it names through `db`. */
-export type GraphStore = Pick<Core, "db" | "reads">;
-
 export interface LocalGraph {
   /** The cluster of `id` (a singleton when it has no live link). Defined for every id that was asked for. */
   clusterOf(id: number): Cluster;
