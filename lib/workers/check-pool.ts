@@ -15,7 +15,10 @@
 // thread's Core caches and invalidates at once (the serving model, the tier thresholds) travels with each
 // request, so an activation or a calibration applies to the very next check wherever it runs.
 //
-// Requests go to the worker with the fewest in flight. When no worker is up (still starting, or none could
+// Requests wait in the pool's one queue, and a worker is handed the next whenever it holds fewer than
+// WORKER_DEPTH, rather than each worker keeping a queue of its own: checks vary in cost (a long draft encodes more
+// windows and keeps more keyword terms), and a request queued behind a slow check on one worker would wait
+// while the other worker stood idle. When no worker is up (still starting, or none could
 // start: no tsx, the file missing, a crash), run() returns null and the caller checks in thread, so a check
 // never fails for want of a worker. The pool knows nothing of what it carries (lib/dedup/check-worker.ts and
 // lib/dedup/find.ts agree on the messages): the Core that owns it sits below the use cases.
@@ -28,6 +31,8 @@ export interface CheckPoolOptions {
   workers: number;
   /** The configuration the workers build their Core from. */
   config: AppConfig;
+  /** The workers' entry, relative to the repository root (default lib/dedup/check-worker.ts). */
+  entry?: string;
 }
 
 /** What a worker receives at start (lib/dedup/check-worker.ts). */
@@ -36,6 +41,19 @@ export interface CheckWorkerInit {
 }
 export type CheckRequest = { id: number; payload: unknown } | { id: number; close: true };
 export type CheckReply = { id: number; result?: unknown; error?: string; closed?: boolean };
+
+/**
+ * Checks a worker holds at once: the one it runs and the next, so it never waits for the main thread to hand
+ * it work (a reply and the next request cross on the message channel), while the rest stay in the pool's queue
+ * for whichever worker frees up first.
+ */
+const WORKER_DEPTH = 2;
+
+interface Queued {
+  payload: unknown;
+  resolve: (r: CheckReply | null) => void;
+  reject: (e: Error) => void;
+}
 
 interface Slot {
   worker: Worker;
@@ -46,6 +64,8 @@ interface Slot {
 
 export class CheckPool {
   private readonly slots: Slot[] = [];
+  /** Checks no worker has taken yet, oldest first. */
+  private readonly queue: Queued[] = [];
   private nextId = 1;
   private closed = false;
   /** Checks answered by a worker (what tests and benches read to see the pool at work). */
@@ -59,7 +79,7 @@ export class CheckPool {
     const starts: Promise<void>[] = [];
     let boot: string;
     try {
-      boot = tsWorkerSource("lib/dedup/check-worker.ts", "check pool");
+      boot = tsWorkerSource(opts.entry ?? "lib/dedup/check-worker.ts", "check pool");
     } catch (e) {
       console.warn(`[dedup] check pool unavailable, checks run on the main thread: ${(e as Error).message}`);
       this.started = Promise.resolve();
@@ -78,18 +98,22 @@ export class CheckPool {
       if (i >= 0) this.slots.splice(i, 1);
       for (const p of slot.pending.values()) p.reject(new Error(`check worker: ${why}`));
       slot.pending.clear();
+      // With no worker left, what waits in the queue runs in thread (run() gives null), as it would have.
+      if (!this.slots.some((s) => s.ready)) for (const q of this.queue.splice(0)) q.resolve(null);
     };
     return new Promise<void>((resolve) => {
       worker.on("message", (m: CheckReply | { ready: true }) => {
         if ("ready" in m) {
           slot.ready = true;
           resolve();
+          this.dispatch();
           return;
         }
         const p = slot.pending.get(m.id);
         if (!p) return;
         slot.pending.delete(m.id);
         slot.inFlight--;
+        this.dispatch();
         p.resolve(m);
       });
       worker.on("error", (e) => {
@@ -110,29 +134,39 @@ export class CheckPool {
   }
 
   /**
-   * Runs one check on the least busy worker and gives its result; null when no worker is up (the caller runs
-   * the check in thread). Rejects with the worker's error message when the check itself failed.
+   * Runs one check on the next worker free to take it and gives its result; null when no worker is up (the
+   * caller runs the check in thread). Rejects with the worker's error message when the check itself failed.
    */
   async run(payload: unknown): Promise<unknown> {
-    if (this.closed) return null;
-    let slot: Slot | undefined;
-    for (const s of this.slots) if (s.ready && (!slot || s.inFlight < slot.inFlight)) slot = s;
-    if (!slot) return null;
-    const id = this.nextId++;
-    const target = slot;
-    const reply = await new Promise<CheckReply>((resolve, reject) => {
-      target.pending.set(id, { resolve, reject });
-      target.inFlight++;
-      target.worker.postMessage({ id, payload } satisfies CheckRequest);
+    if (this.closed || !this.slots.some((s) => s.ready)) return null;
+    const reply = await new Promise<CheckReply | null>((resolve, reject) => {
+      this.queue.push({ payload, resolve, reject });
+      this.dispatch();
     });
+    if (reply === null) return null;
     if (reply.error !== undefined) throw new Error(reply.error);
     this.served++;
     return reply.result;
   }
 
+  /** Hands queued checks, oldest first, to the least busy ready workers below WORKER_DEPTH. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) if (s.ready && s.inFlight < WORKER_DEPTH && (!slot || s.inFlight < slot.inFlight)) slot = s;
+      if (!slot) return;
+      const q = this.queue.shift()!;
+      const id = this.nextId++;
+      slot.pending.set(id, { resolve: q.resolve, reject: q.reject });
+      slot.inFlight++;
+      slot.worker.postMessage({ id, payload: q.payload } satisfies CheckRequest);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const q of this.queue.splice(0)) q.resolve(null);
     await Promise.all(
       [...this.slots].map(async (s) => {
         // Let the worker close its index and encoders (its SQLite connection) before it is terminated.
