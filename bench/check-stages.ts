@@ -1,6 +1,7 @@
 // Where one duplicate check's time goes, in process, on an existing database: the draft's encoding (under the
 // check's window cap, and with every window as a stored report is encoded, for comparison), the dense
-// top 100 (ANN or exact, whatever the index serves at this size), the keyword top 100 (bounded BM25), the
+// top 100 (ANN or exact, whatever the index serves at this size), the keyword top 100 (bounded BM25), the stored
+// vectors of the fused candidates only the keyword side found (their cosine; how many is printed at the end), the
 // duplicate graph of the fused candidates (localGraph), and the whole check (findDuplicatesHere, which also
 // fetches the shown rows and builds the explanations and snippets). One call at a time, after a warm-up round;
 // drafts are 32 of the database's own reports spread over its id range (as bench/api.ts does for real text).
@@ -35,6 +36,7 @@ try {
   const pool = duplicatePoolSize(k);
   const depth = candidateCount(pool, DUPLICATE_FUSION);
   const times = new Map<string, number[]>();
+  const keywordOnlyCounts: number[] = [];
   const timed = async <R>(stage: string, round: number, fn: () => Promise<R>): Promise<R> => {
     const t = performance.now();
     const r = await fn();
@@ -50,6 +52,12 @@ try {
       const dense = await timed(`dense top ${depth}`, round, () => index.search(vector!, depth, {}));
       const keyword = await timed(`keyword top ${depth} (BM25)`, round, () => index.keywordSearch(duplicateKeywordQuery(d), depth, {}));
       const fused = reciprocalRankFusion(dense, keyword, pool, DUPLICATE_FUSION);
+      // The fused candidates only the keyword side found: their cosine needs the stored vector (rankCandidates).
+      const keywordOnly = fused.filter((h) => h.denseScore === undefined).map((h) => h.id);
+      if (round > 0) keywordOnlyCounts.push(keywordOnly.length);
+      await timed("cosines of the keyword-only candidates", round, async () => {
+        for (const id of keywordOnly) await index.get(id);
+      });
       await timed(`duplicate graph of ${pool} candidates`, round, () => localGraph(core, fused.map((h) => h.id)));
       await timed("whole check (findDuplicatesHere)", round, () => findDuplicatesHere(core, d, { k }));
     }
@@ -58,8 +66,10 @@ try {
   console.log(`${n} reports, ${drafts.length} drafts x ${ROUNDS - 1} rounds, one call at a time (ms)`);
   for (const [stage, xs] of times) {
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log(`${stage.padEnd(36)} p50 ${q(xs, 0.5).toFixed(2).padStart(7)}  p99 ${q(xs, 0.99).toFixed(2).padStart(7)}  mean ${mean.toFixed(2).padStart(7)}`);
+    console.log(`${stage.padEnd(38)} p50 ${q(xs, 0.5).toFixed(2).padStart(7)}  p99 ${q(xs, 0.99).toFixed(2).padStart(7)}  mean ${mean.toFixed(2).padStart(7)}`);
   }
+  const meanKeywordOnly = keywordOnlyCounts.reduce((a, b) => a + b, 0) / Math.max(1, keywordOnlyCounts.length);
+  console.log(`keyword-only candidates per check: mean ${meanKeywordOnly.toFixed(1)} of ${pool}`);
 } finally {
   await core.close();
 }
