@@ -192,17 +192,24 @@ function serverRssMb(pgid: number): number {
   }
 }
 
+/** The pids of the server's process group (Linux `ps`). */
+function serverPids(pgid: number): string[] {
+  return execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+let clockTickMs: number | undefined;
+/** User + system CPU (ms) in a /proc stat file's text: after the parenthesised name, utime and stime are the 12th and 13th fields. */
+function statCpuMs(stat: string): number {
+  clockTickMs ??= 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  const f = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) * clockTickMs;
+}
+
 /** CPU time (user + system, all threads) the server's processes have used so far (Linux /proc). */
 export function serverCpuMs(pgid: number): number {
   try {
-    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
-    const tick = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
     let ms = 0;
-    for (const pid of pids) {
-      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ms += (Number(f[11]) + Number(f[12])) * tick;
-    }
+    for (const pid of serverPids(pgid)) ms += statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
     return ms;
   } catch {
     return NaN;
@@ -218,14 +225,11 @@ export function serverCpuMs(pgid: number): number {
 function serverThreadCpuMs(pgid: number): Map<string, { main: boolean; ms: number }> {
   const out = new Map<string, { main: boolean; ms: number }>();
   try {
-    const tick = 1000 / Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
-    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
-    for (const pid of pids) {
+    for (const pid of serverPids(pgid)) {
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
         const name = raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")"));
-        const f = raw.slice(raw.lastIndexOf(") ") + 2).split(" ");
-        out.set(`${tid} ${name}`, { main: tid === pid, ms: (Number(f[11]) + Number(f[12])) * tick });
+        out.set(`${tid} ${name}`, { main: tid === pid, ms: statCpuMs(raw) });
       }
     }
   } catch {
@@ -253,9 +257,8 @@ function threadSplit(
  */
 function serverPssMb(pgid: number): number {
   try {
-    const pids = execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" }).split("\n").map((l) => l.trim()).filter(Boolean);
     let kb = 0;
-    for (const pid of pids) kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? NaN);
+    for (const pid of serverPids(pgid)) kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? NaN);
     return kb / 1024;
   } catch {
     return NaN;
