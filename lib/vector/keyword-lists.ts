@@ -236,10 +236,8 @@ export class KeywordLists {
     const m = Math.min(top.ids.length, listLength);
     const maxId = top.ids.slice(0, m).reduce((a, b) => Math.max(a, b), 0);
     // an id past the arrays makes search() hand the query to FTS5; the list keeps it out of an Int32Array
-    const list: Postings =
-      maxId < MAX_DENSE_ID
-        ? { ...byId(top.ids, top.scores, m), complete: top.ids.length <= listLength, maxId }
-        : { ids: new Int32Array(0), scores: new Float64Array(0), complete: top.ids.length <= listLength, maxId };
+    const rows = maxId < MAX_DENSE_ID ? byId(top.ids, top.scores, m) : { ids: new Int32Array(0), scores: new Float64Array(0) };
+    const list: Postings = { ...rows, complete: top.ids.length <= listLength, maxId };
     this.lists.set(term, list);
     this.cachedPostings += list.ids.length;
     for (const [t, l] of this.lists) {
