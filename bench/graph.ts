@@ -11,10 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrate } from "@/lib/offline/migrate/runner";
-import { createPrisma } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
-import { openReads } from "@/lib/db/reads";
 import { graphSnapshot, invalidateGraph, localGraph } from "@/lib/dedup/clusters";
 import { mulberry32 } from "@/lib/random";
 import { envInt } from "@/bench/env";
@@ -71,8 +69,7 @@ async function main(): Promise<void> {
     const url = `file:${file}`;
     await migrate(url);
     fill(file);
-    const prisma = createPrisma(url);
-    const core = new Core(config(), prisma, { reads: openReads(url, prisma) });
+    const core = Core.open({ ...config(), databaseUrl: url });
     try {
       const r = mulberry32(2);
       const batches = Array.from({ length: CHECKS }, () => Array.from({ length: CANDIDATES }, () => 1 + Math.floor(r() * Math.min(REPORTS, LINKS * 3))));

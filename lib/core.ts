@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { AppConfig } from "@/lib/config";
-import type { PrismaClient } from "@/lib/db/client";
-import { prismaReads, type SqlReads } from "@/lib/db/reads";
+import { createPrisma, type PrismaClient } from "@/lib/db/client";
+import { openReads, prismaReads, type SqlReads } from "@/lib/db/reads";
 import { UnavailableError } from "@/lib/domain/errors";
 import { getEncoder, OnnxEncoder } from "@/lib/embedding/encoder";
 import type { Encoder } from "@/lib/embedding/types";
@@ -28,8 +28,8 @@ const SERVING_TTL_MS = 3000;
 
 export interface CoreOptions {
   /**
-   * Where the duplicate check's hot reads run (lib/db/reads.ts): the composition roots pass openReads() for their
-   * database URL; without it they go through `db`'s raw queries (a Core over a client whose URL it does not know).
+   * Where the duplicate check's hot reads run (lib/db/reads.ts): Core.open passes openReads() for the
+   * configuration's URL; without it they go through `db`'s raw queries (a Core over a client whose URL it does not know).
    */
   reads?: SqlReads;
   /**
@@ -61,6 +61,15 @@ export class Core {
     private readonly opts: CoreOptions = {},
   ) {
     this.reads = opts.reads ?? prismaReads(db);
+  }
+
+  /**
+   * A Core on the configuration's own database: a Prisma client for `config.databaseUrl` and the check's reads
+   * on the same URL (what the server, the check workers and the CLIs build). The caller closes it.
+   */
+  static open(config: AppConfig, opts: CoreOptions = {}): Core {
+    const db = createPrisma(config.databaseUrl);
+    return new Core(config, db, { reads: openReads(config.databaseUrl, db), ...opts });
   }
 
   /**

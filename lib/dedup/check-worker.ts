@@ -4,8 +4,6 @@
 // invalidates at once (activation, calibration); everything else a check reads comes from the database.
 import { parentPort, workerData } from "node:worker_threads";
 import { Core } from "@/lib/core";
-import { createPrisma } from "@/lib/db/client";
-import { openReads } from "@/lib/db/reads";
 import { corpusDf } from "@/lib/dedup/df";
 import { findDuplicatesHere, type CheckPayload } from "@/lib/dedup/find";
 import type { CheckReply, CheckRequest, CheckWorkerInit } from "@/lib/workers/check-pool";
@@ -13,8 +11,7 @@ import type { CheckReply, CheckRequest, CheckWorkerInit } from "@/lib/workers/ch
 const port = parentPort;
 if (!port) throw new Error("check-worker.ts must run in a worker thread");
 const init = workerData as CheckWorkerInit;
-const db = createPrisma(init.config.databaseUrl);
-const core = new Core(init.config, db, { reads: openReads(init.config.databaseUrl, db) });
+const core = Core.open(init.config);
 
 port.on("message", async (m: CheckRequest) => {
   if ("close" in m) {

@@ -2,13 +2,10 @@
 // when done, so a script never shares state with another process's services.
 import { config, type AppConfig } from "@/lib/config";
 import { Core, type CoreOptions } from "@/lib/core";
-import { createPrisma } from "@/lib/db/client";
-import { openReads } from "@/lib/db/reads";
 
 /** A Core for a CLI run (or a test); the caller closes it. */
 export function openCore(cfg: AppConfig = config(), opts: CoreOptions = {}): Core {
-  const db = createPrisma(cfg.databaseUrl);
-  return new Core(cfg, db, { reads: openReads(cfg.databaseUrl, db), ...opts });
+  return Core.open(cfg, opts);
 }
 
 /**

@@ -3,8 +3,6 @@
 // Core would open a second database pool and index handle.
 import { config } from "@/lib/config";
 import { Core } from "@/lib/core";
-import { createPrisma } from "@/lib/db/client";
-import { openReads } from "@/lib/db/reads";
 
 const g = globalThis as unknown as { __bugsiftCore?: { url: string; core: Core } };
 
@@ -14,10 +12,7 @@ export function serverCore(): Core {
   if (g.__bugsiftCore && g.__bugsiftCore.url !== cfg.databaseUrl) {
     throw new Error("DATABASE_URL changed after serverCore() was first called; call closeServerCore() first");
   }
-  if (!g.__bugsiftCore) {
-    const db = createPrisma(cfg.databaseUrl);
-    g.__bugsiftCore = { url: cfg.databaseUrl, core: new Core(cfg, db, { checkPool: true, reads: openReads(cfg.databaseUrl, db) }) };
-  }
+  g.__bugsiftCore ??= { url: cfg.databaseUrl, core: Core.open(cfg, { checkPool: true }) };
   return g.__bugsiftCore.core;
 }
 
